@@ -1,0 +1,37 @@
+// The one table of error codes of MCP Mesh for TypeScript. Local errors carry a code from here;
+// wire errors (JSON-RPC / MCP) stay apart. docs/error-codes.md documents every entry.
+export const ErrorCodes = {
+  INVALID_JSON: "invalid_json",
+  INVALID_REQUEST: "invalid_request",
+  AGENT_ID_REQUIRED: "agent_id_required",
+  VALIDATION_FAILED: "validation_failed",
+  DEPENDENCY_CYCLE: "dependency_cycle",
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  NOT_FOUND: "not_found",
+  PROXY_BAD_TARGET: "proxy_bad_target",
+  PROXY_FORBIDDEN: "proxy_forbidden",
+  PROXY_UPSTREAM: "proxy_upstream",
+  STORE_UNAVAILABLE: "store_unavailable",
+  CONFIG_INVALID: "config_invalid",
+  TIMEOUT: "timeout",
+  UNREACHABLE: "unreachable",
+  REMOTE_TOOL_ERROR: "remote_tool_error",
+  DEPENDENCY_UNAVAILABLE: "dependency_unavailable",
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class MeshError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = "MeshError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isMeshError(e: unknown): e is MeshError {
+  return e instanceof MeshError;
+}

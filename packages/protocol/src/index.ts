@@ -1,0 +1,35 @@
+export type { ErrorCode } from "./errors.js";
+export { ErrorCodes, isMeshError, MeshError } from "./errors.js";
+export type { TagMatch, TagTerm } from "./tags.js";
+export { matchTags, plainTags } from "./tags.js";
+export { compareVersions, isValidVersion, satisfiesConstraint } from "./version.js";
+export type {
+  AgentRegistration,
+  AgentStatus,
+  AgentType,
+  DependencySpec,
+  LlmProviderSpec,
+  LlmToolInfo,
+  RegistrationResponse,
+  ResolutionUpdate,
+  ResolvedAlternative,
+  ResolvedDependency,
+  ResolvedLlmProvider,
+  Runtime,
+  Surface,
+  ToolRegistration,
+} from "./wire.js";
+export {
+  AGENT_ID_PATTERN,
+  AGENT_STATUSES,
+  AGENT_TYPES,
+  AgentRegistrationSchema,
+  DependencySpecSchema,
+  LlmFilterSchema,
+  LlmProviderSpecSchema,
+  RUNTIMES,
+  rfc3339,
+  SurfaceSchema,
+  TagTermSchema,
+  ToolRegistrationSchema,
+} from "./wire.js";

@@ -1,0 +1,128 @@
+// The registry as an HTTP app, built by a factory apart from `listen` so tests drive it with
+// `app.inject()` and no port.
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
+import pino, { type Logger } from "pino";
+import { loadConfig, type RegistryConfig, SETTINGS } from "./config.js";
+import { RegistryCore } from "./core.js";
+import { type MonitorOptions, startMonitor, startupCleanup } from "./health-monitor.js";
+import { createMetrics } from "./metrics.js";
+import { agentRoutes } from "./routes/agents.js";
+import { sendError } from "./routes/errors.js";
+import { eventRoutes } from "./routes/events.js";
+import { extraRoutes } from "./routes/extras.js";
+import { healthRoutes } from "./routes/health.js";
+import { heartbeatRoutes } from "./routes/heartbeat.js";
+import { proxyRoutes } from "./routes/proxy.js";
+import { watchRoutes } from "./routes/watch.js";
+import type { RegistryStore } from "./store/store.js";
+
+export interface CreateRegistryOptions {
+  store: RegistryStore;
+  config?: Partial<RegistryConfig>;
+  clock?: () => number;
+  logger?: Logger;
+  /** Run the health scan, sweep and flush timers (default true; tests call the ticks directly). */
+  timers?: boolean;
+}
+
+export interface Registry {
+  app: FastifyInstance;
+  core: RegistryCore;
+  config: RegistryConfig;
+  /** Listens on config.host:config.port; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function defaultConfig(): RegistryConfig {
+  const r = loadConfig([], {});
+  if (!("ok" in r) || !r.ok) throw new Error("built-in defaults are invalid");
+  return r.config;
+}
+
+export async function createRegistry(opts: CreateRegistryOptions): Promise<Registry> {
+  const config: RegistryConfig = { ...defaultConfig(), ...opts.config };
+  const clock = opts.clock ?? Date.now;
+  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: "mcp-mesh-registry" } });
+  const metrics = createMetrics();
+  const core = new RegistryCore({ store: opts.store, clock, logger, metrics, maxAlternatives: config.maxAlternatives });
+  await opts.store.migrate();
+  await core.load();
+  await startupCleanup(core, clock());
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Per-request logs would cost more than a fast heartbeat itself; /metrics has the numbers.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    exposeHeadRoutes: false,
+    routerOptions: { maxParamLength: 1024 },
+    forceCloseConnections: true,
+  });
+  let closing = false;
+
+  // Go's decoder reads any body as JSON whatever its content type; so do we (outside /proxy).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      const err = new Error(`Invalid JSON payload: ${(e as Error).message}`) as FastifyError;
+      err.statusCode = 400;
+      done(err, undefined);
+    }
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, "request failed");
+    const message =
+      err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+        ? `request body larger than ${config.bodyLimitBytes} bytes (MCP_MESH_BODY_LIMIT)`
+        : status === 500
+          ? "internal error"
+          : err.message;
+    return sendError(reply, status, message);
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type("text/plain; charset=utf-8").send("404 page not found"));
+  app.addHook("onResponse", async (req, reply) => {
+    const route = req.routeOptions.url ?? "unmatched";
+    metrics.httpSeconds.observe({ method: req.method, route, code: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+
+  healthRoutes(app, core, Date.now());
+  heartbeatRoutes(app, core);
+  agentRoutes(app, core);
+  eventRoutes(app, core);
+  extraRoutes(app, core);
+  watchRoutes(app, core, {
+    keepaliveMs: config.watchKeepaliveMs,
+    graceMs: config.watchGraceMs,
+    isClosing: () => closing,
+  });
+  await app.register(async (scope) =>
+    proxyRoutes(scope, core, { defaultTimeoutMs: config.proxyTimeoutMs, propagateHeaders: config.propagateHeaders }),
+  );
+
+  const monitor: MonitorOptions = config;
+  const stopTimers = opts.timers === false ? async () => core.flushTouches() : startMonitor(core, monitor);
+
+  return {
+    app,
+    core,
+    config,
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      return address;
+    },
+    async close() {
+      closing = true;
+      await stopTimers();
+      await app.close();
+      await opts.store.close();
+    },
+  };
+}
+
+export { SETTINGS };

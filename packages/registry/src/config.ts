@@ -1,0 +1,209 @@
+// Registry configuration: flags beat environment, environment beats defaults (the reference
+// binary's names, PROTOCOL.md §5.2, plus ours). Parsed once; every problem is reported at once.
+import { parseArgs } from "node:util";
+
+export interface RegistryConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  healthCheckIntervalMs: number;
+  timeoutThresholdMs: number;
+  retentionMs: number;
+  sweepIntervalMs: number;
+  eventMaxRows: number;
+  proxyTimeoutMs: number;
+  propagateHeaders: string[];
+  logLevel: string;
+  maxAlternatives: number;
+  watchGraceMs: number;
+  watchKeepaliveMs: number;
+  bodyLimitBytes: number;
+}
+
+interface Setting {
+  env: string;
+  default: string;
+  help: string;
+  parse: (raw: string) => number | string | string[];
+  key: keyof RegistryConfig;
+}
+
+const seconds = (raw: string) => positive(raw, 1000);
+const count = (raw: string) => positive(raw, 1);
+
+export const SETTINGS: Setting[] = [
+  { key: "host", env: "HOST", default: "localhost", help: "Listen address (flag --host/-H)", parse: (v) => v },
+  { key: "port", env: "PORT", default: "8000", help: "Listen port (flag --port/-p; 0 = any free port)", parse: port },
+  {
+    key: "databaseUrl",
+    env: "DATABASE_URL",
+    default: "mcp_mesh_registry.db",
+    help: "SQLite file path or :memory:",
+    parse: (v) => v,
+  },
+  {
+    key: "healthCheckIntervalMs",
+    env: "HEALTH_CHECK_INTERVAL",
+    default: "10",
+    help: "Seconds between health scans",
+    parse: seconds,
+  },
+  {
+    key: "timeoutThresholdMs",
+    env: "DEFAULT_TIMEOUT_THRESHOLD",
+    default: "20",
+    help: "Seconds without heartbeat before an agent is unhealthy",
+    parse: seconds,
+  },
+  {
+    key: "retentionMs",
+    env: "MCP_MESH_RETENTION",
+    default: "1h",
+    help: "Purge unhealthy agents after this long (Go duration; 0 disables)",
+    parse: duration,
+  },
+  {
+    key: "sweepIntervalMs",
+    env: "MCP_MESH_SWEEP_INTERVAL",
+    default: "5m",
+    help: "How often the retention sweep runs (Go duration)",
+    parse: duration,
+  },
+  {
+    key: "eventMaxRows",
+    env: "MCP_MESH_EVENT_MAX_ROWS",
+    default: "100000",
+    help: "Keep at most this many events (0 = unlimited)",
+    parse: count,
+  },
+  {
+    key: "proxyTimeoutMs",
+    env: "MCP_MESH_PROXY_TIMEOUT",
+    default: "60",
+    help: "Default /proxy timeout in seconds (cap 600)",
+    parse: (v) => Math.min(seconds(v), 600_000),
+  },
+  {
+    key: "propagateHeaders",
+    env: "MCP_MESH_PROPAGATE_HEADERS",
+    default: "",
+    help: "Extra headers /proxy forwards (names or prefix*)",
+    parse: list,
+  },
+  { key: "logLevel", env: "MCP_MESH_LOG_LEVEL", default: "info", help: "trace|debug|info|warn|error", parse: level },
+  {
+    key: "maxAlternatives",
+    env: "MCP_MESH_MAX_ALTERNATIVES",
+    default: "8",
+    help: "Alternatives listed per resolved dependency (0 = off)",
+    parse: count,
+  },
+  {
+    key: "watchGraceMs",
+    env: "MCP_MESH_WATCH_GRACE",
+    default: "3",
+    help: "Seconds after a /watch stream drops before a silent agent is unhealthy (0 = never)",
+    parse: seconds,
+  },
+  {
+    key: "watchKeepaliveMs",
+    env: "MCP_MESH_WATCH_KEEPALIVE",
+    default: "10",
+    help: "Seconds between keep-alive comments on /watch",
+    parse: seconds,
+  },
+  {
+    key: "bodyLimitBytes",
+    env: "MCP_MESH_BODY_LIMIT",
+    default: "4194304",
+    help: "Largest accepted request body in bytes (413 beyond)",
+    parse: count,
+  },
+];
+
+export type ConfigResult = { ok: true; config: RegistryConfig } | { ok: false; problems: string[] } | { help: true };
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ConfigResult {
+  let flags: { host?: string; port?: string; help?: boolean };
+  try {
+    flags = parseArgs({
+      args: argv,
+      options: {
+        host: { type: "string", short: "H" },
+        port: { type: "string", short: "p" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    return { ok: false, problems: [(e as Error).message] };
+  }
+  if (flags.help) return { help: true };
+  const problems: string[] = [];
+  const config: Partial<Record<keyof RegistryConfig, unknown>> = {};
+  for (const s of SETTINGS) {
+    const fromFlag = s.key === "host" ? flags.host : s.key === "port" ? flags.port : undefined;
+    const raw = fromFlag ?? env[s.env] ?? s.default;
+    try {
+      config[s.key] = s.parse(raw.trim());
+    } catch (e) {
+      problems.push(`${s.env}=${JSON.stringify(raw)}: ${(e as Error).message}`);
+    }
+  }
+  if (env.MCP_MESH_DEBUG_MODE === "true" && !env.MCP_MESH_LOG_LEVEL) config.logLevel = "debug";
+  return problems.length ? { ok: false, problems } : { ok: true, config: config as unknown as RegistryConfig };
+}
+
+export function helpText(): string {
+  const rows = SETTINGS.map((s) => `  ${s.env.padEnd(28)} ${s.help} (default ${s.default || "none"})`);
+  return [
+    "Usage: mcp-mesh-registry [--host HOST] [--port PORT]",
+    "",
+    "MCP Mesh registry (wire-compatible with MCP Mesh 3.7.1).",
+    "",
+    "Environment:",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+function positive(raw: string, scale: number): number {
+  const n = Number(raw);
+  if (raw === "" || !Number.isFinite(n) || n < 0) throw new Error("must be a non-negative number");
+  return Math.round(n * scale);
+}
+
+function port(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error("must be a port number 0-65535");
+  return n;
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+function level(raw: string): string {
+  const l = raw.toLowerCase();
+  if (!["trace", "debug", "info", "warn", "warning", "error", "fatal"].includes(l))
+    throw new Error("unknown log level");
+  return l === "warning" ? "warn" : l;
+}
+
+/** Go duration ("1h", "5m30s", "250ms"); a bare number means seconds. */
+export function duration(raw: string): number {
+  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let pos = 0;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    total += Number(m[1]) * (units[m[2] as string] as number);
+    pos = re.lastIndex;
+  }
+  if (pos !== raw.length || raw === "") throw new Error("must be a duration like 30s, 5m or 1h");
+  return Math.round(total);
+}

@@ -1,0 +1,356 @@
+// The registry's state machine: full heartbeats, fast heartbeats, unregister, health
+// transitions, and the propagation of a change to exactly the consumers it concerns.
+// Reads and decisions happen in memory; every change is written to the store before the
+// request that caused it is answered.
+
+import { type RegistrationResponse, rfc3339 } from "@mcp-mesh/protocol";
+import type { Logger } from "pino";
+import { AuditLog } from "./audit.js";
+import type { RegistryMetrics } from "./metrics.js";
+import type { AgentRecord, EventRecord, Resolution } from "./model.js";
+import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
+import { type Env, makeEnv, referenceView, resolveAgent } from "./resolve/agent.js";
+import { findRequiredCycle } from "./resolve/cycles.js";
+import { type DependencyOutcome, resolveDependency } from "./resolve/dependency.js";
+import type { RegistryStore, WriteBatch } from "./store/store.js";
+import { Topology } from "./topology.js";
+import { WatchHub } from "./watch-hub.js";
+
+export interface CoreOptions {
+  store: RegistryStore;
+  clock: () => number;
+  logger: Logger;
+  metrics: RegistryMetrics;
+  /** Alternatives listed per resolved dependency (0 turns the extension off). */
+  maxAlternatives: number;
+}
+
+export type HeartbeatAnswer = { code: 200; body: RegistrationResponse } | { code: 400; error: string };
+
+export class RegistryCore {
+  readonly topo = new Topology();
+  readonly watch = new WatchHub();
+  /** Current resolution of every healthy agent, kept up to date as the mesh changes. */
+  private readonly current = new Map<string, Resolution>();
+  /** What each agent was last told (reference view): a difference means HEAD answers 202. */
+  private readonly sent = new Map<string, string>();
+  private readonly counters = new Map<string, { total: number; resolved: number }>();
+  private readonly pending = new Set<string>();
+  private readonly audit = new AuditLog();
+  private touches = new Map<string, number>();
+  private seq = 0;
+
+  constructor(readonly opts: CoreOptions) {}
+
+  /** Rebuilds memory from the store and re-resolves everyone against the loaded topology. */
+  async load(): Promise<void> {
+    const state = await this.opts.store.load();
+    for (const a of state.agents) {
+      this.topo.put(a);
+      for (const t of a.tools) this.seq = Math.max(this.seq, t.seq);
+    }
+    const env = this.env();
+    for (const a of state.agents) {
+      const stored = state.resolutions.get(a.agent_id);
+      if (stored) this.sent.set(a.agent_id, referenceView(stored));
+      const out = resolveAgent(a, env, { trace: false, maxAlternatives: this.opts.maxAlternatives });
+      this.current.set(a.agent_id, out.resolution);
+      this.counters.set(a.agent_id, { total: out.total, resolved: out.resolved });
+      if (stored && referenceView(out.resolution) !== this.sent.get(a.agent_id)) this.pending.add(a.agent_id);
+    }
+    this.refreshGauges();
+  }
+
+  private env(): Env {
+    return makeEnv(this.topo, () => undefined);
+  }
+
+  async fullHeartbeat(body: unknown): Promise<HeartbeatAnswer> {
+    const now = this.opts.clock();
+    const parsed = parseRegistration(body);
+    if (parsed.kind === "bad_request") {
+      this.opts.metrics.registrations.inc({ outcome: "bad_request" });
+      return { code: 400, error: parsed.message };
+    }
+    const reg = parsed.registration;
+    const id = reg.agent_id as string;
+    const existing = this.topo.get(id);
+    const fail = (message: string): HeartbeatAnswer => {
+      this.opts.metrics.registrations.inc({ outcome: "error" });
+      return { code: 200, body: { agent_id: id, status: "error", message, timestamp: rfc3339(now) } };
+    };
+    const invalid = validateRegistration(reg, !existing);
+    if (invalid) return fail(invalid);
+    const { agent, warnings } = mergeRegistration(reg, existing, now, () => ++this.seq);
+    if (agent.tools.some((t) => t.dependencies.some((d) => d.required))) {
+      const cycle = findRequiredCycle(this.topo.agents.values(), agent);
+      if (cycle) return fail(`required dependency cycle: ${cycle}`);
+    }
+
+    const wasUnhealthy = existing !== undefined && existing.status !== "healthy";
+    const providerChanged = !existing || wasUnhealthy || providerFingerprint(existing) !== providerFingerprint(agent);
+    this.topo.put(agent);
+    const env = this.env();
+    const started = performance.now();
+    const own = resolveAgent(agent, env, { trace: true, maxAlternatives: this.opts.maxAlternatives });
+    this.opts.metrics.resolutionSeconds.observe({ scope: "heartbeat" }, (performance.now() - started) / 1000);
+
+    const events: EventRecord[] = [];
+    if (agent.agent_type !== "api" && (!existing || wasUnhealthy)) {
+      events.push(registerEvent(agent, now, existing?.status));
+    }
+    events.push(...this.audit.eventsFor(agent, own.outcomes, own.resolution, this.current.get(id), now, true));
+    this.current.set(id, own.resolution);
+    this.sent.set(id, referenceView(own.resolution));
+    this.pending.delete(id);
+    this.counters.set(id, { total: own.total, resolved: own.resolved });
+    this.touches.delete(id);
+
+    const batch: WriteBatch = {
+      agents: [agent],
+      resolutions: [{ agent_id: id, resolution: own.resolution, total: own.total, resolved: own.resolved }],
+      events,
+      schemas: schemasOf(agent, now),
+    };
+    if (providerChanged) this.propagate(capabilitiesOf(existing, agent), env, now, batch, id);
+    await this.commit(batch);
+    this.opts.metrics.registrations.inc({ outcome: existing ? "updated" : "registered" });
+    const response: RegistrationResponse = {
+      agent_id: id,
+      status: "success",
+      message: existing ? "Agent updated via heartbeat" : "Agent registered via heartbeat",
+      timestamp: rfc3339(now),
+      dependencies_resolved: own.resolution.dependencies_resolved,
+      llm_tools: own.resolution.llm_tools,
+    };
+    if (Object.keys(own.resolution.llm_providers).length) response.llm_providers = own.resolution.llm_providers;
+    if (warnings.length) response.warnings = warnings;
+    return { code: 200, body: response };
+  }
+
+  /** HEAD /heartbeat/{id}: 410 unknown or unhealthy, 202 when its resolution changed, else 200. */
+  fastHeartbeat(id: string): 200 | 202 | 410 {
+    const agent = this.topo.get(id);
+    if (!agent || agent.status !== "healthy") return 410;
+    const now = this.opts.clock();
+    agent.updated_at = now;
+    this.touches.set(id, now);
+    return this.pending.has(id) ? 202 : 200;
+  }
+
+  /** Heartbeat times are written in batches: losing a second of them on a crash is harmless. */
+  async flushTouches(): Promise<void> {
+    if (!this.touches.size) return;
+    const touches = [...this.touches].map(([agent_id, updated_at]) => ({ agent_id, updated_at }));
+    this.touches = new Map();
+    await this.opts.store.write({ touches });
+  }
+
+  /** DELETE /agents/{id}: keep the row, mark it unhealthy, tell its consumers. */
+  async unregister(id: string): Promise<void> {
+    const agent = this.topo.get(id);
+    if (!agent || agent.status === "unhealthy") return;
+    const data = {
+      agent_type: agent.agent_type,
+      name: agent.name,
+      version: agent.version,
+      reason: "graceful_shutdown",
+      source: "delete_endpoint",
+    };
+    await this.markUnhealthy([agent], agent.agent_type === "api" ? null : { type: "unregister", data });
+  }
+
+  /** Health transitions healthy → unhealthy (monitor, unregister, startup cleanup, watch loss). */
+  async markUnhealthy(
+    agents: AgentRecord[],
+    event: { type: "unhealthy" | "unregister"; data: Record<string, unknown> } | null,
+  ): Promise<void> {
+    const now = this.opts.clock();
+    const batch: WriteBatch = { statuses: [], events: [], resolutions: [] };
+    const caps = new Set<string>();
+    for (const a of agents) {
+      this.topo.setStatus(a.agent_id, "unhealthy");
+      batch.statuses?.push({ agent_id: a.agent_id, status: "unhealthy" });
+      if (event && a.agent_type !== "api") {
+        batch.events?.push({
+          event_type: event.type,
+          agent_id: a.agent_id,
+          agent_name: a.name,
+          function_name: "",
+          timestamp: now,
+          data: event.data,
+        });
+      }
+      for (const t of a.tools) caps.add(t.capability);
+      this.pending.delete(a.agent_id);
+    }
+    this.propagate(caps, this.env(), now, batch, null);
+    await this.commit(batch);
+  }
+
+  /** Deletes agents for good (retention sweep). */
+  async purge(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      this.topo.remove(id);
+      this.current.delete(id);
+      this.sent.delete(id);
+      this.counters.delete(id);
+      this.pending.delete(id);
+      this.audit.forget(id);
+    }
+    await this.commit({ deletes: ids });
+    this.refreshGauges();
+  }
+
+  resolutionOf(id: string): Resolution | undefined {
+    return this.current.get(id);
+  }
+
+  countersOf(id: string): { total: number; resolved: number } {
+    return this.counters.get(id) ?? { total: 0, resolved: 0 };
+  }
+
+  /** The watch stream delivered this resolution: the agent is up to date, no 202 needed. */
+  markDelivered(id: string, resolution: Resolution): void {
+    this.sent.set(id, referenceView(resolution));
+    this.pending.delete(id);
+  }
+
+  /**
+   * Re-resolves the consumers of changed capabilities. A consumer whose required dependency
+   * flips changes its own availability, so its capabilities' consumers are visited too.
+   */
+  private propagate(caps: Set<string>, env: Env, now: number, batch: WriteBatch, self: string | null): void {
+    const started = performance.now();
+    const queue: string[] = [];
+    const waiting = new Map<string, Set<string>>();
+    const enqueue = (cid: string, cap: string | null) => {
+      if (cid === self) return;
+      let set = waiting.get(cid);
+      if (!set) {
+        waiting.set(cid, (set = new Set()));
+        queue.push(cid);
+      }
+      if (cap) set.add(cap);
+    };
+    for (const cap of caps) for (const cid of this.topo.consumersOf(cap)) enqueue(cid, cap);
+    for (const cid of this.topo.llmFilterConsumers) enqueue(cid, null);
+    // Each consumer is re-queued only when a required position flips, which settles because
+    // availability is memoised per environment; the bound is a guard, not a limit we expect.
+    for (let steps = 0; queue.length && steps < 1_000_000; steps++) {
+      const cid = queue.shift() as string;
+      const only = waiting.get(cid) ?? new Set<string>();
+      waiting.delete(cid);
+      const consumer = this.topo.get(cid);
+      const prior = this.current.get(cid);
+      if (!consumer || consumer.status !== "healthy") continue;
+      const out = resolveAgent(consumer, env, {
+        trace: false,
+        maxAlternatives: this.opts.maxAlternatives,
+        only,
+        previous: prior,
+      });
+      if (prior && JSON.stringify(prior) === JSON.stringify(out.resolution)) continue;
+      this.current.set(cid, out.resolution);
+      this.counters.set(cid, { total: out.total, resolved: out.resolved });
+      if (referenceView(out.resolution) !== this.sent.get(cid)) this.pending.add(cid);
+      const changed = new Map<string, DependencyOutcome>();
+      for (const key of out.outcomes.keys()) {
+        const pos = positionOf(consumer, key);
+        if (!pos) continue;
+        const before = prior?.dependencies_resolved[pos.fn]?.[pos.index];
+        const after = out.resolution.dependencies_resolved[pos.fn]?.[pos.index];
+        if (before?.agent_id === after?.agent_id && before?.function_name === after?.function_name) continue;
+        changed.set(key, resolveDependency(pos.spec, env, true));
+        if (pos.spec.required && before?.status !== after?.status) {
+          for (const next of this.topo.consumersOf(pos.capability)) enqueue(next, pos.capability);
+        }
+      }
+      batch.events?.push(...this.audit.eventsFor(consumer, changed, out.resolution, prior, now, false));
+      batch.resolutions?.push({ agent_id: cid, resolution: out.resolution, total: out.total, resolved: out.resolved });
+      if (this.watch.watching(cid)) {
+        this.watch.publish({ agent_id: cid, ...out.resolution, timestamp: rfc3339(now) });
+        this.markDelivered(cid, out.resolution);
+      }
+    }
+    this.opts.metrics.resolutionSeconds.observe({ scope: "propagation" }, (performance.now() - started) / 1000);
+  }
+
+  private async commit(batch: WriteBatch): Promise<void> {
+    for (const e of batch.events ?? []) this.opts.metrics.events.inc({ type: e.event_type });
+    await this.opts.store.write(batch);
+    this.refreshGauges();
+  }
+
+  refreshGauges(): void {
+    const counts = { healthy: 0, unhealthy: 0, unknown: 0 };
+    for (const a of this.topo.agents.values()) counts[a.status]++;
+    for (const [status, n] of Object.entries(counts)) this.opts.metrics.agents.set({ status }, n);
+  }
+}
+
+function positionOf(agent: AgentRecord, key: string) {
+  const hash = key.lastIndexOf("#");
+  const fn = key.slice(0, hash);
+  const index = Number(key.slice(hash + 1));
+  const tool = agent.tools.find((t) => t.function_name === fn);
+  const spec = tool?.dependencies[index];
+  return tool && spec ? { fn, index, spec, capability: tool.capability } : null;
+}
+
+/** What other agents see of a provider: if this is unchanged, nobody needs re-resolving. */
+function providerFingerprint(a: AgentRecord): string {
+  return JSON.stringify([a.status, a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
+}
+
+function capabilitiesOf(before: AgentRecord | undefined, after: AgentRecord): Set<string> {
+  const caps = new Set<string>();
+  for (const t of before?.tools ?? []) caps.add(t.capability);
+  for (const t of after.tools) caps.add(t.capability);
+  return caps;
+}
+
+function registerEvent(agent: AgentRecord, now: number, previous: string | undefined): EventRecord {
+  const data: Record<string, unknown> = previous
+    ? {
+        reason: "recovery",
+        old_status: previous,
+        new_status: "healthy",
+        detected_at: rfc3339(now),
+        source: "status_change_hook",
+        transition_type: `${previous}_to_healthy`,
+        description: "Agent recovered",
+      }
+    : { agent_type: agent.agent_type, name: agent.name, version: agent.version };
+  return {
+    event_type: "register",
+    agent_id: agent.agent_id,
+    agent_name: agent.name,
+    function_name: "",
+    timestamp: now,
+    data,
+  };
+}
+
+function schemasOf(agent: AgentRecord, now: number): NonNullable<WriteBatch["schemas"]> {
+  const out: NonNullable<WriteBatch["schemas"]> = [];
+  for (const t of agent.tools) {
+    if (t.input_schema_canonical && t.input_schema_hash) {
+      out.push({
+        hash: t.input_schema_hash,
+        canonical: t.input_schema_canonical,
+        runtime_origin: agent.runtime,
+        created_at: now,
+      });
+    }
+    if (t.output_schema_canonical && t.output_schema_hash) {
+      out.push({
+        hash: t.output_schema_hash,
+        canonical: t.output_schema_canonical,
+        runtime_origin: agent.runtime,
+        created_at: now,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,12 @@
+export type { CreateRegistryOptions, Registry } from "./app.js";
+export { createRegistry, defaultConfig } from "./app.js";
+export type { RegistryConfig } from "./config.js";
+export { helpText, loadConfig } from "./config.js";
+export { RegistryCore } from "./core.js";
+export { healthScan, startupCleanup, sweep } from "./health-monitor.js";
+export { main } from "./main.js";
+export type { AgentRecord, EventRecord, Resolution, ToolRecord } from "./model.js";
+export { resolveDependency } from "./resolve/dependency.js";
+export { openStore } from "./store/open-store.js";
+export { openSqliteStore, SqliteStore } from "./store/sqlite-store.js";
+export type { EventQuery, RegistryStore, StoredState, WriteBatch } from "./store/store.js";

@@ -1,0 +1,48 @@
+// The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite,
+// graceful shutdown on SIGINT/SIGTERM.
+import { createRegistry } from "./app.js";
+import { helpText, loadConfig } from "./config.js";
+import { openStore } from "./store/open-store.js";
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = loadConfig(argv, env);
+  if ("help" in parsed) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (!parsed.ok) {
+    process.stderr.write(
+      `mcp-mesh-registry: invalid configuration:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}\n`,
+    );
+    return 2;
+  }
+  const config = parsed.config;
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore(config.databaseUrl);
+  } catch (e) {
+    process.stderr.write(`mcp-mesh-registry: cannot open database ${config.databaseUrl}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const registry = await createRegistry({ store, config });
+  const log = registry.app.log;
+  try {
+    const url = await registry.listen();
+    log.info({ url, database: config.databaseUrl, agents: registry.core.topo.agents.size }, "registry listening");
+  } catch (e) {
+    process.stderr.write(
+      `mcp-mesh-registry: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}\n`,
+    );
+    await registry.close();
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "shutting down");
+      registry.close().then(resolve, resolve);
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  return 0;
+}

@@ -1,0 +1,131 @@
+// Everything one agent gets back from a full heartbeat: dependencies_resolved (positional, with
+// placeholders), llm_tools and llm_providers, plus the per-dependency outcomes for the audit.
+import type { ResolvedAlternative, ResolvedDependency } from "@mcp-mesh/protocol";
+import { type AgentRecord, type DepSpec, endpointOf, type Resolution } from "../model.js";
+import type { Topology } from "../topology.js";
+import {
+  type Candidate,
+  type DependencyOutcome,
+  type Eviction,
+  type ResolveEnv,
+  resolveDependency,
+} from "./dependency.js";
+import { type LlmEnv, resolveLlmProvider, resolveLlmTools } from "./llm.js";
+
+export type Env = ResolveEnv & LlmEnv;
+
+/**
+ * A resolution environment over the current topology. Availability (health plus required
+ * dependencies, transitively) is memoised for the environment's lifetime: make one per change.
+ */
+export function makeEnv(topo: Topology, schemaByHash: (h: string) => Record<string, unknown> | undefined): Env {
+  const memo = new Map<string, Eviction["reason"] | null>();
+  const visiting = new Set<string>();
+  const env: Env = {
+    providersOf: (cap) => topo.providersOf(cap),
+    schemaByHash,
+    llmPool: () => topo.llmPool(),
+    llmPoolOf: (cap) => topo.llmPoolOf(cap),
+    unavailableReason(c: Candidate) {
+      if (c.agent.status !== "healthy") return "Unhealthy";
+      if (!c.tool.dependencies.some((d) => d.required)) return null;
+      const key = `${c.agent.agent_id}\0${c.tool.seq}`;
+      const known = memo.get(key);
+      if (known !== undefined) return known;
+      // A required edge that leads back here is a cycle: fail closed.
+      if (visiting.has(key)) return "Unavailable";
+      visiting.add(key);
+      let reason: Eviction["reason"] | null = null;
+      for (const d of c.tool.dependencies) {
+        if (d.required && resolveDependency(d, env, false).ranked.length === 0) {
+          reason = "Unavailable";
+          break;
+        }
+      }
+      visiting.delete(key);
+      memo.set(key, reason);
+      return reason;
+    },
+  };
+  return env;
+}
+
+export interface AgentOutcome {
+  resolution: Resolution;
+  total: number;
+  resolved: number;
+  /** Keyed `${function_name}#${dep_index}`; only positions that were (re)computed. */
+  outcomes: Map<string, DependencyOutcome>;
+}
+
+export interface ResolveOptions {
+  trace: boolean;
+  maxAlternatives: number;
+  /** Recompute only positions on these capabilities; others are copied from `previous`. */
+  only?: ReadonlySet<string>;
+  previous?: Resolution;
+}
+
+export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions): AgentOutcome {
+  const resolution: Resolution = { dependencies_resolved: {}, llm_tools: {}, llm_providers: {} };
+  const outcomes = new Map<string, DependencyOutcome>();
+  let total = 0;
+  let resolved = 0;
+  for (const tool of agent.tools) {
+    const fn = tool.function_name;
+    if (tool.dependencies.length) {
+      const prev = opts.previous?.dependencies_resolved[fn];
+      const list = tool.dependencies.map((spec, i): ResolvedDependency => {
+        const kept = prev?.[i];
+        if (opts.only && kept && kept.capability === spec.capability && !opts.only.has(spec.capability)) return kept;
+        const outcome = resolveDependency(spec, env, opts.trace);
+        outcomes.set(`${fn}#${i}`, outcome);
+        return toResolved(spec, outcome, opts.maxAlternatives);
+      });
+      resolution.dependencies_resolved[fn] = list;
+      total += list.length;
+      resolved += list.filter((d) => d.status === "available").length;
+    }
+    if (tool.llm_filter) {
+      const tools = resolveLlmTools(tool.llm_filter, agent.agent_id, env);
+      if (tools) resolution.llm_tools[fn] = tools;
+    }
+    if (tool.llm_provider) {
+      const p = resolveLlmProvider(tool.llm_provider, env);
+      if (p) resolution.llm_providers[fn] = p;
+    }
+  }
+  return { resolution, total, resolved, outcomes };
+}
+
+function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: number): ResolvedDependency {
+  const [best, ...rest] = outcome.ranked;
+  if (!best)
+    return { agent_id: "", capability: spec.capability, endpoint: "", function_name: "", status: "unresolved" };
+  const out: ResolvedDependency = {
+    agent_id: best.agent.agent_id,
+    capability: spec.capability,
+    endpoint: endpointOf(best.agent),
+    function_name: best.tool.function_name,
+    status: "available",
+  };
+  if (Object.keys(best.tool.kwargs).length) out.kwargs = best.tool.kwargs;
+  if (rest.length && maxAlternatives > 0) {
+    out.alternatives = rest.slice(0, maxAlternatives).map((c): ResolvedAlternative => {
+      const alt: ResolvedAlternative = {
+        agent_id: c.agent.agent_id,
+        function_name: c.tool.function_name,
+        endpoint: endpointOf(c.agent),
+        equal: c.score === best.score && c.tool.version === best.tool.version,
+      };
+      if (Object.keys(c.tool.kwargs).length) alt.kwargs = c.tool.kwargs;
+      return alt;
+    });
+  }
+  return out;
+}
+
+/** The resolution as a reference client sees it (no alternatives): what decides a 202. */
+export function referenceView(r: Resolution): string {
+  return JSON.stringify(r, (key, value) => (key === "alternatives" ? undefined : value));
+}

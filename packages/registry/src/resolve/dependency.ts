@@ -1,0 +1,138 @@
+// Resolution of one dependency spec (PROTOCOL.md §2.1): a pure function of the candidates.
+// Stages: health → capability_match → tags → version → schema → tiebreaker. Every dropped
+// candidate gets a reason; the trace is what the audit events carry.
+import { compareVersions, matchTags, satisfiesConstraint } from "@mcp-mesh/protocol";
+import type { AgentRecord, DepSpec, ToolRecord } from "../model.js";
+import { schemaCompatible } from "./schema.js";
+
+export interface Candidate {
+  agent: AgentRecord;
+  tool: ToolRecord;
+}
+
+export interface Ranked extends Candidate {
+  score: number;
+}
+
+export interface Eviction {
+  id: string;
+  reason:
+    | "Unhealthy"
+    | "Unavailable"
+    | "MissingTag"
+    | "ExtraTagDisallowed"
+    | "VersionConstraintFailed"
+    | "SchemaIncompatible";
+  details?: Record<string, unknown>;
+}
+
+export interface Stage {
+  stage: "health" | "capability_match" | "tags" | "version" | "schema" | "tiebreaker";
+  kept: string[];
+  evicted?: Eviction[];
+  chosen?: string;
+  reason?: string;
+}
+
+export interface DependencyOutcome {
+  /** Passing candidates, best first; the first is the reference's choice. */
+  ranked: Ranked[];
+  stages: Stage[];
+  /** How many candidates offered the capability at all (0 = the reference writes no audit). */
+  candidates: number;
+}
+
+export interface ResolveEnv {
+  /** Providers of a capability, in row order. */
+  providersOf(capability: string): readonly Candidate[];
+  /** Healthy, and every required dependency of the tool resolves (PROTOCOL.md §2.7). */
+  unavailableReason(c: Candidate): Eviction["reason"] | null;
+  /** Canonical output schema by hash, for `matchMode: subset`. */
+  schemaByHash(hash: string): Record<string, unknown> | undefined;
+}
+
+export const idOf = (c: Candidate): string => `${c.agent.agent_id}:${c.tool.function_name}`;
+
+/** With `trace` false (background re-resolution) no stage lists are built: that is hot code. */
+export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true): DependencyOutcome {
+  const all = spec.capability ? env.providersOf(spec.capability) : [];
+  const stages: Stage[] = [];
+  const stage = trace ? stageOf : (name: Stage["stage"]): Stage => ({ stage: name, kept: [] });
+  let pool: Ranked[] = [];
+  const health: Eviction[] = [];
+  for (const c of all) {
+    const reason = env.unavailableReason(c);
+    if (reason) health.push({ id: idOf(c), reason });
+    else pool.push({ ...c, score: 0 });
+  }
+  if (trace) stages.push(stage("health", pool, health));
+  if (trace) stages.push(stage("capability_match", pool, []));
+
+  if (spec.tags.length > 0) {
+    const evicted: Eviction[] = [];
+    pool = pool.filter((c) => {
+      const m = matchTags(spec.tags, c.tool.tags);
+      if (m.ok) {
+        c.score = m.score;
+        return true;
+      }
+      if (m.disallowed?.length) {
+        evicted.push({ id: idOf(c), reason: "ExtraTagDisallowed", details: { disallowed: m.disallowed } });
+      } else {
+        const details: Record<string, unknown> = {};
+        if (m.missing?.length) details.missing = m.missing;
+        if (m.missingOneOf?.length) details.missing_one_of = m.missingOneOf;
+        evicted.push({ id: idOf(c), reason: "MissingTag", details });
+      }
+      return false;
+    });
+    if (trace) stages.push(stage("tags", pool, evicted));
+  }
+
+  if (spec.version) {
+    const evicted: Eviction[] = [];
+    pool = pool.filter((c) => {
+      if (satisfiesConstraint(c.tool.version, spec.version)) return true;
+      evicted.push({
+        id: idOf(c),
+        reason: "VersionConstraintFailed",
+        details: { version: c.tool.version, constraint: spec.version },
+      });
+      return false;
+    });
+    if (trace) stages.push(stage("version", pool, evicted));
+  }
+
+  if (spec.matchMode) {
+    const evicted: Eviction[] = [];
+    pool = pool.filter((c) => {
+      if (schemaCompatible(spec, c.tool, env.schemaByHash)) return true;
+      evicted.push({ id: idOf(c), reason: "SchemaIncompatible", details: { mode: spec.matchMode } });
+      return false;
+    });
+    if (trace) stages.push(stage("schema", pool, evicted));
+  }
+
+  pool.sort(byRank);
+  const tiebreak = stage("tiebreaker", pool, []);
+  if (pool[0]) {
+    tiebreak.chosen = idOf(pool[0]);
+    tiebreak.reason = "HighestScoreThenVersion";
+  }
+  if (trace) stages.push(tiebreak);
+  return { ranked: pool, stages, candidates: all.length };
+}
+
+/** Tag score DESC, then provider version DESC, then agent id ASC (PROTOCOL.md §2.1 step 7). */
+export function byRank(a: Ranked, b: Ranked): number {
+  if (a.score !== b.score) return b.score - a.score;
+  const v = compareVersions(b.tool.version, a.tool.version);
+  if (v !== 0) return v;
+  return a.agent.agent_id < b.agent.agent_id ? -1 : a.agent.agent_id > b.agent.agent_id ? 1 : 0;
+}
+
+function stageOf(name: Stage["stage"], kept: readonly Candidate[], evicted: Eviction[]): Stage {
+  const s: Stage = { stage: name, kept: kept.map(idOf) };
+  if (evicted.length) s.evicted = evicted;
+  return s;
+}

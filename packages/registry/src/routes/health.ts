@@ -1,0 +1,51 @@
+// GET / and GET|HEAD /health as the reference answers them; /livez and /ready are ours.
+
+import { rfc3339 } from "@mcp-mesh/protocol";
+import type { FastifyInstance } from "fastify";
+import type { RegistryCore } from "../core.js";
+
+const SERVICE = "mcp-mesh-registry";
+// The reference hard-codes 1.0.0 here; clients only check the status.
+const WIRE_VERSION = "1.0.0";
+
+export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt: number): void {
+  const uptime = () => Math.floor((Date.now() - startedAt) / 1000);
+  app.get("/", async () => ({
+    endpoints: ["/health", "/heartbeat", "/agents"],
+    service: SERVICE,
+    status: "running",
+    version: WIRE_VERSION,
+  }));
+  app.get("/health", async () => ({
+    service: SERVICE,
+    status: "healthy",
+    timestamp: rfc3339(Date.now()),
+    uptime_seconds: uptime(),
+    version: WIRE_VERSION,
+  }));
+  app.head("/health", async (_req, reply) => {
+    reply.headers({
+      "content-type": "application/json",
+      "x-health-status": "healthy",
+      "x-service-version": WIRE_VERSION,
+      "x-uptime-seconds": String(uptime()),
+    });
+    return reply.code(200).send();
+  });
+  app.get("/livez", async () => ({ alive: true, service: SERVICE, timestamp: rfc3339(Date.now()) }));
+  app.get("/ready", async (_req, reply) => {
+    try {
+      await core.opts.store.ping();
+      return {
+        ready: true,
+        store: core.opts.store.kind,
+        agents: core.topo.agents.size,
+        timestamp: rfc3339(Date.now()),
+      };
+    } catch (e) {
+      return reply
+        .code(503)
+        .send({ ready: false, reason: `store unavailable: ${(e as Error).message}`, timestamp: rfc3339(Date.now()) });
+    }
+  });
+}

@@ -1,0 +1,114 @@
+// /proxy/{host}:{port}/mcp[/...]: what the reference meshctl calls by default. Forwards to a
+// registered agent's /mcp, streaming both ways (SSE included), with the reference's header
+// allowlist and X-Mesh-Timeout budget (PROTOCOL.md §1.7).
+import http from "node:http";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { RegistryCore } from "../core.js";
+import { sendError } from "./errors.js";
+
+const FORWARDED = [
+  "content-type",
+  "accept",
+  "x-trace-id",
+  "x-parent-span",
+  "x-mesh-timeout",
+  "x-mesh-job-id",
+  "x-mesh-calling-job-id",
+  "x-mesh-calling-claim-epoch",
+];
+const MAX_TIMEOUT_MS = 600_000;
+
+export interface ProxyOptions {
+  defaultTimeoutMs: number;
+  propagateHeaders: string[];
+}
+
+export async function proxyRoutes(app: FastifyInstance, core: RegistryCore, opts: ProxyOptions): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  app.addHook("onClose", async () => agent.destroy());
+  // The body is streamed to the agent untouched, so nothing here may parse it.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_req, _payload, done) => done(null));
+  const handler = (req: FastifyRequest<{ Params: { "*": string } }>, reply: FastifyReply) =>
+    forward(req, reply, core, opts, agent);
+  app.post("/proxy/*", handler);
+  app.get("/proxy/*", handler);
+}
+
+async function forward(
+  req: FastifyRequest<{ Params: { "*": string } }>,
+  reply: FastifyReply,
+  core: RegistryCore,
+  opts: ProxyOptions,
+  pool: http.Agent,
+) {
+  const target = req.params["*"];
+  const slash = target.indexOf("/");
+  if (slash < 0)
+    return sendError(reply, 400, "Invalid target format: missing path (expected /proxy/{host}:{port}/mcp)");
+  const hostPort = target.slice(0, slash);
+  const path = target.slice(slash);
+  if (path !== "/mcp" && !path.startsWith("/mcp/"))
+    return sendError(reply, 400, "Only /mcp/* paths are allowed for proxying");
+  const colon = hostPort.lastIndexOf(":");
+  const host = hostPort.slice(0, colon);
+  const port = Number(hostPort.slice(colon + 1));
+  const row = [...core.topo.agents.values()].find(
+    (a) =>
+      a.http_port === port && a.http_host !== "" && (a.http_host === host || a.agent_id === host || a.name === host),
+  );
+  if (colon < 0 || !row) return sendError(reply, 403, `Target host '${hostPort}' is not a registered agent`);
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value !== "string") continue;
+    if (
+      FORWARDED.includes(name) ||
+      opts.propagateHeaders.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p))
+    ) {
+      headers[name] = value;
+    }
+  }
+  const budget = Number(req.headers["x-mesh-timeout"]);
+  const timeoutMs =
+    Number.isFinite(budget) && budget > 0 ? Math.min(budget * 1000, MAX_TIMEOUT_MS) : opts.defaultTimeoutMs;
+  const query = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
+
+  reply.hijack();
+  const res = reply.raw;
+  const upstream = http.request(
+    { host: row.http_host, port, path: path + query, method: req.method, headers, agent: pool },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      res.flushHeaders();
+      up.on("data", (chunk: Buffer) => res.write(chunk));
+      up.on("end", () => {
+        clearTimeout(timer);
+        res.end();
+      });
+      up.on("error", () => res.destroy());
+    },
+  );
+  const timer = setTimeout(() => {
+    if (res.headersSent) {
+      const sse = String(res.getHeader("content-type") ?? "").includes("text/event-stream");
+      if (sse) res.write(`\n: mesh-proxy-timeout budget=${Math.round(timeoutMs / 1000)}s\n\n`);
+      res.end();
+    } else {
+      fail(504, `Failed to reach target agent: no answer within ${Math.round(timeoutMs / 1000)}s`);
+    }
+    upstream.destroy();
+  }, timeoutMs);
+  const fail = (status: number, message: string) => {
+    clearTimeout(timer);
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify({ error: message, timestamp: new Date().toISOString() }));
+  };
+  upstream.on("error", (e) => fail(502, `Failed to reach target agent: ${e.message}`));
+  res.on("close", () => {
+    clearTimeout(timer);
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.raw.pipe(upstream);
+}

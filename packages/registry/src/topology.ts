@@ -1,0 +1,113 @@
+// The in-memory picture of the mesh: agents, providers indexed by capability, and consumers
+// indexed by the capabilities they ask for, so a change touches only the agents it concerns and
+// no heartbeat scans the whole table. SQLite/PostgreSQL stay the source of truth on restart.
+import type { AgentRecord } from "./model.js";
+import type { Candidate } from "./resolve/dependency.js";
+
+export class Topology {
+  readonly agents = new Map<string, AgentRecord>();
+  private readonly providers = new Map<string, Candidate[]>();
+  /** capability → agents with a dependency or llm_provider on it. */
+  private readonly consumers = new Map<string, Set<string>>();
+  /** Agents with at least one llm_filter tool: any tool change may concern them. */
+  readonly llmFilterConsumers = new Set<string>();
+  private llmPoolCache: Candidate[] | null = null;
+  private readonly llmPoolByCap = new Map<string, Candidate[]>();
+
+  get(id: string): AgentRecord | undefined {
+    return this.agents.get(id);
+  }
+
+  /** Inserts or replaces an agent with all its tools. */
+  put(agent: AgentRecord): void {
+    this.remove(agent.agent_id);
+    this.agents.set(agent.agent_id, agent);
+    for (const tool of agent.tools) {
+      insertBySeq(this.providers, tool.capability, { agent, tool });
+      for (const d of tool.dependencies) if (d.capability) addTo(this.consumers, d.capability, agent.agent_id);
+      if (tool.llm_provider?.capability) addTo(this.consumers, tool.llm_provider.capability, agent.agent_id);
+      if (tool.llm_filter) this.llmFilterConsumers.add(agent.agent_id);
+    }
+    this.invalidateLlm();
+  }
+
+  remove(id: string): AgentRecord | undefined {
+    const old = this.agents.get(id);
+    if (!old) return undefined;
+    this.agents.delete(id);
+    for (const tool of old.tools) {
+      const list = this.providers.get(tool.capability);
+      if (list) {
+        const kept = list.filter((c) => c.agent.agent_id !== id);
+        if (kept.length) this.providers.set(tool.capability, kept);
+        else this.providers.delete(tool.capability);
+      }
+      for (const d of tool.dependencies) this.consumers.get(d.capability)?.delete(id);
+      if (tool.llm_provider?.capability) this.consumers.get(tool.llm_provider.capability)?.delete(id);
+    }
+    this.llmFilterConsumers.delete(id);
+    this.invalidateLlm();
+    return old;
+  }
+
+  /** Status changes mutate the shared record, so every index sees them at once. */
+  setStatus(id: string, status: AgentRecord["status"]): AgentRecord | undefined {
+    const a = this.agents.get(id);
+    if (a) {
+      a.status = status;
+      this.invalidateLlm();
+    }
+    return a;
+  }
+
+  providersOf(capability: string): readonly Candidate[] {
+    return this.providers.get(capability) ?? [];
+  }
+
+  consumersOf(capability: string): ReadonlySet<string> {
+    return this.consumers.get(capability) ?? EMPTY;
+  }
+
+  /** Healthy tools that have an inputSchema, in row order (the LLM tool pool). */
+  llmPool(): readonly Candidate[] {
+    if (!this.llmPoolCache) {
+      const all: Candidate[] = [];
+      for (const list of this.providers.values()) {
+        for (const c of list) if (c.agent.status === "healthy" && c.tool.input_schema) all.push(c);
+      }
+      this.llmPoolCache = all.sort((a, b) => a.tool.seq - b.tool.seq);
+    }
+    return this.llmPoolCache;
+  }
+
+  llmPoolOf(capability: string): readonly Candidate[] {
+    let list = this.llmPoolByCap.get(capability);
+    if (!list) {
+      list = this.providersOf(capability).filter((c) => c.agent.status === "healthy" && c.tool.input_schema);
+      this.llmPoolByCap.set(capability, list);
+    }
+    return list;
+  }
+
+  private invalidateLlm(): void {
+    this.llmPoolCache = null;
+    this.llmPoolByCap.clear();
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** Keeps each provider list in row order; new tools have the highest seq, so this appends. */
+function insertBySeq(map: Map<string, Candidate[]>, key: string, c: Candidate): void {
+  const list = map.get(key);
+  if (!list) return void map.set(key, [c]);
+  let i = list.length;
+  while (i > 0 && (list[i - 1] as Candidate).tool.seq > c.tool.seq) i--;
+  list.splice(i, 0, c);
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
