@@ -267,11 +267,17 @@ export class RegistryCore {
         }
       }
       batch.events?.push(...this.audit.eventsFor(consumer, changed, out.resolution, prior, now, false));
-      batch.resolutions?.push({ agent_id: cid, resolution: out.resolution, total: out.total, resolved: out.resolved });
-      if (this.watch.watching(cid)) {
+      const delivered = this.watch.watching(cid);
+      if (delivered) {
         this.watch.publish({ agent_id: cid, ...out.resolution, timestamp: rfc3339(now) });
         this.markDelivered(cid, out.resolution);
       }
+      batch.resolutions?.push({
+        agent_id: cid,
+        resolution: delivered ? out.resolution : undefined,
+        total: out.total,
+        resolved: out.resolved,
+      });
     }
     this.opts.metrics.resolutionSeconds.observe({ scope: "propagation" }, (performance.now() - started) / 1000);
   }

@@ -238,7 +238,7 @@ function applyBatch(s: ReturnType<typeof prepare>, b: WriteBatch): void {
   for (const t of b.touches ?? []) s.touch.run(t.updated_at, t.agent_id, t.updated_at);
   for (const st of b.statuses ?? []) s.status.run(st.status, st.agent_id);
   for (const r of b.resolutions ?? []) {
-    s.resolution.run(r.agent_id, JSON.stringify(r.resolution));
+    if (r.resolution) s.resolution.run(r.agent_id, JSON.stringify(r.resolution));
     s.counters.run(r.total, r.resolved, r.agent_id);
   }
   for (const e of b.events ?? []) {

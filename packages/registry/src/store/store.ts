@@ -15,7 +15,11 @@ export interface WriteBatch {
   /** Heartbeat times only (HEAD). */
   touches?: Array<{ agent_id: string; updated_at: number }>;
   statuses?: Array<{ agent_id: string; status: AgentRecord["status"] }>;
-  resolutions?: Array<{ agent_id: string; resolution: Resolution; total: number; resolved: number }>;
+  /**
+   * `resolution` is what the agent was last told (its POST answer or a watch push), omitted when
+   * only the counters moved; on restart a difference from the recomputed one means HEAD → 202.
+   */
+  resolutions?: Array<{ agent_id: string; resolution?: Resolution; total: number; resolved: number }>;
   events?: EventRecord[];
   deletes?: string[];
   schemas?: Array<{ hash: string; canonical: Record<string, unknown>; runtime_origin: string; created_at: number }>;
