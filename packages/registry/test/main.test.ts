@@ -37,7 +37,15 @@ describe("mcp-mesh-registry binary", () => {
   it("--help lists every setting with its default", () => {
     const r = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8" });
     expect(r.status).toBe(0);
-    for (const name of ["HOST", "PORT", "DATABASE_URL", "HEALTH_CHECK_INTERVAL", "DEFAULT_TIMEOUT_THRESHOLD", "MCP_MESH_RETENTION", "MCP_MESH_SWEEP_INTERVAL"]) {
+    for (const name of [
+      "HOST",
+      "PORT",
+      "DATABASE_URL",
+      "HEALTH_CHECK_INTERVAL",
+      "DEFAULT_TIMEOUT_THRESHOLD",
+      "MCP_MESH_RETENTION",
+      "MCP_MESH_SWEEP_INTERVAL",
+    ]) {
       expect(r.stdout).toContain(name);
     }
   });
@@ -48,9 +56,9 @@ describe("mcp-mesh-registry binary", () => {
       env: { ...process.env, PORT: "99999", HEALTH_CHECK_INTERVAL: "soon", MCP_MESH_RETENTION: "1 day" },
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("PORT=\"99999\"");
-    expect(r.stderr).toContain("HEALTH_CHECK_INTERVAL=\"soon\"");
-    expect(r.stderr).toContain("MCP_MESH_RETENTION=\"1 day\"");
+    expect(r.stderr).toContain('PORT="99999"');
+    expect(r.stderr).toContain('HEALTH_CHECK_INTERVAL="soon"');
+    expect(r.stderr).toContain('MCP_MESH_RETENTION="1 day"');
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
@@ -67,7 +75,12 @@ describe("mcp-mesh-registry binary", () => {
     await waitForHealth(url);
     const r = await fetch(`${url}/heartbeat`, {
       method: "POST",
-      body: JSON.stringify({ agent_id: "keep-me", http_host: "127.0.0.1", http_port: 9, tools: [{ function_name: "f", capability: "c" }] }),
+      body: JSON.stringify({
+        agent_id: "keep-me",
+        http_host: "127.0.0.1",
+        http_port: 9,
+        tools: [{ function_name: "f", capability: "c" }],
+      }),
     });
     expect((await r.json()).status).toBe("success");
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

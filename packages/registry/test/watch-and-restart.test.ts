@@ -12,7 +12,9 @@ afterEach(async () => {
   }
 });
 
-async function listening(config: Parameters<typeof startRegistry>[0] = {}): Promise<{ reg: TestRegistry; url: string }> {
+async function listening(
+  config: Parameters<typeof startRegistry>[0] = {},
+): Promise<{ reg: TestRegistry; url: string }> {
   const reg = await startRegistry({ ...config, config: { host: "127.0.0.1", port: 0, ...config.config } });
   open.push(reg);
   reg.clock.now = Date.now();
@@ -61,7 +63,8 @@ function watch(url: string): Promise<SseClient> {
 }
 
 const provider = (id: string) => agent(id, [tool("get_date", "date_service", { tags: ["system"] })]);
-const consumer = (id: string) => agent(id, [tool("greet", "greeting", { dependencies: [{ capability: "date_service" }] })]);
+const consumer = (id: string) =>
+  agent(id, [tool("greet", "greeting", { dependencies: [{ capability: "date_service" }] })]);
 
 describe("watch stream", () => {
   it("pushes the new resolution the moment a provider arrives and leaves", async () => {
