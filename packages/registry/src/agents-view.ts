@@ -1,8 +1,9 @@
 // AgentInfo as GET /agents shows it (PROTOCOL.md §1.5), computed from memory.
-import { plainTags, rfc3339 } from "@mcp-mesh/protocol";
+import { matchTags, plainTags, rfc3339, satisfiesConstraint } from "@mcp-mesh/protocol";
 import type { RegistryCore } from "./core.js";
-import { type AgentRecord, endpointOf } from "./model.js";
+import { type AgentRecord, type DepSpec, endpointOf, ownEntry as own } from "./model.js";
 import type { Env } from "./resolve/agent.js";
+import { resolveDependency } from "./resolve/dependency.js";
 
 export interface AgentFilter {
   status?: string;
@@ -24,6 +25,7 @@ export function matchesFilter(a: AgentRecord, f: AgentFilter): boolean {
   return true;
 }
 
+/** Entry of a map keyed by function name; "constructor" or "__proto__" must not hit Object.prototype. */
 export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): Record<string, unknown> {
   const resolution = core.resolutionOf(a.agent_id);
   const counters = core.countersOf(a.agent_id);
@@ -41,17 +43,12 @@ export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): Record<
     if (t.llm_provider) cap.llm_provider = t.llm_provider;
     if (t.kwargs.task === true) cap.task = true;
     if (reason === "Unhealthy") cap.unavailable_reason = "agent unhealthy";
-    else if (reason) {
-      const dep = t.dependencies.find(
-        (d, i) => d.required && resolution?.dependencies_resolved[t.function_name]?.[i]?.status !== "available",
-      );
-      cap.unavailable_reason = `required dep '${dep?.capability ?? "?"}' unresolved`;
-    }
+    else if (reason) cap.unavailable_reason = requiredDepReason(t.dependencies, env);
     return cap;
   });
   const deps = a.tools.flatMap((t) =>
     t.dependencies.map((d, i) => {
-      const r = resolution?.dependencies_resolved[t.function_name]?.[i];
+      const r = own(resolution?.dependencies_resolved, t.function_name)?.[i];
       const row: Record<string, unknown> = {
         function_name: t.function_name,
         capability: d.capability,
@@ -70,7 +67,7 @@ export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): Record<
   const llmTools = a.tools
     .filter((t) => t.llm_filter)
     .flatMap((t) => {
-      const list = resolution?.llm_tools[t.function_name] ?? [];
+      const list = own(resolution?.llm_tools, t.function_name) ?? [];
       const mode = typeof t.llm_filter?.filter_mode === "string" ? t.llm_filter.filter_mode : "all";
       return list.map((tool) => ({
         function_name: t.function_name,
@@ -84,7 +81,7 @@ export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): Record<
   const llmProviders = a.tools
     .filter((t) => t.llm_provider)
     .map((t) => {
-      const p = resolution?.llm_providers[t.function_name];
+      const p = own(resolution?.llm_providers, t.function_name);
       const row: Record<string, unknown> = {
         function_name: t.function_name,
         required_capability: t.llm_provider?.capability,
@@ -116,4 +113,28 @@ export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): Record<
     llm_tool_resolutions: llmTools.length ? llmTools : null,
     llm_provider_resolutions: llmProviders.length ? llmProviders : null,
   };
+}
+
+/** The reference's three wordings for a capability held back by a required dependency. */
+function requiredDepReason(deps: DepSpec[], env: Env): string {
+  for (const d of deps) {
+    if (!d.required) continue;
+    const outcome = resolveDependency(d, env);
+    if (outcome.ranked.length) continue;
+    const blocked = env
+      .providersOf(d.capability)
+      .find(
+        (c) =>
+          env.unavailableReason(c) === "Unavailable" &&
+          (d.tags.length === 0 || matchTags(d.tags, c.tool.tags).ok) &&
+          satisfiesConstraint(c.tool.version, d.version),
+      );
+    if (blocked) return `required dep '${d.capability}' unavailable (provider ${blocked.agent.agent_id} unavailable)`;
+    const tags = plainTags(d.tags);
+    const why = [tags.length ? `tags=[${tags.join(" ")}]` : "", d.version ? `version ${d.version}` : ""].filter(
+      Boolean,
+    );
+    return `required dep '${d.capability}' unresolved${why.length ? ` (no provider matches ${why.join(", ")})` : ""}`;
+  }
+  return "required dependency unavailable";
 }

@@ -1,7 +1,7 @@
 // The per-dependency resolution audit (PROTOCOL.md §1.8): why each dependency went where it
 // went. Written only when "interesting", and never twice in a row for the same trace.
 import { plainTags, type ResolvedDependency } from "@mcp-mesh/protocol";
-import type { AgentRecord, EventRecord, Resolution } from "./model.js";
+import { type AgentRecord, type EventRecord, ownEntry, type Resolution } from "./model.js";
 import type { DependencyOutcome } from "./resolve/dependency.js";
 
 type Chosen = { agent_id: string; endpoint: string; function_name: string };
@@ -29,8 +29,8 @@ export class AuditLog {
       const hash = key.lastIndexOf("#");
       const fn = key.slice(0, hash);
       const index = Number(key.slice(hash + 1));
-      const before = prior?.dependencies_resolved[fn]?.[index];
-      const after = next.dependencies_resolved[fn]?.[index];
+      const before = ownEntry(prior?.dependencies_resolved, fn)?.[index];
+      const after = ownEntry(next.dependencies_resolved, fn)?.[index];
       const spec = agent.tools.find((t) => t.function_name === fn)?.dependencies[index];
       if (!after || !spec) continue;
       const changed = chosenId(before) !== chosenId(after);

@@ -7,11 +7,12 @@ import { type RegistrationResponse, rfc3339 } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import { AuditLog } from "./audit.js";
 import type { RegistryMetrics } from "./metrics.js";
-import type { AgentRecord, EventRecord, Resolution } from "./model.js";
+import { type AgentRecord, type EventRecord, ownEntry, type Resolution } from "./model.js";
 import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
-import { type Env, makeEnv, referenceView, resolveAgent } from "./resolve/agent.js";
+import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
+import { differsForReference, sameResolution } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
-import { type DependencyOutcome, resolveDependency } from "./resolve/dependency.js";
+import { type Candidate, type DependencyOutcome, resolveDependency } from "./resolve/dependency.js";
 import type { RegistryStore, WriteBatch } from "./store/store.js";
 import { Topology } from "./topology.js";
 import { WatchHub } from "./watch-hub.js";
@@ -33,7 +34,7 @@ export class RegistryCore {
   /** Current resolution of every healthy agent, kept up to date as the mesh changes. */
   private readonly current = new Map<string, Resolution>();
   /** What each agent was last told (reference view): a difference means HEAD answers 202. */
-  private readonly sent = new Map<string, string>();
+  private readonly sent = new Map<string, Resolution>();
   private readonly counters = new Map<string, { total: number; resolved: number }>();
   private readonly pending = new Set<string>();
   private readonly audit = new AuditLog();
@@ -52,13 +53,12 @@ export class RegistryCore {
     const env = this.env();
     for (const a of state.agents) {
       const stored = state.resolutions.get(a.agent_id);
-      if (stored) this.sent.set(a.agent_id, referenceView(stored));
+      if (stored) this.sent.set(a.agent_id, stored);
       const out = resolveAgent(a, env, { trace: false, maxAlternatives: this.opts.maxAlternatives });
       this.current.set(a.agent_id, out.resolution);
       this.counters.set(a.agent_id, { total: out.total, resolved: out.resolved });
-      if (stored && referenceView(out.resolution) !== this.sent.get(a.agent_id)) this.pending.add(a.agent_id);
+      if (stored && differsForReference(stored, out.resolution)) this.pending.add(a.agent_id);
     }
-    this.refreshGauges();
   }
 
   private env(): Env {
@@ -101,7 +101,7 @@ export class RegistryCore {
     }
     events.push(...this.audit.eventsFor(agent, own.outcomes, own.resolution, this.current.get(id), now, true));
     this.current.set(id, own.resolution);
-    this.sent.set(id, referenceView(own.resolution));
+    this.sent.set(id, own.resolution);
     this.pending.delete(id);
     this.counters.set(id, { total: own.total, resolved: own.resolved });
     this.touches.delete(id);
@@ -112,7 +112,7 @@ export class RegistryCore {
       events,
       schemas: schemasOf(agent, now),
     };
-    if (providerChanged) this.propagate(capabilitiesOf(existing, agent), env, now, batch, id);
+    if (providerChanged) this.propagate([...candidatesOf(existing), ...candidatesOf(agent)], env, now, batch, id);
     await this.commit(batch);
     this.opts.metrics.registrations.inc({ outcome: existing ? "updated" : "registered" });
     const response: RegistrationResponse = {
@@ -167,7 +167,7 @@ export class RegistryCore {
   ): Promise<void> {
     const now = this.opts.clock();
     const batch: WriteBatch = { statuses: [], events: [], resolutions: [] };
-    const caps = new Set<string>();
+    const changed: Candidate[] = [];
     for (const a of agents) {
       this.topo.setStatus(a.agent_id, "unhealthy");
       batch.statuses?.push({ agent_id: a.agent_id, status: "unhealthy" });
@@ -181,10 +181,10 @@ export class RegistryCore {
           data: event.data,
         });
       }
-      for (const t of a.tools) caps.add(t.capability);
+      changed.push(...candidatesOf(a));
       this.pending.delete(a.agent_id);
     }
-    this.propagate(caps, this.env(), now, batch, null);
+    this.propagate(changed, this.env(), now, batch, null);
     await this.commit(batch);
   }
 
@@ -199,7 +199,6 @@ export class RegistryCore {
       this.audit.forget(id);
     }
     await this.commit({ deletes: ids });
-    this.refreshGauges();
   }
 
   resolutionOf(id: string): Resolution | undefined {
@@ -212,7 +211,7 @@ export class RegistryCore {
 
   /** The watch stream delivered this resolution: the agent is up to date, no 202 needed. */
   markDelivered(id: string, resolution: Resolution): void {
-    this.sent.set(id, referenceView(resolution));
+    this.sent.set(id, resolution);
     this.pending.delete(id);
   }
 
@@ -220,26 +219,30 @@ export class RegistryCore {
    * Re-resolves the consumers of changed capabilities. A consumer whose required dependency
    * flips changes its own availability, so its capabilities' consumers are visited too.
    */
-  private propagate(caps: Set<string>, env: Env, now: number, batch: WriteBatch, self: string | null): void {
+  private propagate(changed: Candidate[], env: Env, now: number, batch: WriteBatch, self: string | null): void {
     const started = performance.now();
     const queue: string[] = [];
-    const waiting = new Map<string, Set<string>>();
-    const enqueue = (cid: string, cap: string | null) => {
+    const waiting = new Map<string, Map<string, Candidate[] | null>>();
+    const enqueue = (cid: string, cap: string | null, providers: Candidate[] | null) => {
       if (cid === self) return;
-      let set = waiting.get(cid);
-      if (!set) {
-        waiting.set(cid, (set = new Set()));
+      let caps = waiting.get(cid);
+      if (!caps) {
+        waiting.set(cid, (caps = new Map()));
         queue.push(cid);
       }
-      if (cap) set.add(cap);
+      if (!cap) return;
+      const known = caps.get(cap);
+      caps.set(cap, known === null || providers === null ? null : [...(known ?? []), ...providers]);
     };
-    for (const cap of caps) for (const cid of this.topo.consumersOf(cap)) enqueue(cid, cap);
-    for (const cid of this.topo.llmFilterConsumers) enqueue(cid, null);
+    const byCap = new Map<string, Candidate[]>();
+    for (const c of changed) byCap.set(c.tool.capability, [...(byCap.get(c.tool.capability) ?? []), c]);
+    for (const [cap, providers] of byCap) for (const cid of this.topo.consumersOf(cap)) enqueue(cid, cap, providers);
+    if (changed.length) for (const cid of this.topo.llmFilterConsumers) enqueue(cid, null, null);
     // Each consumer is re-queued only when a required position flips, which settles because
     // availability is memoised per environment; the bound is a guard, not a limit we expect.
     for (let steps = 0; queue.length && steps < 1_000_000; steps++) {
       const cid = queue.shift() as string;
-      const only = waiting.get(cid) ?? new Set<string>();
+      const only = waiting.get(cid) ?? new Map<string, Candidate[] | null>();
       waiting.delete(cid);
       const consumer = this.topo.get(cid);
       const prior = this.current.get(cid);
@@ -250,20 +253,20 @@ export class RegistryCore {
         only,
         previous: prior,
       });
-      if (prior && JSON.stringify(prior) === JSON.stringify(out.resolution)) continue;
+      if (sameResolution(prior, out.resolution)) continue;
       this.current.set(cid, out.resolution);
       this.counters.set(cid, { total: out.total, resolved: out.resolved });
-      if (referenceView(out.resolution) !== this.sent.get(cid)) this.pending.add(cid);
+      if (differsForReference(this.sent.get(cid), out.resolution)) this.pending.add(cid);
       const changed = new Map<string, DependencyOutcome>();
       for (const key of out.outcomes.keys()) {
         const pos = positionOf(consumer, key);
         if (!pos) continue;
-        const before = prior?.dependencies_resolved[pos.fn]?.[pos.index];
-        const after = out.resolution.dependencies_resolved[pos.fn]?.[pos.index];
+        const before = ownEntry(prior?.dependencies_resolved, pos.fn)?.[pos.index];
+        const after = ownEntry(out.resolution.dependencies_resolved, pos.fn)?.[pos.index];
         if (before?.agent_id === after?.agent_id && before?.function_name === after?.function_name) continue;
         changed.set(key, resolveDependency(pos.spec, env, true));
         if (pos.spec.required && before?.status !== after?.status) {
-          for (const next of this.topo.consumersOf(pos.capability)) enqueue(next, pos.capability);
+          for (const next of this.topo.consumersOf(pos.capability)) enqueue(next, pos.capability, null);
         }
       }
       batch.events?.push(...this.audit.eventsFor(consumer, changed, out.resolution, prior, now, false));
@@ -285,7 +288,6 @@ export class RegistryCore {
   private async commit(batch: WriteBatch): Promise<void> {
     for (const e of batch.events ?? []) this.opts.metrics.events.inc({ type: e.event_type });
     await this.opts.store.write(batch);
-    this.refreshGauges();
   }
 
   refreshGauges(): void {
@@ -309,11 +311,8 @@ function providerFingerprint(a: AgentRecord): string {
   return JSON.stringify([a.status, a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
 }
 
-function capabilitiesOf(before: AgentRecord | undefined, after: AgentRecord): Set<string> {
-  const caps = new Set<string>();
-  for (const t of before?.tools ?? []) caps.add(t.capability);
-  for (const t of after.tools) caps.add(t.capability);
-  return caps;
+function candidatesOf(agent: AgentRecord | undefined): Candidate[] {
+  return agent ? agent.tools.map((tool) => ({ agent, tool })) : [];
 }
 
 function registerEvent(agent: AgentRecord, now: number, previous: string | undefined): EventRecord {

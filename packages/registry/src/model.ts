@@ -112,3 +112,8 @@ export function endpointOf(agent: Pick<AgentRecord, "agent_id" | "http_host" | "
 export function emptyResolution(): Resolution {
   return { dependencies_resolved: {}, llm_tools: {}, llm_providers: {} };
 }
+
+/** Maps keyed by agent-chosen names (function names): never read inherited keys like "constructor". */
+export function ownEntry<T>(map: Record<string, T> | undefined, key: string): T | undefined {
+  return map && Object.hasOwn(map, key) ? map[key] : undefined;
+}

@@ -1,6 +1,6 @@
 // Everything one agent gets back from a full heartbeat: dependencies_resolved (positional, with
 // placeholders), llm_tools and llm_providers, plus the per-dependency outcomes for the audit.
-import type { ResolvedAlternative, ResolvedDependency } from "@mcp-mesh/protocol";
+import { matchTags, type ResolvedAlternative, type ResolvedDependency, satisfiesConstraint } from "@mcp-mesh/protocol";
 import { type AgentRecord, type DepSpec, endpointOf, type Resolution } from "../model.js";
 import type { Topology } from "../topology.js";
 import {
@@ -61,8 +61,12 @@ export interface AgentOutcome {
 export interface ResolveOptions {
   trace: boolean;
   maxAlternatives: number;
-  /** Recompute only positions on these capabilities; others are copied from `previous`. */
-  only?: ReadonlySet<string>;
+  /**
+   * Recompute only positions on these capabilities; others are copied from `previous`. With a
+   * list of changed providers for a capability, a position is recomputed only when one of them
+   * could matter to it (it passes the position's filters, or the position already names it).
+   */
+  only?: ReadonlyMap<string, readonly Candidate[] | null>;
   previous?: Resolution;
 }
 
@@ -77,25 +81,46 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
       const prev = opts.previous?.dependencies_resolved[fn];
       const list = tool.dependencies.map((spec, i): ResolvedDependency => {
         const kept = prev?.[i];
-        if (opts.only && kept && kept.capability === spec.capability && !opts.only.has(spec.capability)) return kept;
+        if (opts.only && kept && kept.capability === spec.capability) {
+          const changed = opts.only.get(spec.capability);
+          if (changed === undefined || (changed !== null && !changed.some((c) => mayAffect(spec, c, kept))))
+            return kept;
+        }
         const outcome = resolveDependency(spec, env, opts.trace);
         outcomes.set(`${fn}#${i}`, outcome);
         return toResolved(spec, outcome, opts.maxAlternatives);
       });
-      resolution.dependencies_resolved[fn] = list;
+      setOwn(resolution.dependencies_resolved, fn, list);
       total += list.length;
       resolved += list.filter((d) => d.status === "available").length;
     }
     if (tool.llm_filter) {
       const tools = resolveLlmTools(tool.llm_filter, agent.agent_id, env);
-      if (tools) resolution.llm_tools[fn] = tools;
+      if (tools) setOwn(resolution.llm_tools, fn, tools);
     }
     if (tool.llm_provider) {
       const p = resolveLlmProvider(tool.llm_provider, env);
-      if (p) resolution.llm_providers[fn] = p;
+      if (p) setOwn(resolution.llm_providers, fn, p);
     }
   }
   return { resolution, total, resolved, outcomes };
+}
+
+/**
+ * Maps are keyed by function name, which is the agent's to choose: a plain assignment with the
+ * key "__proto__" would replace the map's prototype instead of adding an entry.
+ */
+function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function mayAffect(spec: DepSpec, c: Candidate, current: ResolvedDependency): boolean {
+  const id = c.agent.agent_id;
+  if (current.agent_id === id || current.alternatives?.some((a) => a.agent_id === id)) return true;
+  return (
+    (spec.tags.length === 0 || matchTags(spec.tags, c.tool.tags).ok) &&
+    satisfiesConstraint(c.tool.version, spec.version)
+  );
 }
 
 function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: number): ResolvedDependency {
@@ -123,9 +148,4 @@ function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: 
     });
   }
   return out;
-}
-
-/** The resolution as a reference client sees it (no alternatives): what decides a 202. */
-export function referenceView(r: Resolution): string {
-  return JSON.stringify(r, (key, value) => (key === "alternatives" ? undefined : value));
 }

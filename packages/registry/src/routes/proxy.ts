@@ -42,14 +42,16 @@ async function forward(
   opts: ProxyOptions,
   pool: http.Agent,
 ) {
-  const target = req.params["*"];
+  // The raw target, still percent-encoded: the agent must get the path exactly as sent (the
+  // decoded wildcard would turn %20 into a path Node refuses to send, %2e%2e into "..").
+  const rawPath = req.url.split("?")[0] ?? "";
+  const target = rawPath.slice(rawPath.indexOf("/proxy/") + "/proxy/".length);
   const slash = target.indexOf("/");
   if (slash < 0)
     return sendError(reply, 400, "Invalid target format: missing path (expected /proxy/{host}:{port}/mcp)");
   const hostPort = target.slice(0, slash);
   const path = target.slice(slash);
-  if (path !== "/mcp" && !path.startsWith("/mcp/"))
-    return sendError(reply, 400, "Only /mcp/* paths are allowed for proxying");
+  if (!isMcpPath(path)) return sendError(reply, 400, "Only /mcp/* paths are allowed for proxying");
   const colon = hostPort.lastIndexOf(":");
   const host = hostPort.slice(0, colon);
   const port = Number(hostPort.slice(colon + 1));
@@ -76,9 +78,12 @@ async function forward(
 
   reply.hijack();
   const res = reply.raw;
+  // writeHead(status, headers) does not record the headers where res.getHeader() would see them.
+  let upstreamType = "";
   const upstream = http.request(
     { host: row.http_host, port, path: path + query, method: req.method, headers, agent: pool },
     (up) => {
+      upstreamType = String(up.headers["content-type"] ?? "");
       res.writeHead(up.statusCode ?? 502, up.headers);
       res.flushHeaders();
       up.on("data", (chunk: Buffer) => res.write(chunk));
@@ -91,7 +96,7 @@ async function forward(
   );
   const timer = setTimeout(() => {
     if (res.headersSent) {
-      const sse = String(res.getHeader("content-type") ?? "").includes("text/event-stream");
+      const sse = upstreamType.includes("text/event-stream");
       if (sse) res.write(`\n: mesh-proxy-timeout budget=${Math.round(timeoutMs / 1000)}s\n\n`);
       res.end();
     } else {
@@ -111,4 +116,16 @@ async function forward(
     if (!res.writableFinished) upstream.destroy();
   });
   req.raw.pipe(upstream);
+}
+
+/** Exactly /mcp or below it, with no "." or ".." segment (raw or percent-encoded). */
+function isMcpPath(path: string): boolean {
+  if (path !== "/mcp" && !path.startsWith("/mcp/")) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  return !decoded.split(/[/\\]/).some((segment) => segment === "." || segment === "..");
 }
