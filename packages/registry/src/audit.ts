@@ -62,6 +62,7 @@ export class AuditLog {
         function_name: fn,
         timestamp: now,
         data,
+        dataJson: body,
       });
     }
     return events;

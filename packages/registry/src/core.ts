@@ -255,6 +255,7 @@ export class RegistryCore {
       });
       if (sameResolution(prior, out.resolution)) continue;
       this.current.set(cid, out.resolution);
+      const counters = this.counters.get(cid);
       this.counters.set(cid, { total: out.total, resolved: out.resolved });
       if (differsForReference(this.sent.get(cid), out.resolution)) this.pending.add(cid);
       const changed = new Map<string, DependencyOutcome>();
@@ -275,12 +276,14 @@ export class RegistryCore {
         this.watch.publish({ agent_id: cid, ...out.resolution, timestamp: rfc3339(now) });
         this.markDelivered(cid, out.resolution);
       }
-      batch.resolutions?.push({
-        agent_id: cid,
-        resolution: delivered ? out.resolution : undefined,
-        total: out.total,
-        resolved: out.resolved,
-      });
+      if (delivered || counters?.total !== out.total || counters?.resolved !== out.resolved) {
+        batch.resolutions?.push({
+          agent_id: cid,
+          resolution: delivered ? out.resolution : undefined,
+          total: out.total,
+          resolved: out.resolved,
+        });
+      }
     }
     this.opts.metrics.resolutionSeconds.observe({ scope: "propagation" }, (performance.now() - started) / 1000);
   }

@@ -89,6 +89,8 @@ export interface EventRecord {
   function_name: string;
   timestamp: number;
   data: Record<string, unknown> | null;
+  /** `data` already serialised, when the writer had it (saves a second JSON.stringify). */
+  dataJson?: string;
 }
 
 export const EVENT_TYPES = [

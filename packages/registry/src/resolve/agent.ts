@@ -4,6 +4,7 @@ import { matchTags, type ResolvedAlternative, type ResolvedDependency, satisfies
 import { type AgentRecord, type DepSpec, endpointOf, type Resolution } from "../model.js";
 import type { Topology } from "../topology.js";
 import {
+  byRank,
   type Candidate,
   type DependencyOutcome,
   type Eviction,
@@ -12,7 +13,7 @@ import {
 } from "./dependency.js";
 import { type LlmEnv, resolveLlmProvider, resolveLlmTools } from "./llm.js";
 
-export type Env = ResolveEnv & LlmEnv;
+export type Env = ResolveEnv & LlmEnv & { toolOf(agentId: string, functionName: string): Candidate | undefined };
 
 /**
  * A resolution environment over the current topology. Availability (health plus required
@@ -23,6 +24,11 @@ export function makeEnv(topo: Topology, schemaByHash: (h: string) => Record<stri
   const visiting = new Set<string>();
   const env: Env = {
     providersOf: (cap) => topo.providersOf(cap),
+    toolOf(agentId, functionName) {
+      const agent = topo.get(agentId);
+      const tool = agent?.tools.find((t) => t.function_name === functionName);
+      return agent && tool ? { agent, tool } : undefined;
+    },
     schemaByHash,
     llmPool: () => topo.llmPool(),
     llmPoolOf: (cap) => topo.llmPoolOf(cap),
@@ -83,7 +89,10 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
         const kept = prev?.[i];
         if (opts.only && kept && kept.capability === spec.capability) {
           const changed = opts.only.get(spec.capability);
-          if (changed === undefined || (changed !== null && !changed.some((c) => mayAffect(spec, c, kept))))
+          if (
+            changed === undefined ||
+            (changed !== null && !changed.some((c) => mayAffect(spec, c, kept, env, opts.maxAlternatives)))
+          )
             return kept;
         }
         const outcome = resolveDependency(spec, env, opts.trace);
@@ -111,16 +120,36 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
  * key "__proto__" would replace the map's prototype instead of adding an entry.
  */
 function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only "__proto__" misbehaves under plain assignment; defineProperty is slow, so keep it rare.
+  if (key === "__proto__")
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
 }
 
-function mayAffect(spec: DepSpec, c: Candidate, current: ResolvedDependency): boolean {
+/**
+ * Could this changed provider alter the position? Yes if the position names it; no if it fails
+ * the position's tags or version; otherwise only if it would rank inside the listed providers
+ * (primary plus alternatives) — with 40 providers of a capability, most newcomers do not.
+ */
+function mayAffect(
+  spec: DepSpec,
+  c: Candidate,
+  current: ResolvedDependency,
+  env: Env,
+  maxAlternatives: number,
+): boolean {
   const id = c.agent.agent_id;
   if (current.agent_id === id || current.alternatives?.some((a) => a.agent_id === id)) return true;
-  return (
-    (spec.tags.length === 0 || matchTags(spec.tags, c.tool.tags).ok) &&
-    satisfiesConstraint(c.tool.version, spec.version)
-  );
+  const tags = spec.tags.length ? matchTags(spec.tags, c.tool.tags) : { ok: true, score: 0 };
+  if (!tags.ok || !satisfiesConstraint(c.tool.version, spec.version)) return false;
+  if (current.status !== "available") return true;
+  const listed = current.alternatives ?? [];
+  if (listed.length < maxAlternatives) return true;
+  const last = listed.at(-1) ?? current;
+  const lastTool = env.toolOf(last.agent_id, last.function_name);
+  if (!lastTool) return true;
+  const lastScore = spec.tags.length ? matchTags(spec.tags, lastTool.tool.tags).score : 0;
+  return byRank({ ...c, score: tags.score }, { ...lastTool, score: lastScore }) < 0;
 }
 
 function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: number): ResolvedDependency {

@@ -248,7 +248,7 @@ function applyBatch(s: ReturnType<typeof prepare>, b: WriteBatch): void {
       e.agent_name,
       e.function_name,
       e.timestamp,
-      e.data ? JSON.stringify(e.data) : null,
+      e.dataJson ?? (e.data ? JSON.stringify(e.data) : null),
     );
   }
   for (const sc of b.schemas ?? [])
