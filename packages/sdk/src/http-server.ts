@@ -1,0 +1,169 @@
+// The agent's HTTP listener: /mcp (stateless MCP streamable HTTP, JSON or SSE per Accept) and
+// the probes /livez, /ready, /health, /startupz, /metrics. Plain node:http: the mesh hop should
+// cost what a JSON round-trip costs, nothing more.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type McpEndpoint, rpcError } from "./mcp-endpoint.js";
+
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface Probes {
+  livez(): Record<string, unknown>;
+  ready(): { ok: boolean; body: Record<string, unknown> };
+  health(): Promise<{ ok: boolean; body: Record<string, unknown> }>;
+  metrics(): Promise<{ contentType: string; text: string }>;
+  /** Called after each /mcp request, for metrics and logs. */
+  onMcpError?(err: unknown): void;
+}
+
+export function createHttpServer(endpoint: McpEndpoint, probes: Probes): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const path = (req.url ?? "/").split("?", 1)[0];
+    if (path === "/mcp") {
+      if (req.method === "POST") return void serveMcp(endpoint, req, res).catch((e) => fail(res, e, probes));
+      res.writeHead(405, { allow: "POST", "content-type": "application/json" });
+      return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
+    switch (path) {
+      case "/livez":
+        return json(res, req, 200, probes.livez());
+      case "/ready":
+      case "/startupz": {
+        const r = probes.ready();
+        return json(res, req, r.ok ? 200 : 503, r.body);
+      }
+      case "/health":
+        return void probes
+          .health()
+          .then((r) => json(res, req, r.ok ? 200 : 503, r.body))
+          .catch((e) => fail(res, e, probes));
+      case "/metrics":
+        return void probes
+          .metrics()
+          .then((m) => {
+            res.writeHead(200, { "content-type": m.contentType });
+            res.end(req.method === "HEAD" ? undefined : m.text);
+          })
+          .catch((e) => fail(res, e, probes));
+      default:
+        return notFound(res);
+    }
+  });
+  server.headersTimeout = 30_000;
+  return server;
+}
+
+async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (body === null) {
+    res.writeHead(413, { "content-type": "application/json", connection: "close" });
+    res.end(JSON.stringify(rpcError(null, -32600, `Request body larger than ${MAX_BODY_BYTES} bytes`)));
+    return;
+  }
+  let message: unknown;
+  try {
+    message = JSON.parse(body);
+  } catch (e) {
+    res.writeHead(400, { "content-type": "application/json" });
+    res.end(JSON.stringify(rpcError(null, -32700, `Parse error: ${(e as Error).message}`)));
+    return;
+  }
+  let response: unknown;
+  if (Array.isArray(message)) {
+    // 2025-03-26 batches: answer every request in one array.
+    const answers = (await Promise.all(message.map((m) => endpoint.handle(m, req.headers)))).filter((a) => a !== null);
+    response = answers.length > 0 ? answers : null;
+  } else {
+    response = await endpoint.handle(message, req.headers);
+  }
+  if (response === null) {
+    res.writeHead(202);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(response);
+  const accept = req.headers.accept ?? "";
+  // JSON unless the caller accepts only SSE (FastMCP-style clients read either).
+  if (accept.includes("text/event-stream") && !accept.includes("application/json")) {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.end(`event: message\ndata: ${text}\n\n`);
+    return;
+  }
+  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The body as a string, or null when it is larger than `limit` (the rest is discarded). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      return resolve(null);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return resolve(null);
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => {
+      if (!over)
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    });
+    req.on("error", reject);
+  });
+}
+
+function json(res: ServerResponse, req: IncomingMessage, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(req.method === "HEAD" ? undefined : text);
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+  res.end("404 page not found");
+}
+
+function fail(res: ServerResponse, err: unknown, probes: Probes): void {
+  probes.onMcpError?.(err);
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(500, { "content-type": "application/json" });
+  res.end(JSON.stringify(rpcError(null, -32603, "Internal error")));
+}
+
+/**
+ * Listens on `port` (0 = any); a busy port falls back to a free one. Resolves to the bound port,
+ * which is what gets registered.
+ */
+export async function listen(server: Server, host: string, port: number): Promise<number> {
+  const attempt = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        server.off("listening", onListening);
+        reject(err);
+      };
+      const onListening = () => {
+        server.off("error", onError);
+        resolve((server.address() as AddressInfo).port);
+      };
+      server.once("error", onError);
+      server.once("listening", onListening);
+      server.listen(p, host);
+    });
+  try {
+    return await attempt(port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw err;
+    return attempt(0);
+  }
+}

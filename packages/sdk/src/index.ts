@@ -1,0 +1,25 @@
+export type { ErrorCode } from "@mcp-mesh/protocol";
+export { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
+export { MeshAgent } from "./agent.js";
+export type { AgentConfig } from "./config.js";
+export { decodeResult } from "./decode-result.js";
+export { mesh } from "./mesh.js";
+export { rawResult } from "./tool.js";
+export type {
+  AgentHandle,
+  AgentOptions,
+  CallOptions,
+  DependencyDeclaration,
+  DependencyMap,
+  HealthCheck,
+  HealthStatus,
+  InjectedDependencies,
+  InputDeclaration,
+  InputOf,
+  McpMeshTool,
+  OutputOf,
+  TagTerm,
+  ToolArgs,
+  ToolContext,
+  ToolDefinition,
+} from "./types.js";

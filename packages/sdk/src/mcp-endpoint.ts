@@ -1,0 +1,187 @@
+// The agent's MCP endpoint. One McpServer (official SDK) is built and connected ONCE, to a
+// multiplexing transport: every HTTP request injects its JSON-RPC message and waits for the
+// response with its id. Building a server per request (the SDK's documented stateless shape)
+// costs ~1 ms of CPU per call; this keeps per-request work to parsing, validation and the
+// handler while the SDK still does all MCP semantics (tools/list, validation, errors).
+//
+// Callers' ids collide (meshctl always sends id 1), so each inbound request gets an internal id
+// and the caller's id is restored on the way out. The internal id also keys the per-call
+// context (trace ids, propagated headers) the SDK cannot carry for us.
+import { randomUUID } from "node:crypto";
+import type {
+  CallToolResult,
+  JSONRPCMessage,
+  MessageExtraInfo,
+  Transport,
+  TransportSendOptions,
+} from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
+import type { ToolContext } from "./types.js";
+
+type Json = Record<string, unknown>;
+type Pending = (message: Json) => void;
+
+/** Keys callers add to `arguments` for tracing (PROTOCOL.md §6.1); never reach user code. */
+const RESERVED_ARGS = ["_trace_id", "_parent_span", "_mesh_headers"] as const;
+
+class MultiplexTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  private readonly pending = new Map<number, Pending>();
+
+  async start(): Promise<void> {}
+  async close(): Promise<void> {
+    this.onclose?.();
+  }
+  async send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
+    const id = (message as Json).id;
+    if (typeof id !== "number") return; // server-initiated notifications: no stream to put them on
+    const waiter = this.pending.get(id);
+    if (!waiter) return;
+    this.pending.delete(id);
+    waiter(message as Json);
+  }
+  deliver(message: Json, internalId: number, onResponse: Pending): void {
+    this.pending.set(internalId, onResponse);
+    this.onmessage?.(message as JSONRPCMessage);
+  }
+  deliverNotification(message: Json): void {
+    this.onmessage?.(message as JSONRPCMessage);
+  }
+}
+
+export type ToolInvoker = (name: string, args: Json, ctx: ToolContext) => Promise<CallToolResult>;
+
+export class McpEndpoint {
+  readonly server: McpServer;
+  private readonly transport = new MultiplexTransport();
+  private readonly contexts = new Map<number, ToolContext>();
+  private nextId = 1;
+
+  constructor(info: { name: string; version: string }) {
+    this.server = new McpServer({ name: info.name, version: info.version }, { capabilities: { tools: {} } });
+  }
+
+  /** Registers a tool on the one server; the SDK validates `input` before `run` is called. */
+  addTool(
+    name: string,
+    config: { description: string; input: unknown; output: unknown },
+    run: (args: Json, ctx: ToolContext) => Promise<CallToolResult>,
+  ): void {
+    const contexts = this.contexts;
+    this.server.registerTool(
+      name,
+      {
+        description: config.description,
+        inputSchema: config.input as never,
+        ...(config.output !== undefined && { outputSchema: config.output as never }),
+      },
+      (async (args: Json, sdkCtx: { mcpReq: { id: unknown } }) => {
+        const ctx = contexts.get(sdkCtx.mcpReq.id as number) ?? newContext(undefined, undefined, {});
+        return run(args ?? {}, ctx);
+      }) as never,
+    );
+  }
+
+  async connect(): Promise<void> {
+    await this.server.connect(this.transport);
+  }
+
+  /**
+   * Handles one JSON-RPC message (already parsed). Resolves with the response, or null for
+   * notifications and posted responses (HTTP 202).
+   */
+  handle(message: unknown, headers: Record<string, string | string[] | undefined>): Promise<Json | null> {
+    if (!isObject(message) || message.jsonrpc !== "2.0") {
+      return Promise.resolve(rpcError(idOf(message), -32600, "Invalid Request: expected a JSON-RPC 2.0 object"));
+    }
+    if (typeof message.method !== "string") return Promise.resolve(null); // a response or junk: nothing to answer
+    if (!("id" in message) || message.id === null || message.id === undefined) {
+      this.transport.deliverNotification(message);
+      return Promise.resolve(null);
+    }
+    const callerId = message.id;
+    if (typeof callerId !== "string" && typeof callerId !== "number")
+      return Promise.resolve(rpcError(null, -32600, "Invalid Request: id must be a string or a number"));
+    const internalId = this.nextId++;
+    if (this.nextId > 2 ** 52) this.nextId = 1;
+    let inbound: Json = { ...message, id: internalId };
+    if (message.method === "tools/call" && isObject(message.params)) {
+      const { params, ctx } = stripReserved(message.params, headers);
+      inbound = { ...inbound, params };
+      this.contexts.set(internalId, ctx);
+    }
+    return new Promise((resolve) => {
+      this.transport.deliver(inbound, internalId, (response) => {
+        this.contexts.delete(internalId);
+        resolve({ ...response, id: callerId });
+      });
+    });
+  }
+
+  /** In-process tools/call through the same server (same validation as over HTTP). */
+  async callLocal(name: string, args: Json, ctx: ToolContext): Promise<Json> {
+    const internalId = this.nextId++;
+    this.contexts.set(internalId, ctx);
+    return new Promise((resolve) => {
+      this.transport.deliver(
+        { jsonrpc: "2.0", id: internalId, method: "tools/call", params: { name, arguments: args } },
+        internalId,
+        (response) => {
+          this.contexts.delete(internalId);
+          resolve(response);
+        },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+}
+
+function stripReserved(params: Json, headers: Record<string, string | string[] | undefined>) {
+  const args = isObject(params.arguments) ? { ...params.arguments } : {};
+  const traceArg = args._trace_id;
+  const spanArg = args._parent_span;
+  const meshHeaders = isObject(args._mesh_headers) ? args._mesh_headers : {};
+  for (const k of RESERVED_ARGS) delete args[k];
+  const h = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const propagated: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meshHeaders)) if (typeof v === "string") propagated[k.toLowerCase()] = v;
+  const ctx = newContext(
+    h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined),
+    h("x-parent-span") ?? h("x-parent-span-id") ?? (typeof spanArg === "string" ? spanArg : undefined),
+    propagated,
+  );
+  return { params: { ...params, arguments: args }, ctx };
+}
+
+export function newContext(
+  traceId: string | undefined,
+  parentSpan: string | undefined,
+  headers: Record<string, string>,
+) {
+  return {
+    traceId: traceId && /^[0-9a-f]{32}$/i.test(traceId) ? traceId.toLowerCase() : randomUUID().replaceAll("-", ""),
+    parentSpan,
+    headers,
+    signal: undefined,
+  } satisfies ToolContext;
+}
+
+export function rpcError(id: unknown, code: number, message: string): Json {
+  return { jsonrpc: "2.0", id: id ?? null, error: { code, message } };
+}
+
+function idOf(m: unknown): unknown {
+  return isObject(m) && (typeof m.id === "string" || typeof m.id === "number") ? m.id : null;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

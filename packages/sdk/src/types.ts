@@ -1,0 +1,138 @@
+// The public types of the SDK: what a user declares (agent, tool, dependencies) and what the
+// handler receives. Handler argument types follow from the declaration at the type level.
+import type { McpServer } from "@modelcontextprotocol/server";
+import type { z } from "zod";
+
+/** A consumer tag term: "x" (required), "+x" (preferred), "-x" (excluded), or an OR group. */
+export type TagTerm = string | readonly string[];
+
+/** A dependency as declared on a tool: a capability name, or the full form. */
+export type DependencyDeclaration =
+  | string
+  | {
+      readonly capability: string;
+      readonly tags?: readonly TagTerm[];
+      /** Semver constraint in the reference's syntax (">=1.2, <2", "^1.0", ...). */
+      readonly version?: string;
+      /** When true the handler gets a non-null proxy; the tool fails without running otherwise. */
+      readonly required?: boolean;
+      /** Per-call timeout in milliseconds (default 30000). */
+      readonly timeout?: number;
+      /** Extra attempts after a timeout or an unreachable provider (default 0). */
+      readonly retries?: number;
+      /** Headers sent with every call to this dependency. */
+      readonly headers?: Readonly<Record<string, string>>;
+    };
+
+export type DependencyMap = Readonly<Record<string, DependencyDeclaration>>;
+
+/** Arguments a mesh tool accepts: a JSON object. */
+export type ToolArgs = Record<string, unknown>;
+
+/** An injected dependency: call it like a function, or call another tool of the provider. */
+export interface McpMeshTool {
+  (args?: ToolArgs, options?: CallOptions): Promise<unknown>;
+  /** Calls tool `name` on the provider currently wired to this dependency. */
+  callTool(name: string, args?: ToolArgs, options?: CallOptions): Promise<unknown>;
+  readonly capability: string;
+  /** The provider calls currently go to first (changes when the mesh re-wires). */
+  readonly endpoint: string;
+  readonly functionName: string;
+  readonly agentId: string;
+}
+
+export interface CallOptions {
+  timeout?: number;
+  headers?: Record<string, string>;
+}
+
+/** The injected object: one key per declared dependency. */
+export type InjectedDependencies<D extends DependencyMap> = {
+  -readonly [K in keyof D]: D[K] extends { readonly required: true } ? McpMeshTool : McpMeshTool | null;
+};
+
+/** `input` as a user writes it: a raw shape `{ who: z.string() }` or any zod object schema. */
+export type InputDeclaration = Readonly<Record<string, z.ZodType>> | z.ZodType<Record<string, unknown>>;
+
+export type InputOf<I> = I extends z.ZodType
+  ? z.output<I>
+  : I extends Readonly<Record<string, z.ZodType>>
+    ? { [K in keyof I as undefined extends z.output<I[K]> ? never : K]: z.output<I[K]> } & {
+        [K in keyof I as undefined extends z.output<I[K]> ? K : never]?: z.output<I[K]>;
+      }
+    : Record<string, never>;
+
+export type OutputOf<O> = O extends z.ZodType ? z.input<O> : unknown;
+
+/** Per-call context: the trace this call belongs to and propagated headers. */
+export interface ToolContext {
+  traceId: string;
+  parentSpan: string | undefined;
+  headers: Record<string, string>;
+  signal: AbortSignal | undefined;
+}
+
+export interface ToolDefinition<
+  I extends InputDeclaration | undefined,
+  O extends z.ZodType | undefined,
+  D extends DependencyMap,
+> {
+  /** MCP tool name (the wire's function_name). */
+  name: string;
+  /** Capability it provides (defaults to name). */
+  capability?: string;
+  description?: string;
+  version?: string;
+  tags?: readonly string[];
+  input?: I;
+  output?: O;
+  dependencies?: D;
+  /** Free-form metadata returned to consumers inside their resolved dependency. */
+  kwargs?: Record<string, unknown>;
+  handler: (args: InputOf<I>, deps: InjectedDependencies<D>, ctx: ToolContext) => OutputOf<O> | Promise<OutputOf<O>>;
+}
+
+export type HealthStatus = "healthy" | "degraded" | "unhealthy";
+export type HealthCheck = () =>
+  | HealthStatus
+  | boolean
+  | { status: HealthStatus; checks?: Record<string, unknown>; errors?: string[] }
+  | Promise<HealthStatus | boolean | { status: HealthStatus; checks?: Record<string, unknown>; errors?: string[] }>;
+
+export interface AgentOptions {
+  name: string;
+  /** 0 = any free port. A busy port falls back to a free one. */
+  httpPort?: number;
+  /** Host announced to the registry (default: auto-detected outbound IP). */
+  httpHost?: string;
+  /** Bind address (default 0.0.0.0; env HOST). */
+  bindHost?: string;
+  version?: string;
+  description?: string;
+  namespace?: string;
+  tags?: readonly string[];
+  registryUrl?: string;
+  /** Seconds between heartbeats (default 5). */
+  heartbeatInterval?: number;
+  healthCheck?: HealthCheck;
+  /** Start once the module has loaded (default true). */
+  autoRun?: boolean;
+  /** Follow the registry's watch stream when it offers one (default true). */
+  watch?: boolean;
+  /** Max seconds a call waits for the first resolution at start-up (default 5). */
+  settleTimeout?: number;
+  /** Unregister and exit on SIGINT/SIGTERM (default true). */
+  handleSignals?: boolean;
+  /** pino level (default info; env MCP_MESH_LOG_LEVEL). */
+  logLevel?: string;
+}
+
+export interface AgentHandle {
+  agentId: string;
+  /** http://host:port as announced to the registry. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export type { McpServer };

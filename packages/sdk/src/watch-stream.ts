@@ -1,0 +1,130 @@
+// Following our registry's GET /watch/{agent_id} (server-sent events): each `resolution` event
+// re-wires the agent at once instead of at the next heartbeat. 404/410 mean "register again";
+// a plain-text 404 is a registry without watch support (the reference): polling stays, and the
+// stream is retried rarely in case the registry is replaced. Dead connections are noticed by
+// the missing keep-alives (body timeout).
+import type { ResolutionUpdate } from "@mcp-mesh/protocol";
+import type { Logger } from "pino";
+import type { Dispatcher } from "undici";
+
+export interface WatchOptions {
+  dispatcher: Dispatcher;
+  registryUrl: string;
+  agentId: string;
+  onResolution: (update: ResolutionUpdate) => void;
+  /** The registry does not know us (404/410): POST again. */
+  onGone: () => void;
+  /** Cap for reconnect backoff (the heartbeat interval). */
+  maxBackoffMs: number;
+  logger: Logger;
+}
+
+const UNSUPPORTED_RETRY_MS = 60_000;
+const SILENCE_LIMIT_MS = 45_000;
+
+export class WatchStream {
+  private stopped = false;
+  private active = false;
+  private timer: NodeJS.Timeout | undefined;
+  private abort: AbortController | undefined;
+  private failures = 0;
+  /** True while a stream is open and has delivered its first event. */
+  connected = false;
+
+  constructor(private readonly opts: WatchOptions) {}
+
+  /** Opens the stream unless one is open or pending; safe to call after every registration. */
+  ensure(): void {
+    if (this.stopped || this.active || this.timer) return;
+    this.active = true;
+    void this.run().finally(() => {
+      this.active = false;
+      this.connected = false;
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort?.abort();
+  }
+
+  private retry(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.ensure();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<void> {
+    const { registryUrl, agentId, logger } = this.opts;
+    this.abort = new AbortController();
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.opts.dispatcher.request({
+        origin: registryUrl,
+        path: `${new URL(registryUrl).pathname.replace(/\/$/, "")}/watch/${encodeURIComponent(agentId)}`,
+        method: "GET",
+        headers: { accept: "text/event-stream" },
+        headersTimeout: 5_000,
+        bodyTimeout: SILENCE_LIMIT_MS,
+        signal: this.abort.signal,
+      });
+    } catch {
+      return this.retry(this.backoff());
+    }
+    const type = String(res.headers["content-type"] ?? "");
+    if (res.statusCode !== 200 || !type.includes("text/event-stream")) {
+      await res.body.dump().catch(() => undefined);
+      if ((res.statusCode === 404 && type.includes("json")) || res.statusCode === 410) {
+        this.opts.onGone();
+        return this.retry(this.backoff());
+      }
+      logger.debug({ status: res.statusCode }, "registry has no watch stream; relying on heartbeats");
+      return this.retry(UNSUPPORTED_RETRY_MS);
+    }
+    let buffer = "";
+    try {
+      for await (const chunk of res.body) {
+        buffer += chunk.toString();
+        let cut = buffer.search(/\r?\n\r?\n/);
+        while (cut >= 0) {
+          const frame = buffer.slice(0, cut);
+          buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, "");
+          this.handleFrame(frame);
+          cut = buffer.search(/\r?\n\r?\n/);
+        }
+      }
+    } catch (err) {
+      if (!this.stopped) logger.debug({ err: (err as Error).message }, "watch stream broke");
+    }
+    if (!this.stopped) this.retry(this.backoff());
+  }
+
+  private handleFrame(frame: string): void {
+    let event = "message";
+    const data: string[] = [];
+    for (const line of frame.split(/\r?\n/)) {
+      if (line.startsWith(":")) continue;
+      if (line.startsWith("event:")) event = line.slice(6).trim();
+      else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+    }
+    if (event !== "resolution" || data.length === 0) return;
+    try {
+      const update = JSON.parse(data.join("\n")) as ResolutionUpdate;
+      this.connected = true;
+      this.failures = 0;
+      this.opts.onResolution(update);
+    } catch (err) {
+      this.opts.logger.warn({ err: (err as Error).message }, "unreadable watch event");
+    }
+  }
+
+  private backoff(): number {
+    this.failures++;
+    const base = Math.min(this.opts.maxBackoffMs, 100 * 2 ** Math.min(this.failures, 10));
+    return Math.round(base * (0.75 + Math.random() * 0.5));
+  }
+}

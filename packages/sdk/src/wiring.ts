@@ -1,0 +1,165 @@
+// Which provider each declared dependency is wired to. The registry answers positionally
+// (`dependencies_resolved[function][index]`); each slot keeps its ranked providers: the primary,
+// then `alternatives` (our registry's extension), the `equal` ones first. Proxies read the slot
+// at call time, so re-wiring is one assignment and never interrupts calls in flight.
+import type { ResolvedDependency } from "@mcp-mesh/protocol";
+import type { DependencySlotSpec, RuntimeTool } from "./tool.js";
+import type { McpMeshTool } from "./types.js";
+
+export interface Provider {
+  agentId: string;
+  functionName: string;
+  endpoint: string;
+  kwargs: Record<string, unknown> | undefined;
+}
+
+export interface Slot {
+  tool: string;
+  spec: DependencySlotSpec;
+  providers: Provider[];
+  /** How many leading providers are replicas of the primary (calls rotate over these). */
+  equalCount: number;
+  cursor: number;
+  /** A test's stand-in, used instead of any provider. */
+  fake: McpMeshTool | undefined;
+  proxy: McpMeshTool;
+}
+
+export type ProxyFactory = (slot: Slot) => McpMeshTool;
+
+export class Wiring {
+  private readonly slots = new Map<string, Slot[]>();
+  private readonly injected = new Map<string, Record<string, McpMeshTool | null>>();
+  private readonly listeners = new Set<() => void>();
+  /** True once any resolution arrived (registry answer or watch event). */
+  settled = false;
+
+  constructor(tools: RuntimeTool[], makeProxy: ProxyFactory) {
+    for (const t of tools) {
+      this.slots.set(
+        t.name,
+        t.dependencies.map((spec) => {
+          const slot: Slot = {
+            tool: t.name,
+            spec,
+            providers: [],
+            equalCount: 0,
+            cursor: 0,
+            fake: undefined,
+            proxy: undefined as never,
+          };
+          slot.proxy = makeProxy(slot);
+          return slot;
+        }),
+      );
+    }
+  }
+
+  /** Applies a registry resolution; returns a line per slot that changed (for the log). */
+  apply(resolved: Record<string, ResolvedDependency[]> | undefined): string[] {
+    this.settled = true;
+    const changes: string[] = [];
+    for (const [tool, slots] of this.slots) {
+      const answers = resolved?.[tool] ?? [];
+      for (const slot of slots) {
+        const next = providersOf(answers[slot.spec.index]);
+        if (sameProviders(slot.providers, next.providers)) {
+          slot.equalCount = next.equalCount;
+          continue;
+        }
+        const before = slot.providers[0]?.endpoint ?? "none";
+        slot.providers = next.providers;
+        slot.equalCount = next.equalCount;
+        slot.cursor = 0;
+        changes.push(
+          `${tool}.${slot.spec.key} (${slot.spec.capability}): ${before} -> ${next.providers[0]?.endpoint ?? "none"}`,
+        );
+      }
+      this.injected.delete(tool);
+    }
+    for (const l of this.listeners) l();
+    return changes;
+  }
+
+  /** The object the handler receives: a proxy per wired dependency, null for the others. */
+  inject(tool: string): Record<string, McpMeshTool | null> {
+    let deps = this.injected.get(tool);
+    if (deps) return deps;
+    deps = {};
+    for (const s of this.slots.get(tool) ?? []) deps[s.spec.key] = s.fake ?? (s.providers.length > 0 ? s.proxy : null);
+    this.injected.set(tool, deps);
+    return deps;
+  }
+
+  /** Required dependencies of `tool` that have no provider right now. */
+  missingRequired(tool: string): DependencySlotSpec[] {
+    return (this.slots.get(tool) ?? [])
+      .filter((s) => s.spec.required && !s.fake && s.providers.length === 0)
+      .map((s) => s.spec);
+  }
+
+  /** Every slot depending on `capability` (or named `key`) uses `fake` until cleared (undefined). */
+  setFake(capabilityOrKey: string, fake: McpMeshTool | undefined): number {
+    let n = 0;
+    for (const [tool, slots] of this.slots) {
+      for (const s of slots)
+        if (s.spec.capability === capabilityOrKey || s.spec.key === capabilityOrKey) {
+          s.fake = fake;
+          n++;
+        }
+      this.injected.delete(tool);
+    }
+    return n;
+  }
+
+  /** Providers of the first slot with this capability or key (for tests and introspection). */
+  providersOf(capabilityOrKey: string): Provider[] | undefined {
+    for (const slots of this.slots.values())
+      for (const s of slots)
+        if (s.spec.capability === capabilityOrKey || s.spec.key === capabilityOrKey) return s.providers;
+    return undefined;
+  }
+
+  allSlots(): Slot[] {
+    return [...this.slots.values()].flat();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function providersOf(r: ResolvedDependency | undefined): { providers: Provider[]; equalCount: number } {
+  // The reference runtimes treat only "available" (or "healthy") entries as live.
+  const status = r?.status as string | undefined;
+  if (!r || (status !== "available" && status !== "healthy") || !r.endpoint || !r.function_name)
+    return { providers: [], equalCount: 0 };
+  const primary: Provider = {
+    agentId: r.agent_id,
+    functionName: r.function_name,
+    endpoint: r.endpoint,
+    kwargs: r.kwargs,
+  };
+  const alts = (r.alternatives ?? []).filter((a) => a.endpoint && a.function_name);
+  const equal = alts.filter((a) => a.equal);
+  const rest = alts.filter((a) => !a.equal);
+  const toProvider = (a: (typeof alts)[number]): Provider => ({
+    agentId: a.agent_id,
+    functionName: a.function_name,
+    endpoint: a.endpoint,
+    kwargs: a.kwargs,
+  });
+  return { providers: [primary, ...equal.map(toProvider), ...rest.map(toProvider)], equalCount: 1 + equal.length };
+}
+
+function sameProviders(a: Provider[], b: Provider[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every(
+    (p, i) =>
+      p.endpoint === b[i]?.endpoint &&
+      p.functionName === b[i]?.functionName &&
+      p.agentId === b[i]?.agentId &&
+      JSON.stringify(p.kwargs) === JSON.stringify(b[i]?.kwargs),
+  );
+}

@@ -1,0 +1,106 @@
+// An agent mesh in one process: our registry in-process, agents on loopback ports.
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { MeshAgent } from "../src/agent.js";
+import { createTestMesh, type TestMesh } from "../src/testing/index.js";
+
+describe("a consumer and a provider in one process", () => {
+  let m: TestMesh;
+  let provider: MeshAgent;
+  let consumer: MeshAgent;
+
+  beforeAll(async () => {
+    m = await createTestMesh();
+    provider = m.agent({ name: "date-provider" });
+    provider.tool({
+      name: "get_date",
+      capability: "date_service",
+      input: { tz: z.string().default("UTC") },
+      handler: ({ tz }) => `2030-01-01 (${tz})`,
+    });
+    provider.tool({
+      name: "get_info",
+      capability: "info",
+      handler: () => ({ region: "eu", n: 3 }),
+    });
+    consumer = m.agent({ name: "greeter" });
+    consumer.tool({
+      name: "hello",
+      capability: "greeting",
+      input: { who: z.string().default("world") },
+      dependencies: { date: "date_service", missing: "no_such_capability" },
+      async handler({ who }, { date, missing }) {
+        if (!date) return `Hello ${who}! (no date)`;
+        return `Hello ${who}! Today is ${await date({ tz: "CET" })}${missing ? "" : " (missing is null)"}`;
+      },
+    });
+    consumer.tool({
+      name: "info_via_call_tool",
+      dependencies: { date: "date_service" },
+      handler: async (_args, { date }) => date?.callTool("get_info"),
+    });
+    await m.start();
+    await consumer.waitForDependency("date_service");
+  });
+  afterAll(() => m.close());
+
+  it("calls the provider through the injected proxy and gets null for an unresolved one", async () => {
+    expect(await m.call(consumer, "hello", { who: "Ada" })).toBe(
+      "Hello Ada! Today is 2030-01-01 (CET) (missing is null)",
+    );
+  });
+
+  it("decodes JSON text into objects (callTool reaches another tool of the provider)", async () => {
+    expect(await m.call(consumer, "info_via_call_tool")).toEqual({ region: "eu", n: 3 });
+  });
+
+  it("a fake replaces the dependency, and removing it restores the provider", async () => {
+    consumer.fake("date_service", () => "FAKE");
+    expect(await m.call(consumer, "hello", { who: "B" })).toBe("Hello B! Today is FAKE (missing is null)");
+    consumer.fake("date_service", undefined);
+    expect(await m.call(consumer, "hello", { who: "B" })).toContain("2030-01-01");
+  });
+
+  it("after the provider stops, the handler gets null", async () => {
+    const other = m.agent({ name: "p2" });
+    other.tool({ name: "ping", capability: "pong", handler: () => "pong" });
+    const user = m.agent({ name: "u2" });
+    user.tool({ name: "use", dependencies: { p: "pong" }, handler: async (_a, { p }) => (p ? p() : "fallback") });
+    await m.start();
+    await user.waitForDependency("pong");
+    expect(await m.call(user, "use")).toBe("pong");
+    await other.stop();
+    await user.waitForDependency("pong", { unwired: true, timeoutMs: 3000 });
+    expect(await m.call(user, "use")).toBe("fallback");
+  });
+
+  it("remote errors arrive as MeshError with a code", async () => {
+    const failing = m.agent({ name: "failing" });
+    failing.tool({
+      name: "boom",
+      capability: "boom",
+      handler: () => {
+        throw new Error("kaput");
+      },
+    });
+    const caller = m.agent({ name: "caller" });
+    caller.tool({
+      name: "call_boom",
+      dependencies: { b: { capability: "boom", required: true } },
+      handler: async (_a, { b }) => {
+        try {
+          return await b();
+        } catch (e) {
+          return { code: (e as MeshError).code, isMesh: e instanceof MeshError, message: (e as Error).message };
+        }
+      },
+    });
+    await m.start();
+    await caller.waitForDependency("boom");
+    const r = (await m.call(caller, "call_boom")) as { code: string; isMesh: boolean; message: string };
+    expect(r.isMesh).toBe(true);
+    expect(r.code).toBe(ErrorCodes.REMOTE_TOOL_ERROR);
+    expect(r.message).toContain("kaput");
+  });
+});
