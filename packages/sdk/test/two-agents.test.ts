@@ -1,0 +1,107 @@
+// Real processes: our registry and fixture agents (built @mcp-mesh/sdk), calling each other.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RegistryProcess } from "../../../test/interop/processes.js";
+import { type AgentProcess, callText, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
+
+describe("two agents and our registry, as processes", () => {
+  let registry: RegistryProcess;
+  const procs: AgentProcess[] = [];
+  const start = async (file: string, env: Record<string, string>) => {
+    const p = await startAgentProcess(file, { MCP_MESH_REGISTRY_URL: registry.url, ...env });
+    procs.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    registry = await startOurRegistry();
+  });
+  afterAll(async () => {
+    await Promise.allSettled(procs.map((p) => p.kill()));
+    await registry?.stop();
+  });
+
+  it("consumer calls provider; provider stops → fallback; provider back → re-wired via watch in well under a second", async () => {
+    const provider = await start("provider.mjs", { AGENT_NAME: "date-a", REPLY: "first" });
+    // A slow heartbeat: re-wiring within a second can only come from the watch stream.
+    const consumer = await start("consumer.mjs", { AGENT_NAME: "greeter", MCP_MESH_HEALTH_INTERVAL: "5" });
+    await waitFor(
+      async () => ((await callText(consumer.url, "hello", { who: "Ada" })).includes("first") ? true : undefined),
+      5000,
+      "wired",
+    );
+    expect(await callText(consumer.url, "hello", { who: "Ada" })).toBe("Hello Ada! first:CET");
+
+    await provider.stop(); // SIGTERM → DELETE at the registry
+    const fallback = await waitFor(
+      async () => {
+        const t = await callText(consumer.url, "hello", { who: "Ada" });
+        return t.includes("no date service") ? t : undefined;
+      },
+      2000,
+      "fallback after the provider left",
+    );
+    expect(fallback).toBe("Hello Ada! (no date service)");
+
+    const again = await start("provider.mjs", { AGENT_NAME: "date-b", REPLY: "second" });
+    const t0 = Date.now();
+    await waitFor(
+      async () => ((await callText(consumer.url, "hello")).includes("second") ? true : undefined),
+      3000,
+      "re-wired",
+    );
+    const ms = Date.now() - t0;
+    expect(ms).toBeLessThan(1000);
+    await again.stop();
+  });
+
+  it("tags and versions choose the provider; -tag excludes; a required dependency fails without a provider", async () => {
+    const fast = await start("provider.mjs", {
+      AGENT_NAME: "t-fast",
+      CAPABILITY: "weather",
+      TAGS: "fast",
+      VERSION: "2.1.0",
+      REPLY: "fast",
+    });
+    const beta = await start("provider.mjs", {
+      AGENT_NAME: "t-beta",
+      CAPABILITY: "weather",
+      TAGS: "fast,beta",
+      VERSION: "2.5.0",
+      REPLY: "beta",
+    });
+    const old = await start("provider.mjs", {
+      AGENT_NAME: "t-old",
+      CAPABILITY: "weather",
+      TAGS: "slow",
+      VERSION: "1.0.0",
+      REPLY: "old",
+    });
+    const noBeta = await start("consumer.mjs", {
+      AGENT_NAME: "c-nobeta",
+      DEP_CAPABILITY: "weather",
+      DEP_TAGS: "fast,-beta",
+    });
+    const v1 = await start("consumer.mjs", { AGENT_NAME: "c-v1", DEP_CAPABILITY: "weather", DEP_VERSION: "<2.0.0" });
+    const preferBeta = await start("consumer.mjs", {
+      AGENT_NAME: "c-beta",
+      DEP_CAPABILITY: "weather",
+      DEP_TAGS: "+beta",
+    });
+    const none = await start("consumer.mjs", { AGENT_NAME: "c-none", DEP_CAPABILITY: "weather", DEP_TAGS: "gpu" });
+    const wired = (url: string, reply: string) =>
+      waitFor(
+        async () => ((await callText(url, "hello")).includes(`${reply}:`) ? true : undefined),
+        5000,
+        `${url} → ${reply}`,
+      );
+    await wired(noBeta.url, "fast");
+    await wired(v1.url, "old");
+    await wired(preferBeta.url, "beta");
+    // Unresolved (no provider tagged gpu): null for the handler, an MCP error for a required dependency.
+    expect(await callText(none.url, "hello")).toContain("no date service");
+    const strict = await callText(none.url, "strict_hello");
+    expect(strict).toContain("dependency_unavailable");
+    expect(await callText(noBeta.url, "strict_hello")).toBe("strict fast:UTC");
+    await Promise.all([fast, beta, old].map((p) => p.stop()));
+  });
+});
