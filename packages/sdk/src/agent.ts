@@ -171,8 +171,15 @@ export class MeshAgent {
   private joinMesh(live: Live, host: string): void {
     const { config, agentId, logger, dispatcher, wiring } = live;
     const payload = registrationPayload(config, agentId, host, live.port, this.tools);
+    // After an outage the registry may have come back empty: until its providers have had two
+    // heartbeats to re-register, "unresolved" does not un-wire a working dependency.
+    let graceUntil = 0;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let latest: Parameters<Wiring["apply"]>[0];
     const apply = (resolved: Parameters<Wiring["apply"]>[0], source: string) => {
-      for (const change of wiring.apply(resolved)) logger.info({ source }, `re-wired ${change}`);
+      latest = resolved;
+      const keep = Date.now() < graceUntil;
+      for (const change of wiring.apply(resolved, keep)) logger.info({ source }, `re-wired ${change}`);
     };
     const watch = config.watch
       ? new WatchStream({
@@ -193,7 +200,14 @@ export class MeshAgent {
       logger,
       payload: () => payload,
       healthy: async () => (await this.health(config)).ok,
-      onRegistered: (response) => {
+      onRegistered: (response, rejoined) => {
+        if (rejoined) {
+          const graceMs = 2 * config.heartbeatIntervalMs + 500;
+          graceUntil = Date.now() + graceMs;
+          clearTimeout(graceTimer);
+          graceTimer = setTimeout(() => apply(latest, "rejoin-grace-over"), graceMs);
+          graceTimer.unref();
+        }
         apply(response.dependencies_resolved, "heartbeat");
         watch?.ensure();
       },

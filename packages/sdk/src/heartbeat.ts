@@ -15,7 +15,8 @@ export interface HeartbeatOptions {
   payload: () => AgentRegistration;
   /** A failing user health check suppresses registry traffic until it passes. */
   healthy: () => Promise<boolean>;
-  onRegistered: (response: RegistrationResponse) => void;
+  /** `rejoined`: this POST follows an outage or a 410 (the registry may have lost its state). */
+  onRegistered: (response: RegistrationResponse, rejoined: boolean) => void;
   logger: Logger;
 }
 
@@ -30,6 +31,7 @@ export class HeartbeatLoop {
   private running: Promise<void> | undefined;
   /** True after a successful POST, until the registry says otherwise. */
   registered = false;
+  private everRegistered = false;
 
   constructor(private readonly opts: HeartbeatOptions) {}
 
@@ -98,11 +100,13 @@ export class HeartbeatLoop {
       if (this.stopped) return;
       if (!this.registered)
         this.opts.logger.info({ registry: this.opts.registryUrl, agent_id: this.opts.agentId }, "registered");
+      const rejoined = this.everRegistered && !this.registered;
       this.registered = true;
+      this.everRegistered = true;
       this.needPost = false;
       this.failures = 0;
       this.postAttempts = 0;
-      this.opts.onRegistered(response);
+      this.opts.onRegistered(response, rejoined);
       this.schedule(this.opts.intervalMs);
     } catch (err) {
       if (this.postAttempts === 0)

@@ -1,7 +1,6 @@
 // One HTTP tools/call to a provider's /mcp over pooled keep-alive connections (undici), with the
 // mesh headers (PROTOCOL.md §4.1, §6.1). Errors are classified so the proxy knows whether the
 // next provider should be tried at once (unreachable) or the call has failed (remote error).
-import { randomBytes } from "node:crypto";
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import { Agent, type Dispatcher } from "undici";
 
@@ -37,7 +36,7 @@ let nextRpcId = 1;
 
 /** Resolves with the JSON-RPC response object; throws MeshError(unreachable | timeout | remote_tool_error). */
 export async function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<unknown> {
-  const span = randomBytes(8).toString("hex");
+  const span = spanId();
   const args: Record<string, unknown> = { ...call.args };
   if (call.traceId) {
     args._trace_id = call.traceId;
@@ -125,4 +124,11 @@ function firstSseAnswer(text: string): unknown {
     if ("result" in msg || "error" in msg) return msg;
   }
   throw new Error("no answer in the event stream");
+}
+
+/** A 16-hex span id. Not a secret, so no crypto: this runs on every call. */
+function spanId(): string {
+  const hi = (Math.random() * 0x100000000) >>> 0;
+  const lo = (Math.random() * 0x100000000) >>> 0;
+  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
 }

@@ -55,14 +55,19 @@ export class Wiring {
     }
   }
 
-  /** Applies a registry resolution; returns a line per slot that changed (for the log). */
-  apply(resolved: Record<string, ResolvedDependency[]> | undefined): string[] {
+  /**
+   * Applies a registry resolution; returns a line per slot that changed (for the log). With
+   * `keepWired`, a slot the registry now leaves unresolved keeps its providers (see the agent's
+   * re-join grace: a registry that restarted empty has not heard from every provider yet).
+   */
+  apply(resolved: Record<string, ResolvedDependency[]> | undefined, keepWired = false): string[] {
     this.settled = true;
     const changes: string[] = [];
     for (const [tool, slots] of this.slots) {
       const answers = resolved?.[tool] ?? [];
       for (const slot of slots) {
         const next = providersOf(answers[slot.spec.index]);
+        if (keepWired && next.providers.length === 0) continue;
         if (sameProviders(slot.providers, next.providers)) {
           slot.equalCount = next.equalCount;
           continue;

@@ -134,3 +134,51 @@ export async function callText(url: string, name: string, args: Record<string, u
   if (r.body?.error) throw new Error(`rpc error: ${JSON.stringify(r.body.error)}`);
   return (r.body?.result?.content ?? []).map((c: { text?: string }) => c.text ?? "").join("");
 }
+
+/**
+ * Our registry on a given port and database file (to kill it and bring it back at the same
+ * address). Resolves once /health answers.
+ */
+export async function startOurRegistryAt(
+  port: number,
+  databaseUrl: string,
+): Promise<{ url: string; pid: number; kill(): Promise<void> }> {
+  const child = spawn(process.execPath, [REGISTRY_BIN], {
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      MCP_MESH_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  live.add(child);
+  let log = "";
+  child.stderr?.on("data", (c: Buffer) => (log = (log + c.toString()).slice(-8192)));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`registry exited: ${log}`);
+      return (await fetch(`${url}/health`)
+        .then((r) => r.ok)
+        .catch(() => false))
+        ? true
+        : undefined;
+    },
+    15_000,
+    `registry on ${url}`,
+  );
+  return {
+    url,
+    pid: child.pid ?? -1,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        safeKill(child.pid, "SIGKILL");
+        await exited;
+      }
+      live.delete(child);
+    },
+  };
+}
