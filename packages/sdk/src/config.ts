@@ -99,7 +99,7 @@ export function parseAgentConfig(
     httpHost: pick("MCP_MESH_HTTP_HOST") ?? opts.httpHost,
     bindHost: pick("HOST") ?? opts.bindHost ?? "0.0.0.0",
     registryUrl,
-    registryEnabled: !bool("MCP_MESH_STANDALONE", undefined, false),
+    registryEnabled: !bool("MCP_MESH_STANDALONE", opts.standalone, false),
     heartbeatIntervalMs: heartbeat * 1000,
     settleTimeoutMs: settle * 1000,
     callTimeoutMs: callTimeout * 1000,

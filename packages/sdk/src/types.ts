@@ -112,6 +112,8 @@ export interface AgentOptions {
   namespace?: string;
   tags?: readonly string[];
   registryUrl?: string;
+  /** A plain MCP server: no registry traffic at all (env MCP_MESH_STANDALONE). */
+  standalone?: boolean;
   /** Seconds between heartbeats (default 5). */
   heartbeatInterval?: number;
   healthCheck?: HealthCheck;

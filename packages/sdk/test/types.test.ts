@@ -38,7 +38,7 @@ describe("types of what a handler receives", () => {
       output: z.object({ sum: z.number() }),
       handler: ({ a }, deps) => {
         expectTypeOf(a).toEqualTypeOf<number>();
-        expectTypeOf(deps).toEqualTypeOf<{}>();
+        expectTypeOf(deps).toEqualTypeOf<Record<never, never>>();
         return { sum: a + 1 };
       },
     });

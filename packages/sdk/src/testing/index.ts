@@ -80,7 +80,7 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
         settleTimeout: 3,
         logLevel: "silent",
         ...options,
-        ...(registry && { registryUrl: registry.url }),
+        ...(registry ? { registryUrl: registry.url } : { standalone: true }),
         autoRun: false,
         handleSignals: false,
       });

@@ -1,0 +1,115 @@
+// Configuration (environment beats code; every problem at once) and an agent with no registry.
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { freePort } from "../../../test/interop/processes.js";
+import { parseAgentConfig } from "../src/config.js";
+import { mesh } from "../src/index.js";
+import { callText } from "./agent-processes.js";
+
+describe("configuration", () => {
+  it("environment beats code, code beats defaults", () => {
+    const { config, problems } = parseAgentConfig(
+      { name: "from-code", httpPort: 9000, namespace: "code-ns", heartbeatInterval: 7 },
+      {
+        MCP_MESH_AGENT_NAME: "from-env",
+        MCP_MESH_HTTP_PORT: "0",
+        MCP_MESH_REGISTRY_URL: "http://reg:9/",
+        MCP_MESH_HEALTH_INTERVAL: "2",
+      },
+    );
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({
+      name: "from-env",
+      httpPort: 0,
+      namespace: "code-ns",
+      registryUrl: "http://reg:9",
+      heartbeatIntervalMs: 2000,
+    });
+  });
+
+  it("start fails with every problem listed", async () => {
+    const agent = mesh.agent({
+      name: "Bad_Name",
+      httpPort: 70000,
+      namespace: "Prod",
+      autoRun: false,
+      handleSignals: false,
+    });
+    agent.tool({ name: "t", version: "one", dependencies: { d: { capability: "", timeout: -1 } }, handler: () => "x" });
+    const err = await agent.start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MeshError);
+    expect((err as MeshError).code).toBe(ErrorCodes.CONFIG_INVALID);
+    const problems = (err as MeshError).details?.problems as string[];
+    expect(problems.join("\n")).toMatch(/name "Bad_Name"/);
+    expect(problems.join("\n")).toMatch(/MCP_MESH_HTTP_PORT|option = 70000/);
+    expect(problems.join("\n")).toMatch(/namespace "Prod"/);
+    expect(problems.join("\n")).toMatch(/version "one"/);
+    expect(problems.join("\n")).toMatch(/dependency "d" needs a valid capability/);
+    expect(problems.join("\n")).toMatch(/timeout must be > 0/);
+    expect(problems.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe("an agent whose registry never answers", () => {
+  it("serves its tools; optional dependencies are null, required ones fail after the settle window", async () => {
+    const deadRegistry = `http://127.0.0.1:${await freePort()}`;
+    const agent = mesh.agent({
+      name: "lonely",
+      registryUrl: deadRegistry,
+      bindHost: "127.0.0.1",
+      httpHost: "127.0.0.1",
+      autoRun: false,
+      handleSignals: false,
+      settleTimeout: 0.5,
+      logLevel: "silent",
+    });
+    agent.tool({ name: "plain", input: { x: z.number() }, handler: ({ x }) => x * 2 });
+    agent.tool({ name: "optional", dependencies: { d: "somewhere" }, handler: (_a, { d }) => (d ? "wired" : "null") });
+    agent.tool({
+      name: "required",
+      dependencies: { d: { capability: "somewhere", required: true } },
+      handler: () => "ran",
+    });
+    const handle = await agent.start();
+    try {
+      expect(await callText(handle.url, "plain", { x: 21 })).toBe("42");
+      const t0 = Date.now();
+      expect(await callText(handle.url, "required")).toContain("dependency_unavailable");
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(300); // waited for the settle window first
+      expect(await callText(handle.url, "optional")).toBe("null");
+      const ready = await (await fetch(`${handle.url}/ready`)).json();
+      expect(ready).toMatchObject({ ready: true, runtime: "up" });
+    } finally {
+      await handle.stop();
+    }
+  });
+
+  it("a busy port falls back to a free one, and that is the port it reports", async () => {
+    const a = mesh.agent({
+      name: "first",
+      standalone: true,
+      bindHost: "127.0.0.1",
+      autoRun: false,
+      handleSignals: false,
+      logLevel: "silent",
+    });
+    const ha = await a.start();
+    const b = mesh.agent({
+      name: "second",
+      standalone: true,
+      httpPort: ha.port,
+      bindHost: "127.0.0.1",
+      autoRun: false,
+      handleSignals: false,
+      logLevel: "silent",
+    });
+    const hb = await b.start();
+    try {
+      expect(hb.port).not.toBe(ha.port);
+      expect((await fetch(`http://127.0.0.1:${hb.port}/livez`)).status).toBe(200);
+    } finally {
+      await Promise.all([ha.stop(), hb.stop()]);
+    }
+  });
+});

@@ -1,0 +1,162 @@
+// /mcp as any MCP caller sees it: the official SDK client, meshctl-style raw calls without
+// initialize, SSE answers, and bad input that must be answered without hurting the agent.
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { MeshAgent } from "../src/agent.js";
+import { createTestMesh, type TestMesh } from "../src/testing/index.js";
+import { callTool, rpc } from "./agent-processes.js";
+
+let m: TestMesh;
+let agent: MeshAgent;
+let url: string;
+
+beforeAll(async () => {
+  m = await createTestMesh({ registry: false });
+  agent = m.agent({ name: "endpoint", description: "the agent under test" });
+  agent.tool({
+    name: "add",
+    description: "Adds two numbers",
+    input: { a: z.number(), b: z.number() },
+    output: z.object({ sum: z.number() }),
+    handler: ({ a, b }) => ({ sum: a + b }),
+  });
+  agent.tool({
+    name: "echo_args",
+    input: z.object({ text: z.string() }).passthrough(),
+    handler: (args, _deps, ctx) => ({ args, trace: ctx.traceId, headers: ctx.headers }),
+  });
+  agent.server.registerResource("readme", "mesh://readme", { mimeType: "text/plain" }, async () => ({
+    contents: [{ uri: "mesh://readme", text: "hello resource" }],
+  }));
+  await m.start();
+  url = agent.url as string;
+});
+afterAll(() => m.close());
+
+describe("the official MCP SDK client", () => {
+  it("lists and calls our tools, and reads a resource added through agent.server", async () => {
+    const client = new Client({ name: "test-client", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+    const { tools } = await client.listTools();
+    const add = tools.find((t) => t.name === "add");
+    expect(add?.description).toBe("Adds two numbers");
+    expect(add?.inputSchema.properties).toHaveProperty("a");
+    const result = await client.callTool({ name: "add", arguments: { a: 2, b: 3 } });
+    expect(result.structuredContent).toEqual({ sum: 5 });
+    expect(result.content).toEqual([{ type: "text", text: '{"sum":5}' }]);
+    const res = await client.readResource({ uri: "mesh://readme" });
+    expect(res.contents[0]).toMatchObject({ text: "hello resource" });
+    await client.close();
+  });
+});
+
+describe("tools/call without initialize (how agents and meshctl call)", () => {
+  it("answers JSON, strips reserved arguments, takes the trace id", async () => {
+    const trace = "0123456789abcdef0123456789abcdef";
+    const r = await callTool(url, "echo_args", {
+      text: "x",
+      _trace_id: trace,
+      _parent_span: "00112233aabbccdd",
+      _mesh_headers: { "x-tenant": "t1" },
+    });
+    expect(r.status).toBe(200);
+    expect(r.type).toContain("application/json");
+    const value = JSON.parse(r.body.result.content[0].text);
+    expect(value).toEqual({ args: { text: "x" }, trace, headers: { "x-tenant": "t1" } });
+  });
+
+  it("answers SSE when the caller accepts only text/event-stream", async () => {
+    const r = await rpc(
+      url,
+      { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "add", arguments: { a: 1, b: 1 } } },
+      { accept: "text/event-stream" },
+    );
+    expect(r.status).toBe(200);
+    expect(r.type).toContain("text/event-stream");
+    const data = JSON.parse(/data: (.*)/.exec(r.text)?.[1] ?? "{}");
+    expect(data).toMatchObject({ id: 7, result: { structuredContent: { sum: 2 } } });
+  });
+
+  it("accepts a chunked request body", async () => {
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "add", arguments: { a: 20, b: 22 } },
+    });
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(body.slice(0, 10)));
+        c.enqueue(new TextEncoder().encode(body.slice(10)));
+        c.close();
+      },
+    });
+    const res = await fetch(`${url}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(((await res.json()) as any).result.structuredContent).toEqual({ sum: 42 });
+  });
+
+  it("keeps concurrent callers' ids apart", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        rpc(url, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "add", arguments: { a: i, b: 0 } } }),
+      ),
+    );
+    expect(answers.map((a) => a.body.result.structuredContent.sum)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(answers.every((a) => a.body.id === 1)).toBe(true);
+  });
+});
+
+describe("bad input", () => {
+  it("malformed JSON → 400 parse error", async () => {
+    const r = await rpc(url, "{not json");
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe(-32700);
+  });
+  it("not JSON-RPC → invalid request", async () => {
+    const r = await rpc(url, { hello: "world" });
+    expect(r.body.error.code).toBe(-32600);
+  });
+  it("unknown tool → JSON-RPC error", async () => {
+    const r = await callTool(url, "no_such_tool");
+    expect(r.body.error.code).toBe(-32602);
+    expect(r.body.error.message).toContain("no_such_tool");
+  });
+  it("arguments failing the zod schema → MCP tool error naming the field", async () => {
+    const r = await callTool(url, "add", { a: "one", b: 2 });
+    expect(r.body.result.isError).toBe(true);
+    expect(r.body.result.content[0].text).toMatch(/a:.*expected number/);
+  });
+  it("a huge body → 413, and the agent keeps serving", async () => {
+    const huge = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "add", arguments: { a: 1, b: 1, pad: "x".repeat(5 * 1024 * 1024) } },
+    });
+    const r = await rpc(url, huge);
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe(-32600);
+    const ok = await callTool(url, "add", { a: 1, b: 1 });
+    expect(ok.body.result.structuredContent).toEqual({ sum: 2 });
+  });
+  it("GET /mcp → 405 (stateless: no standalone stream)", async () => {
+    expect((await fetch(`${url}/mcp`)).status).toBe(405);
+  });
+});
+
+describe("probes and metrics", () => {
+  it("answers /livez, /ready, /health and counts calls in /metrics", async () => {
+    expect(await (await fetch(`${url}/livez`)).json()).toMatchObject({ alive: true, agent: "endpoint" });
+    expect(await (await fetch(`${url}/ready`)).json()).toMatchObject({ ready: true, runtime: "standalone" });
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: "healthy" });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/mcp_mesh_tool_calls_total\{tool="add",outcome="ok",agent="endpoint"\} \d+/);
+    expect(metrics).toContain("mcp_mesh_tool_duration_seconds_bucket");
+  });
+});
