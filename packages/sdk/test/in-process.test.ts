@@ -104,3 +104,25 @@ describe("a consumer and a provider in one process", () => {
     expect(r.message).toContain("kaput");
   });
 });
+
+describe("a dependency on a capability of the same agent", () => {
+  it("is called in-process (works although the announced host is unroutable)", async () => {
+    const m = await createTestMesh();
+    try {
+      // 192.0.2.1 is TEST-NET-1: nothing answers there, so only an in-process call can succeed.
+      const agent = m.agent({ name: "self-user", httpHost: "192.0.2.1" });
+      agent.tool({ name: "double", capability: "doubling", input: { x: z.number() }, handler: ({ x }) => x * 2 });
+      agent.tool({
+        name: "quadruple",
+        input: { x: z.number() },
+        dependencies: { double: { capability: "doubling", required: true, timeout: 1000 } },
+        handler: async ({ x }, { double }) => double({ x: (await double({ x })) as number }),
+      });
+      await m.start();
+      await agent.waitForDependency("doubling");
+      expect(await agent.callLocal("quadruple", { x: 5 })).toBe(20);
+    } finally {
+      await m.close();
+    }
+  });
+});
