@@ -116,11 +116,12 @@ describe("a dependency on a capability of the same agent", () => {
         name: "quadruple",
         input: { x: z.number() },
         dependencies: { double: { capability: "doubling", required: true, timeout: 1000 } },
-        handler: async ({ x }, { double }) => double({ x: (await double({ x })) as number }),
+        // Plain text results come back as strings (PROTOCOL.md §4.2: only {…}/[…] is JSON-parsed).
+        handler: async ({ x }, { double }) => double({ x: Number(await double({ x })) }),
       });
       await m.start();
       await agent.waitForDependency("doubling");
-      expect(await agent.callLocal("quadruple", { x: 5 })).toBe(20);
+      expect(await agent.callLocal("quadruple", { x: 5 })).toBe("20");
     } finally {
       await m.close();
     }
