@@ -1,5 +1,6 @@
 // The per-dependency resolution audit (PROTOCOL.md §1.8): why each dependency went where it
 // went. Written only when "interesting", and never twice in a row for the same trace.
+import { createHash } from "node:crypto";
 import { plainTags, type ResolvedDependency } from "@mcp-mesh/protocol";
 import { type AgentRecord, type EventRecord, ownEntry, type Resolution } from "./model.js";
 import type { DependencyOutcome } from "./resolve/dependency.js";
@@ -7,7 +8,7 @@ import type { DependencyOutcome } from "./resolve/dependency.js";
 type Chosen = { agent_id: string; endpoint: string; function_name: string };
 
 export class AuditLog {
-  /** Last trace written per consumer position, to suppress exact repeats. */
+  /** Digest of the last trace written per consumer position, to suppress exact repeats. */
   private readonly last = new Map<string, string>();
 
   /**
@@ -53,8 +54,10 @@ export class AuditLog {
       if (before?.status === "available" && changed) data.prior_chosen = chosen(before);
       const lastKey = `${agent.agent_id}\0${key}`;
       const body = JSON.stringify(data);
-      if (this.last.get(lastKey) === body) continue;
-      this.last.set(lastKey, body);
+      // A digest, not the trace: traces of busy capabilities are kilobytes each.
+      const digest = createHash("sha1").update(body).digest("base64");
+      if (this.last.get(lastKey) === digest) continue;
+      this.last.set(lastKey, digest);
       events.push({
         event_type: after.status === "available" ? "dependency_resolved" : "dependency_unresolved",
         agent_id: agent.agent_id,
