@@ -112,4 +112,5 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
   };
 }
 
+export { MeshAgent } from "../agent.js";
 export { fakeTool } from "../proxy.js";
