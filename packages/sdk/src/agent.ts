@@ -130,6 +130,7 @@ export class MeshAgent {
         record: metrics.recordDependency,
       }),
     );
+    this.endpoint.propagate = config.propagateHeaders;
     await this.endpoint.connect();
     const http = createHttpServer(this.endpoint, {
       livez: () => ({ alive: true, agent: config.name, timestamp: rfc3339(Date.now()) }),

@@ -59,6 +59,9 @@ export class McpEndpoint {
   private readonly contexts = new Map<number, ToolContext>();
   private nextId = 1;
 
+  /** Header names (or `prefix*`) taken from inbound calls into ctx.headers (MCP_MESH_PROPAGATE_HEADERS). */
+  propagate: string[] = [];
+
   constructor(info: { name: string; version: string }) {
     this.server = new McpServer({ name: info.name, version: info.version }, { capabilities: { tools: {} } });
   }
@@ -108,7 +111,7 @@ export class McpEndpoint {
     if (this.nextId > 2 ** 52) this.nextId = 1;
     let inbound: Json = { ...message, id: internalId };
     if (message.method === "tools/call" && isObject(message.params)) {
-      const { params, ctx } = stripReserved(message.params, headers);
+      const { params, ctx } = stripReserved(message.params, headers, this.propagate);
       inbound = { ...inbound, params };
       this.contexts.set(internalId, ctx);
     }
@@ -141,7 +144,7 @@ export class McpEndpoint {
   }
 }
 
-function stripReserved(params: Json, headers: Record<string, string | string[] | undefined>) {
+function stripReserved(params: Json, headers: Record<string, string | string[] | undefined>, allow: string[]) {
   const args = isObject(params.arguments) ? { ...params.arguments } : {};
   const traceArg = args._trace_id;
   const spanArg = args._parent_span;
@@ -152,6 +155,11 @@ function stripReserved(params: Json, headers: Record<string, string | string[] |
     return Array.isArray(v) ? v[0] : v;
   };
   const propagated: Record<string, string> = {};
+  // Allow-listed HTTP headers first; `_mesh_headers` (what TS callers also send) wins.
+  if (allow.length > 0)
+    for (const [k, v] of Object.entries(headers))
+      if (typeof v === "string" && allow.some((a) => (a.endsWith("*") ? k.startsWith(a.slice(0, -1)) : k === a)))
+        propagated[k] = v;
   for (const [k, v] of Object.entries(meshHeaders)) if (typeof v === "string") propagated[k.toLowerCase()] = v;
   const ctx = newContext(
     h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined),

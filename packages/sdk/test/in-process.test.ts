@@ -127,3 +127,25 @@ describe("a dependency on a capability of the same agent", () => {
     }
   });
 });
+
+describe("metrics per dependency", () => {
+  it("counts calls made through a proxy by capability and outcome", async () => {
+    const m = await createTestMesh();
+    try {
+      const p = m.agent({ name: "metric-provider" });
+      p.tool({ name: "num", capability: "numbers", handler: () => "7" });
+      const c = m.agent({ name: "metric-consumer" });
+      c.tool({ name: "use", dependencies: { n: "numbers" }, handler: async (_a, { n }) => n?.() });
+      await m.start();
+      await c.waitForDependency("numbers");
+      for (let i = 0; i < 3; i++) await m.call(c, "use");
+      const text = await (await fetch(`${c.url}/metrics`)).text();
+      expect(text).toMatch(
+        /mcp_mesh_dependency_calls_total\{capability="numbers",outcome="ok",agent="metric-consumer"\} 3/,
+      );
+      expect(text).toMatch(/mcp_mesh_tool_calls_total\{tool="use",outcome="ok",agent="metric-consumer"\} 3/);
+    } finally {
+      await m.close();
+    }
+  });
+});
