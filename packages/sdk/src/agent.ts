@@ -16,6 +16,7 @@ import { detectHost } from "./host.js";
 import { createHttpServer, listen } from "./http-server.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
+import { readiness, runHealthCheck } from "./probes.js";
 import { createProxy, fakeTool } from "./proxy.js";
 import { deleteAgent, registrationPayload } from "./registration.js";
 import { installSignalHandlers, running } from "./signals.js";
@@ -25,7 +26,6 @@ import type {
   AgentHandle,
   AgentOptions,
   DependencyMap,
-  HealthStatus,
   InputDeclaration,
   McpMeshTool,
   ToolArgs,
@@ -296,56 +296,12 @@ export class MeshAgent {
     return decodeResponse(response, `${name} (local)`);
   }
 
-  // ---- probes ----------------------------------------------------------------------------------
-
   private readiness(config: AgentConfig) {
-    const runtime =
-      this.state === "running"
-        ? config.registryEnabled
-          ? "up"
-          : "standalone"
-        : this.state === "stopping"
-          ? "shutting_down"
-          : "starting";
-    const ok = this.state === "running";
-    return {
-      ok,
-      body: {
-        ready: ok,
-        agent: config.name,
-        runtime,
-        mcp_wrappers: 1,
-        timestamp: rfc3339(Date.now()),
-        ...(ok ? {} : { reason: runtime }),
-      },
-    };
+    return readiness(this.state, config);
   }
 
-  private async health(config: AgentConfig) {
-    const body = {
-      status: "healthy" as HealthStatus,
-      agent: config.name,
-      checks: {} as Record<string, unknown>,
-      errors: [] as string[],
-      timestamp: rfc3339(Date.now()),
-    };
-    const check = this.options.healthCheck;
-    if (check) {
-      try {
-        const r = await check();
-        if (typeof r === "boolean") body.status = r ? "healthy" : "unhealthy";
-        else if (typeof r === "string") body.status = r;
-        else {
-          body.status = r.status;
-          body.checks = r.checks ?? {};
-          body.errors = r.errors ?? [];
-        }
-      } catch (err) {
-        body.status = "unhealthy";
-        body.errors = [(err as Error).message];
-      }
-    }
-    return { ok: body.status === "healthy", body };
+  private health(config: AgentConfig) {
+    return runHealthCheck(this.options.healthCheck, config.name);
   }
 
   // ---- testing -------------------------------------------------------------------------------
