@@ -41,6 +41,8 @@ export class HeartbeatLoop {
 
   /** Re-register as soon as possible (the watch stream was told 404/410). */
   postSoon(): void {
+    // The registry told the watch stream it does not know us: as good as a 410.
+    this.registered = false;
     this.needPost = true;
     if (!this.running) this.schedule(0);
   }
