@@ -12,6 +12,8 @@ await build({
   target: "node20",
   external: ["libsql"],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __meshRequire } from 'node:module'; const require = __meshRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __meshRequire } from 'node:module'; const require = __meshRequire(import.meta.url);",
+  },
   logLevel: "warning",
 });
