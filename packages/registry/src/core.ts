@@ -253,6 +253,8 @@ export class RegistryCore {
         only,
         previous: prior,
       });
+      // Nothing recomputed (no position could be affected): the resolution is the prior one.
+      if (out.outcomes.size === 0 && !out.llmTouched) continue;
       if (sameResolution(prior, out.resolution)) continue;
       this.current.set(cid, out.resolution);
       const counters = this.counters.get(cid);

@@ -8,6 +8,7 @@ import {
   type Candidate,
   type DependencyOutcome,
   type Eviction,
+  type Ranked,
   type ResolveEnv,
   resolveDependency,
 } from "./dependency.js";
@@ -62,6 +63,8 @@ export interface AgentOutcome {
   resolved: number;
   /** Keyed `${function_name}#${dep_index}`; only positions that were (re)computed. */
   outcomes: Map<string, DependencyOutcome>;
+  /** Whether llm_tools / llm_providers were computed (they are always recomputed). */
+  llmTouched: boolean;
 }
 
 export interface ResolveOptions {
@@ -89,11 +92,16 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
         const kept = prev?.[i];
         if (opts.only && kept && kept.capability === spec.capability) {
           const changed = opts.only.get(spec.capability);
-          if (
-            changed === undefined ||
-            (changed !== null && !changed.some((c) => mayAffect(spec, c, kept, env, opts.maxAlternatives)))
-          )
-            return kept;
+          if (changed === undefined) return kept;
+          if (changed !== null) {
+            const relevant = changed.filter((c) => mayAffect(spec, c, kept, env, opts.maxAlternatives));
+            if (!relevant.length) return kept;
+            const merged = opts.trace ? null : insertNewcomers(spec, kept, relevant, env, opts.maxAlternatives);
+            if (merged) {
+              outcomes.set(`${fn}#${i}`, merged);
+              return toResolved(spec, merged, opts.maxAlternatives);
+            }
+          }
         }
         const outcome = resolveDependency(spec, env, opts.trace);
         outcomes.set(`${fn}#${i}`, outcome);
@@ -112,7 +120,8 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
       if (p) setOwn(resolution.llm_providers, fn, p);
     }
   }
-  return { resolution, total, resolved, outcomes };
+  const llmTouched = agent.tools.some((t) => t.llm_filter || t.llm_provider);
+  return { resolution, total, resolved, outcomes, llmTouched };
 }
 
 /**
@@ -150,6 +159,40 @@ function mayAffect(
   if (!lastTool) return true;
   const lastScore = spec.tags.length ? matchTags(spec.tags, lastTool.tool.tags).score : 0;
   return byRank({ ...c, score: tags.score }, { ...lastTool, score: lastScore }) < 0;
+}
+
+/**
+ * The listed providers (primary + alternatives) are the exact top of the ranking, so when the
+ * only change is providers that are not listed yet, the new top is the top of "listed plus
+ * newcomers": no need to re-rank every provider of a busy capability. Returns null when the
+ * shortcut does not apply (a listed provider itself changed), and the caller resolves in full.
+ */
+function insertNewcomers(
+  spec: DepSpec,
+  current: ResolvedDependency,
+  changed: readonly Candidate[],
+  env: Env,
+  maxAlternatives: number,
+): DependencyOutcome | null {
+  const named = (id: string) => current.agent_id === id || current.alternatives?.some((a) => a.agent_id === id);
+  if (changed.some((c) => named(c.agent.agent_id))) return null;
+  const score = (c: Candidate) => (spec.tags.length ? matchTags(spec.tags, c.tool.tags).score : 0);
+  const ranked: Ranked[] = [];
+  if (current.status === "available") {
+    for (const entry of [current, ...(current.alternatives ?? [])]) {
+      const c = env.toolOf(entry.agent_id, entry.function_name);
+      if (!c) return null;
+      ranked.push({ ...c, score: score(c) });
+    }
+  }
+  for (const c of changed) {
+    // Only the live record counts: `changed` also holds the replaced version of a re-registration.
+    if (env.toolOf(c.agent.agent_id, c.tool.function_name)?.tool !== c.tool) continue;
+    if (env.unavailableReason(c)) continue;
+    ranked.push({ ...c, score: score(c) });
+  }
+  ranked.sort(byRank);
+  return { ranked: ranked.slice(0, 1 + maxAlternatives), stages: [], candidates: ranked.length };
 }
 
 function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: number): ResolvedDependency {
