@@ -1,9 +1,9 @@
-// The agent's HTTP listener: /mcp (stateless MCP streamable HTTP, JSON or SSE per Accept) and
+// The agent's HTTP listener: /mcp (stateless MCP streamable HTTP, JSON or SSE) and
 // the probes /livez, /ready, /health, /startupz, /metrics. Plain node:http: the mesh hop should
 // cost what a JSON round-trip costs, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type McpEndpoint, rpcError } from "./mcp-endpoint.js";
+import { type McpEndpoint, type RequestStream, rpcError } from "./mcp-endpoint.js";
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -69,13 +69,36 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
     res.end(JSON.stringify(rpcError(null, -32700, `Parse error: ${(e as Error).message}`)));
     return;
   }
+  // JSON unless the caller accepts only SSE (FastMCP-style clients read either). A caller that
+  // accepts SSE also gets, on an SSE answer, what the server sends while its request runs (log,
+  // progress, sampling, elicitation): the answer turns into a stream at the first such message.
+  const accept = req.headers.accept ?? "";
+  const acceptsSse = accept.includes("text/event-stream");
+  let streaming = false;
+  const stream: RequestStream | undefined = acceptsSse
+    ? (m) => {
+        if (res.writableEnded || res.destroyed) return false;
+        if (!streaming) {
+          res.writeHead(200, SSE_HEADERS);
+          streaming = true;
+        }
+        res.write(sseEvent(JSON.stringify(m)));
+        return true;
+      }
+    : undefined;
   let response: unknown;
   if (Array.isArray(message)) {
     // 2025-03-26 batches: answer every request in one array.
-    const answers = (await Promise.all(message.map((m) => endpoint.handle(m, req.headers)))).filter((a) => a !== null);
+    const answers = (await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream)))).filter(
+      (a) => a !== null,
+    );
     response = answers.length > 0 ? answers : null;
   } else {
-    response = await endpoint.handle(message, req.headers);
+    response = await endpoint.handle(message, req.headers, stream);
+  }
+  if (streaming) {
+    res.end(response === null ? undefined : sseEvent(JSON.stringify(response)));
+    return;
   }
   if (response === null) {
     res.writeHead(202);
@@ -83,15 +106,19 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
     return;
   }
   const text = JSON.stringify(response);
-  const accept = req.headers.accept ?? "";
-  // JSON unless the caller accepts only SSE (FastMCP-style clients read either).
-  if (accept.includes("text/event-stream") && !accept.includes("application/json")) {
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    res.end(`event: message\ndata: ${text}\n\n`);
+  if (acceptsSse && !accept.includes("application/json")) {
+    res.writeHead(200, SSE_HEADERS);
+    res.end(sseEvent(text));
     return;
   }
   res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
+
+function sseEvent(data: string): string {
+  return `event: message\ndata: ${data}\n\n`;
 }
 
 /** The body as a string, or null when it is larger than `limit` (the rest is discarded). */

@@ -16,6 +16,7 @@ export type {
   InjectedDependencies,
   InputDeclaration,
   InputOf,
+  LogLevel,
   McpMeshTool,
   OutputOf,
   TagTerm,

@@ -6,7 +6,10 @@
 //
 // Callers' ids collide (meshctl always sends id 1), so each inbound request gets an internal id
 // and the caller's id is restored on the way out. The internal id also keys the per-call
-// context (trace ids, propagated headers) the SDK cannot carry for us.
+// context (trace ids, propagated headers) the SDK cannot carry for us, and the caller's stream:
+// what the server sends while a request runs (log and progress notifications, sampling or
+// elicitation requests) goes to that request's HTTP response, as SSE, when the caller accepts it.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type {
   CallToolResult,
@@ -16,10 +19,15 @@ import type {
   TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import { McpServer } from "@modelcontextprotocol/server";
-import type { ToolContext } from "./types.js";
+import type { LogLevel, ToolContext } from "./types.js";
 
 type Json = Record<string, unknown>;
 type Pending = (message: Json) => void;
+/**
+ * Takes a message the server sends while one request runs (a notification, or a request to the
+ * client); false when it cannot reach the caller (no SSE accepted, or the caller went away).
+ */
+export type RequestStream = (message: Json) => boolean;
 
 /** Keys callers add to `arguments` for tracing (PROTOCOL.md §6.1); never reach user code. */
 const RESERVED_ARGS = ["_trace_id", "_parent_span", "_mesh_headers"] as const;
@@ -29,24 +37,44 @@ class MultiplexTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
   private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<number, RequestStream>();
+  /** The internal id of the request being handled, for messages sent without relatedRequestId. */
+  private readonly current = new AsyncLocalStorage<number>();
 
   async start(): Promise<void> {}
   async close(): Promise<void> {
     this.onclose?.();
   }
-  async send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
-    const id = (message as Json).id;
-    if (typeof id !== "number") return; // server-initiated notifications: no stream to put them on
-    const waiter = this.pending.get(id);
-    if (!waiter) return;
-    this.pending.delete(id);
-    waiter(message as Json);
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const m = message as Json;
+    if (!("method" in m)) {
+      // The answer to an inbound request.
+      const id = m.id;
+      if (typeof id !== "number") return;
+      const waiter = this.pending.get(id);
+      if (!waiter) return;
+      this.pending.delete(id);
+      this.streams.delete(id);
+      waiter(m);
+      return;
+    }
+    // Sent while a request runs: to that request's caller, when it can take it.
+    const related = typeof options?.relatedRequestId === "number" ? options.relatedRequestId : this.current.getStore();
+    const stream = related === undefined ? undefined : this.streams.get(related);
+    if (stream?.(m)) return;
+    // A notification nobody can receive is dropped; a request must fail now, not time out.
+    if ("id" in m)
+      throw new Error(
+        `cannot send ${String(m.method)} to the caller: only a caller that accepts text/event-stream can receive requests during a call`,
+      );
   }
-  deliver(message: Json, internalId: number, onResponse: Pending): void {
+  deliver(message: Json, internalId: number, onResponse: Pending, stream?: RequestStream): void {
     this.pending.set(internalId, onResponse);
-    this.onmessage?.(message as JSONRPCMessage);
+    if (stream) this.streams.set(internalId, stream);
+    this.current.run(internalId, () => this.onmessage?.(message as JSONRPCMessage));
   }
-  deliverNotification(message: Json): void {
+  /** Notifications, and callers' answers to the server's own requests (sampling, elicitation). */
+  deliverOther(message: Json): void {
     this.onmessage?.(message as JSONRPCMessage);
   }
 }
@@ -63,7 +91,15 @@ export class McpEndpoint {
   propagate: string[] = [];
 
   constructor(info: { name: string; version: string }) {
-    this.server = new McpServer({ name: info.name, version: info.version }, { capabilities: { tools: {} } });
+    this.server = new McpServer(
+      { name: info.name, version: info.version },
+      { capabilities: { tools: {}, logging: {} } },
+    );
+    // Stateless: there is no session for a log level to belong to. One level stored on the shared
+    // server would apply to every caller, so the level is accepted and not kept, as in the
+    // official SDK's stateless servers (a server per request); each call's messages go to its
+    // own caller.
+    this.server.server.setRequestHandler("logging/setLevel", () => ({}));
   }
 
   /** Registers a tool on the one server; the SDK validates `input` before `run` is called. */
@@ -80,9 +116,9 @@ export class McpEndpoint {
         inputSchema: config.input as never,
         ...(config.output !== undefined && { outputSchema: config.output as never }),
       },
-      (async (args: Json, sdkCtx: { mcpReq: { id: unknown } }) => {
-        const ctx = contexts.get(sdkCtx.mcpReq.id as number) ?? newContext(undefined, undefined, {});
-        return run(args ?? {}, ctx);
+      (async (args: Json, sdkCtx: SdkContext) => {
+        const base = contexts.get(sdkCtx.mcpReq.id as number) ?? newContext(undefined, undefined, {});
+        return run(args ?? {}, withCaller(base, sdkCtx));
       }) as never,
     );
   }
@@ -95,13 +131,22 @@ export class McpEndpoint {
    * Handles one JSON-RPC message (already parsed). Resolves with the response, or null for
    * notifications and posted responses (HTTP 202).
    */
-  handle(message: unknown, headers: Record<string, string | string[] | undefined>): Promise<Json | null> {
+  handle(
+    message: unknown,
+    headers: Record<string, string | string[] | undefined>,
+    stream?: RequestStream,
+  ): Promise<Json | null> {
     if (!isObject(message) || message.jsonrpc !== "2.0") {
       return Promise.resolve(rpcError(idOf(message), -32600, "Invalid Request: expected a JSON-RPC 2.0 object"));
     }
-    if (typeof message.method !== "string") return Promise.resolve(null); // a response or junk: nothing to answer
+    if (typeof message.method !== "string") {
+      // The caller's answer to a request the server sent it (sampling, elicitation); junk otherwise.
+      if (typeof message.id === "number" && ("result" in message || "error" in message))
+        this.transport.deliverOther(message);
+      return Promise.resolve(null);
+    }
     if (!("id" in message) || message.id === null || message.id === undefined) {
-      this.transport.deliverNotification(message);
+      this.transport.deliverOther(message);
       return Promise.resolve(null);
     }
     const callerId = message.id;
@@ -116,10 +161,15 @@ export class McpEndpoint {
       this.contexts.set(internalId, ctx);
     }
     return new Promise((resolve) => {
-      this.transport.deliver(inbound, internalId, (response) => {
-        this.contexts.delete(internalId);
-        resolve({ ...response, id: callerId });
-      });
+      this.transport.deliver(
+        inbound,
+        internalId,
+        (response) => {
+          this.contexts.delete(internalId);
+          resolve({ ...response, id: callerId });
+        },
+        stream,
+      );
     });
   }
 
@@ -142,6 +192,38 @@ export class McpEndpoint {
   async close(): Promise<void> {
     await this.server.close();
   }
+}
+
+/** The part of the official SDK's handler context a mesh tool's ctx is built from. */
+interface SdkContext {
+  mcpReq: {
+    id: unknown;
+    _meta?: { progressToken?: string | number };
+    log(level: LogLevel, data: unknown, logger?: string): Promise<void>;
+    notify(notification: { method: string; params: Json }): Promise<void>;
+  };
+}
+
+/** The call's context with log and progress going to this call's caller. */
+function withCaller(base: ToolContext, sdkCtx: SdkContext): ToolContext {
+  const req = sdkCtx.mcpReq;
+  return {
+    ...base,
+    log: (level, data, logger) => req.log(level, data, logger),
+    progress: async (progress, total, message) => {
+      const progressToken = req._meta?.progressToken;
+      if (progressToken === undefined) return;
+      await req.notify({
+        method: "notifications/progress",
+        params: {
+          progressToken,
+          progress,
+          ...(total !== undefined && { total }),
+          ...(message !== undefined && { message }),
+        },
+      });
+    },
+  };
 }
 
 function stripReserved(params: Json, headers: Record<string, string | string[] | undefined>, allow: string[]) {
@@ -173,14 +255,19 @@ export function newContext(
   traceId: string | undefined,
   parentSpan: string | undefined,
   headers: Record<string, string>,
-) {
+): ToolContext {
   return {
     traceId: traceId && /^[0-9a-f]{32}$/i.test(traceId) ? traceId.toLowerCase() : randomUUID().replaceAll("-", ""),
     parentSpan,
     headers,
     signal: undefined,
+    log: noCaller,
+    progress: noCaller,
   } satisfies ToolContext;
 }
+
+/** log/progress where no caller can receive them (in-process calls). */
+async function noCaller(): Promise<void> {}
 
 export function rpcError(id: unknown, code: number, message: string): Json {
   return { jsonrpc: "2.0", id: id ?? null, error: { code, message } };

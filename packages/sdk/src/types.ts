@@ -64,12 +64,26 @@ export type InputOf<I> = I extends z.ZodType
 
 export type OutputOf<O> = O extends z.ZodType ? z.input<O> : unknown;
 
-/** Per-call context: the trace this call belongs to and propagated headers. */
+/** MCP log levels, least to most severe. */
+export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical" | "alert" | "emergency";
+
+/** Per-call context: the trace this call belongs to, propagated headers, and the caller's channel. */
 export interface ToolContext {
   traceId: string;
   parentSpan: string | undefined;
   headers: Record<string, string>;
   signal: AbortSignal | undefined;
+  /**
+   * Sends a log message to this call's caller (MCP `notifications/message`) while the call runs.
+   * It reaches callers that accept `text/event-stream` (MCP clients); for others (mesh agents,
+   * plain JSON callers, in-process calls) it is dropped. Never throws for an absent caller.
+   */
+  log(level: LogLevel, data: unknown, logger?: string): Promise<void>;
+  /**
+   * Reports progress (MCP `notifications/progress`) when the caller asked for it with a
+   * `_meta.progressToken`; does nothing otherwise. `progress` should increase with each call.
+   */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
 }
 
 export interface ToolDefinition<

@@ -26,6 +26,29 @@ beforeAll(async () => {
     input: z.object({ text: z.string() }).passthrough(),
     handler: (args, _deps, ctx) => ({ args, trace: ctx.traceId, headers: ctx.headers }),
   });
+  agent.tool({
+    name: "chatty",
+    description: "Logs and reports progress while it runs",
+    async handler(_args, _deps, ctx) {
+      await ctx.log("debug", "starting");
+      await ctx.progress(1, 2, "half way");
+      await ctx.log("warning", { step: 2 }, "chatty-logger");
+      await ctx.progress(2, 2);
+      return "done";
+    },
+  });
+  agent.server.registerTool(
+    "ask_llm",
+    { description: "Asks the caller's LLM (sampling)", inputSchema: z.object({ q: z.string() }) },
+    async ({ q }, ctx) => {
+      const r = await ctx.mcpReq.requestSampling({
+        messages: [{ role: "user", content: { type: "text", text: q } }],
+        maxTokens: 10,
+      });
+      const c = Array.isArray(r.content) ? r.content[0] : r.content;
+      return { content: [{ type: "text", text: `llm: ${c?.type === "text" ? c.text : "?"}` }] };
+    },
+  );
   agent.server.registerResource("readme", "mesh://readme", { mimeType: "text/plain" }, async () => ({
     contents: [{ uri: "mesh://readme", text: "hello resource" }],
   }));
@@ -48,6 +71,87 @@ describe("the official MCP SDK client", () => {
     const res = await client.readResource({ uri: "mesh://readme" });
     expect(res.contents[0]).toMatchObject({ text: "hello resource" });
     await client.close();
+  });
+});
+
+describe("messages to the caller while a call runs", () => {
+  async function connect(capabilities = {}) {
+    const client = new Client({ name: "test-client", version: "1.0.0" }, { capabilities });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+    return client;
+  }
+
+  it("ctx.log and ctx.progress reach an MCP client, in order, before the result", async () => {
+    const client = await connect();
+    const seen: string[] = [];
+    client.setNotificationHandler("notifications/message", (n) => {
+      seen.push(
+        `log ${n.params.level} ${JSON.stringify(n.params.data)}${n.params.logger ? ` ${n.params.logger}` : ""}`,
+      );
+    });
+    const result = await client.callTool(
+      { name: "chatty", arguments: {} },
+      { onprogress: (p) => seen.push(`progress ${p.progress}/${p.total}${p.message ? ` ${p.message}` : ""}`) },
+    );
+    seen.push(`result ${(result.content as { text: string }[])[0]?.text}`);
+    expect(seen).toEqual([
+      'log debug "starting"',
+      "progress 1/2 half way",
+      'log warning {"step":2} chatty-logger',
+      "progress 2/2",
+      "result done",
+    ]);
+    await client.close();
+  });
+
+  it("a client's logging/setLevel does not filter another caller's messages (stateless: no session)", async () => {
+    const quiet = await connect();
+    expect(await quiet.setLoggingLevel("emergency")).toEqual({});
+    const other = await connect();
+    const levels: string[] = [];
+    other.setNotificationHandler("notifications/message", (n) => void levels.push(n.params.level));
+    await other.callTool({ name: "chatty", arguments: {} });
+    expect(levels).toEqual(["debug", "warning"]);
+    await Promise.all([quiet.close(), other.close()]);
+  });
+
+  it("a JSON-only caller gets the plain JSON answer; the messages are dropped", async () => {
+    const r = await rpc(
+      url,
+      {
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "chatty", arguments: {}, _meta: { progressToken: 1 } },
+      },
+      { accept: "application/json" },
+    );
+    expect(r.type).toContain("application/json");
+    expect(r.body).toMatchObject({ id: 3, result: { content: [{ type: "text", text: "done" }] } });
+  });
+
+  it("routes the server's sampling request to the calling client and its answer back", async () => {
+    const client = await connect({ sampling: {} });
+    client.setRequestHandler("sampling/createMessage", async (req) => ({
+      role: "assistant",
+      content: { type: "text", text: `echo ${JSON.stringify(req.params.messages[0]?.content)}` },
+      model: "test-model",
+    }));
+    const result = await client.callTool({ name: "ask_llm", arguments: { q: "hi" } });
+    expect(result.content).toEqual([{ type: "text", text: 'llm: echo {"type":"text","text":"hi"}' }]);
+    await client.close();
+  });
+
+  it("a server request toward a caller that cannot receive it fails at once instead of timing out", async () => {
+    const started = Date.now();
+    const r = await rpc(
+      url,
+      { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "ask_llm", arguments: { q: "hi" } } },
+      { accept: "application/json" },
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r.body.result.isError).toBe(true);
+    expect(r.body.result.content[0].text).toContain("text/event-stream");
   });
 });
 
