@@ -17,6 +17,9 @@ export const ErrorCodes = {
   UNREACHABLE: "unreachable",
   REMOTE_TOOL_ERROR: "remote_tool_error",
   DEPENDENCY_UNAVAILABLE: "dependency_unavailable",
+  USAGE: "usage",
+  AMBIGUOUS: "ambiguous",
+  START_FAILED: "start_failed",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,0 +1,12 @@
+// Loaded with `--import` into every agent meshctl starts. When an agent imports the mesh SDK
+// (or zod) and its own folder has no node_modules with it, resolve it from meshctl's install:
+// `meshctl start hello.ts` then works for a single file anywhere, with no npm install.
+import { register } from "node:module";
+
+const bases = [import.meta.url];
+try {
+  bases.push(import.meta.resolve("@mcp-mesh/sdk"));
+} catch {
+  // the SDK is not installed next to meshctl: the agent's own resolution is all there is
+}
+register("./resolve-fallback.js", import.meta.url, { data: { bases } });

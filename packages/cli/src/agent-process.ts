@@ -1,0 +1,85 @@
+// One agent file running as a child process: `node --import tsx --import <fallback hook> file`,
+// so TypeScript runs with no build step and `@mcp-mesh/sdk` / `zod` resolve from meshctl's own
+// install when the agent's folder has no node_modules. Output arrives line by line.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { AgentEntry } from "./agent-files.js";
+import { type LogLine, parseLogLine } from "./log-lines.js";
+
+export interface AgentProcessOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  onLine(line: LogLine, stream: "stdout" | "stderr"): void;
+  onExit(code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+const TSX_LOADER = import.meta.resolve("tsx");
+const FALLBACK_HOOK = new URL("./agent-hooks/register.js", import.meta.url).href;
+
+export class AgentProcess {
+  readonly entry: AgentEntry;
+  /** Learned from the agent's own log lines (our SDK logs its id on every line). */
+  agentId: string | undefined;
+  /** Last error-looking line, to say in one line why an agent died. */
+  lastError: string | undefined;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly opts: AgentProcessOptions;
+
+  constructor(entry: AgentEntry, opts: AgentProcessOptions) {
+    this.entry = entry;
+    this.opts = opts;
+  }
+
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(): void {
+    this.agentId = undefined;
+    this.lastError = undefined;
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, "--import", FALLBACK_HOOK, this.entry.file], {
+      cwd: this.opts.cwd,
+      env: this.opts.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    const follow = (stream: NodeJS.ReadableStream | null, name: "stdout" | "stderr") => {
+      if (!stream) return;
+      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (raw) => {
+        const line = parseLogLine(raw);
+        if (line.agentId) this.agentId ??= line.agentId;
+        if (line.level === "ERROR" || line.level === "FATAL" || (name === "stderr" && /error/i.test(line.text))) {
+          this.lastError = line.text.trim();
+        }
+        this.opts.onLine(line, name);
+      });
+    };
+    follow(child.stdout, "stdout");
+    follow(child.stderr, "stderr");
+    this.exited = new Promise((resolve) => {
+      child.once("error", (err) => {
+        this.lastError = err.message;
+        resolve();
+      });
+      child.once("exit", (code, signal) => {
+        this.opts.onExit(code, signal);
+        resolve();
+      });
+    });
+  }
+
+  /** SIGTERM (our agents unregister on it), SIGKILL after `timeoutMs`; resolves once gone. */
+  async stop(timeoutMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return this.exited;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,72 @@
+// meshctl scaffold <name>: a new agent project that `meshctl start <dir>` runs as generated.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { AGENT_ID_PATTERN } from "@mcp-mesh/protocol";
+import { intOption, parseCommand } from "../args.js";
+import type { Command, Context } from "../context.js";
+import { usageError } from "../errors.js";
+import { scaffoldFiles, toolNameFor } from "../scaffold-files.js";
+
+const OPTIONS = {
+  output: { type: "string", short: "o" },
+  port: { type: "string", short: "p" },
+  description: { type: "string" },
+  force: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+} as const;
+
+async function run(argv: string[], ctx: Context): Promise<void> {
+  const { values, positionals } = parseCommand("scaffold", argv, OPTIONS);
+  const [name, ...extra] = positionals;
+  if (!name) throw usageError("meshctl scaffold needs a name: meshctl scaffold my-agent");
+  if (extra.length > 0) throw usageError(`meshctl scaffold makes one agent at a time, got '${extra[0]}' too`);
+  if (!AGENT_ID_PATTERN.test(name) || name.length > 54) {
+    throw usageError(`'${name}' is not a valid agent name: use lowercase letters, digits and '-' (e.g. my-agent)`);
+  }
+  const files = scaffoldFiles({
+    name,
+    port: intOption(values.port, "port", 0),
+    description: values.description ?? `The ${name} agent`,
+  });
+  const dir = resolve(ctx.cwd, values.output ?? name);
+  const { out } = ctx;
+  if (values["dry-run"]) {
+    for (const [file, text] of Object.entries(files)) out.out(`--- ${join(dir, file)}\n${text}`);
+    return;
+  }
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !values.force) {
+    throw usageError(`${dir} exists and is not empty: pick another --output, or --force to overwrite`);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  const rel = relative(ctx.cwd, dir) || ".";
+  out.err(`${out.c.green("✓")} created ${rel}/ (${Object.keys(files).join(", ")})`);
+  out.err(`  meshctl start ${rel}                      # run it (starts a registry when none runs)`);
+  out.err(`  meshctl call ${toolNameFor(name)} '{"who": "Ada"}'   # call its tool`);
+}
+
+export const scaffoldCommand: Command = {
+  name: "scaffold",
+  summary: "create a new TypeScript agent project",
+  help: `meshctl scaffold: create a new agent project
+
+Usage:
+  meshctl scaffold <name> [flags]
+
+Writes <name>/ with index.ts (one tool with an optional dependency), package.json, tsconfig.json
+and a README. 'meshctl start <name>' runs it as generated: no install or build needed while
+meshctl itself is installed (npm install adds the SDK to the project for editors and for
+running it without meshctl).
+
+Flags:
+  -o, --output DIR       where to write (default ./<name>)
+  -p, --port PORT        the agent's HTTP port (default 0: any free port)
+      --description TEXT the agent's description
+      --force            write into a non-empty directory
+      --dry-run          print the files instead of writing them
+
+Examples:
+  meshctl scaffold weather-agent
+  meshctl scaffold weather-agent --port 9100 -o agents/weather`,
+  run,
+};

@@ -1,0 +1,72 @@
+// The registry `meshctl start` runs in its own process when none answers at the registry URL:
+// @mcp-mesh/registry on a SQLite file, listening where the URL says, logging through meshctl.
+import { createRegistry, loadConfig, openStore } from "@mcp-mesh/registry";
+import pino from "pino";
+import { ErrorCodes, MeshError } from "./errors.js";
+import { type LogLine, parseLogLine } from "./log-lines.js";
+
+export interface EmbeddedRegistry {
+  url: string;
+  close(): Promise<void>;
+}
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "0.0.0.0", "[::]"]);
+
+export function isLocalUrl(url: string): boolean {
+  return LOCAL_HOSTS.has(new URL(url).hostname);
+}
+
+export async function startEmbeddedRegistry(opts: {
+  url: string;
+  dbPath: string;
+  logLevel: string;
+  /** Registry settings (DEFAULT_TIMEOUT_THRESHOLD, ...) apply as to the registry binary. */
+  env: NodeJS.ProcessEnv;
+  onLog(line: LogLine): void;
+}): Promise<EmbeddedRegistry> {
+  const { hostname, port } = new URL(opts.url);
+  if (!isLocalUrl(opts.url)) {
+    throw new MeshError(
+      ErrorCodes.UNREACHABLE,
+      `no registry answers at ${opts.url}, and meshctl can only start one on this machine: start it there, or use --registry-url http://localhost:<port>`,
+    );
+  }
+  const settings = loadConfig([], opts.env);
+  if ("help" in settings || !settings.ok) {
+    const problems = "problems" in settings ? settings.problems.join("; ") : "";
+    throw new MeshError(ErrorCodes.CONFIG_INVALID, `invalid registry settings in the environment: ${problems}`);
+  }
+  const logger = pino(
+    { level: opts.logLevel, base: { service: "mcp-mesh-registry" } },
+    {
+      write: (chunk: string) => {
+        for (const l of chunk.split("\n")) if (l) opts.onLog(parseLogLine(l));
+      },
+    },
+  );
+  const store = await openStore(opts.dbPath);
+  const registry = await createRegistry({
+    store,
+    logger,
+    config: {
+      ...settings.config,
+      logLevel: opts.logLevel,
+      host: hostname.replace(/^\[|\]$/g, ""),
+      port: Number(port || 80),
+      databaseUrl: opts.dbPath,
+    },
+  });
+  try {
+    await registry.listen();
+  } catch (e) {
+    await registry.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new MeshError(
+      ErrorCodes.START_FAILED,
+      code === "EADDRINUSE"
+        ? `port ${port} is in use by something that is not a registry: free it or pick another with --registry-port`
+        : `cannot start the registry on ${opts.url}: ${(e as Error).message}`,
+    );
+  }
+  return { url: opts.url, close: () => registry.close() };
+}
