@@ -2,7 +2,10 @@
 // so TypeScript runs with no build step and `@mcp-mesh/sdk` / `zod` resolve from meshctl's own
 // install when the agent's folder has no node_modules. Output arrives line by line.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { delimiter, dirname } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import type { AgentEntry } from "./agent-files.js";
 import { type LogLine, parseLogLine } from "./log-lines.js";
 
@@ -15,6 +18,27 @@ export interface AgentProcessOptions {
 
 const TSX_LOADER = import.meta.resolve("tsx");
 const FALLBACK_HOOK = new URL("./agent-hooks/register.js", import.meta.url).href;
+
+/**
+ * tsx runs a .ts file outside a "type": "module" package as CommonJS, and require() does not
+ * go through the ESM resolve hook: NODE_PATH gives it the same fallback, the node_modules
+ * folders meshctl (and the SDK, for zod) resolve from.
+ */
+function fallbackNodePath(): string[] {
+  const fromCli = createRequire(import.meta.url);
+  const paths = [...(fromCli.resolve.paths("@mcp-mesh/sdk") ?? [])];
+  try {
+    const sdkDir = dirname(fileURLToPath(import.meta.resolve("@mcp-mesh/sdk")));
+    paths.push(...(createRequire(`${sdkDir}/`).resolve.paths("zod") ?? []));
+  } catch {
+    // no SDK next to meshctl
+  }
+  return [...new Set(paths)];
+}
+
+export function agentNodePath(existing: string | undefined): string {
+  return [...(existing ? existing.split(delimiter) : []), ...fallbackNodePath()].join(delimiter);
+}
 
 export class AgentProcess {
   readonly entry: AgentEntry;
@@ -44,8 +68,9 @@ export class AgentProcess {
     this.lastError = undefined;
     const child = spawn(process.execPath, ["--import", TSX_LOADER, "--import", FALLBACK_HOOK, this.entry.file], {
       cwd: this.opts.cwd,
-      env: this.opts.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...this.opts.env, MESHCTL_AGENT: "1", NODE_PATH: agentNodePath(this.opts.env.NODE_PATH) },
+      // The IPC channel only tells the agent when meshctl is gone (see agent-hooks/register.ts).
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     this.child = child;
     const follow = (stream: NodeJS.ReadableStream | null, name: "stdout" | "stderr") => {

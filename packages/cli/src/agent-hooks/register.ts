@@ -10,3 +10,10 @@ try {
   // the SDK is not installed next to meshctl: the agent's own resolution is all there is
 }
 register("./resolve-fallback.js", import.meta.url, { data: { bases } });
+
+// An agent never outlives the meshctl that started it: when meshctl goes away, even by SIGKILL,
+// the IPC channel closes and the agent shuts down as on SIGTERM (our SDK unregisters first).
+if (process.env.MESHCTL_AGENT === "1" && process.channel) {
+  process.channel.unref();
+  process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+}
