@@ -1,0 +1,40 @@
+import pc from "picocolors";
+import { describe, expect, it } from "vitest";
+import { ErrorCodes } from "../errors.js";
+import { fromSse } from "../mcp-call.js";
+import { formatResult, parseArguments, toolFailure } from "./call.js";
+
+const plain = pc.createColors(false);
+
+describe("meshctl call", () => {
+  it("accepts only a JSON object as arguments, and says how to fix anything else", () => {
+    expect(parseArguments('{"a": 1}', "the arguments")).toEqual({ a: 1 });
+    expect(parseArguments(undefined, "the arguments")).toEqual({});
+    expect(() => parseArguments("{a: 1}", "the arguments")).toThrow(/not valid JSON .*pass an object/);
+    expect(() => parseArguments('"x"', "the arguments")).toThrow(/must be a JSON object, got a string/);
+  });
+
+  it("prints text as text and JSON (text or structured) indented", () => {
+    expect(formatResult({ content: [{ type: "text", text: "Hello" }] }, plain)).toBe("Hello");
+    expect(formatResult({ content: [{ type: "text", text: '{"a":[1]}' }] }, plain)).toBe('{\n  "a": [\n    1\n  ]\n}');
+    expect(formatResult({ content: [], structuredContent: { ok: true } }, plain)).toBe('{\n  "ok": true\n}');
+  });
+
+  it("turns tool errors into one line", () => {
+    const failure = toolFailure("t", {
+      jsonrpc: "2.0",
+      id: 1,
+      result: { isError: true, content: [{ type: "text", text: "boom" }] },
+    });
+    expect(failure?.code).toBe(ErrorCodes.REMOTE_TOOL_ERROR);
+    expect(failure?.message).toBe("tool 't' returned an error: boom");
+    expect(toolFailure("t", { jsonrpc: "2.0", id: 1, result: { content: [] } })).toBeUndefined();
+  });
+
+  it("reads the answer out of an SSE stream, skipping notifications", () => {
+    const sse =
+      'event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{}}\n\n' +
+      'event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{"content":[]}}\n\n';
+    expect(fromSse(sse, 1)?.result).toEqual({ content: [] });
+  });
+});
