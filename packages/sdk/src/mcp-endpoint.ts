@@ -146,7 +146,11 @@ export class McpEndpoint {
       return Promise.resolve(null);
     }
     if (!("id" in message) || message.id === null || message.id === undefined) {
-      this.transport.deliverOther(message);
+      // A cancellation names the caller's request id, which any caller may use (meshctl always
+      // sends 1) and which is not the id the server knows the request by: forwarded, it would
+      // cancel whichever request holds that internal id, possibly another caller's, whose answer
+      // would then never come. Stateless, it cannot be mapped, so it is ignored (allowed by MCP).
+      if (message.method !== "notifications/cancelled") this.transport.deliverOther(message);
       return Promise.resolve(null);
     }
     const callerId = message.id;

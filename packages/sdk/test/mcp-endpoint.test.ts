@@ -27,6 +27,10 @@ beforeAll(async () => {
     handler: (args, _deps, ctx) => ({ args, trace: ctx.traceId, headers: ctx.headers }),
   });
   agent.tool({
+    name: "slow",
+    handler: () => new Promise((r) => setTimeout(() => r("slept"), 300)),
+  });
+  agent.tool({
     name: "chatty",
     description: "Logs and reports progress while it runs",
     async handler(_args, _deps, ctx) {
@@ -203,6 +207,20 @@ describe("tools/call without initialize (how agents and meshctl call)", () => {
       duplex: "half",
     } as RequestInit);
     expect(((await res.json()) as any).result.structuredContent).toEqual({ sum: 42 });
+  });
+
+  it("a caller's notifications/cancelled cannot cancel another caller's call", async () => {
+    // The running call's internal id is unknown, so cancel every id this agent can have used.
+    const slow = rpc(url, { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "slow", arguments: {} } });
+    await new Promise((r) => setTimeout(r, 50));
+    const cancels = Array.from({ length: 2000 }, (_, i) => ({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: i + 1, reason: "another caller gave up" },
+    }));
+    expect((await rpc(url, cancels)).status).toBe(202);
+    const r = await Promise.race([slow, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+    expect(r?.body).toMatchObject({ id: 9, result: { content: [{ type: "text", text: "slept" }] } });
   });
 
   it("keeps concurrent callers' ids apart", async () => {
