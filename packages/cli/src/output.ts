@@ -16,8 +16,6 @@ export interface Output {
   err(text: string): void;
   c: Colors;
   color: boolean;
-  /** stderr is a terminal: progress may redraw one line in place. */
-  interactive: boolean;
 }
 
 export function colorEnabled(sink: Sink, env: NodeJS.ProcessEnv): boolean {
@@ -33,6 +31,5 @@ export function createOutput(stdout: Sink, stderr: Sink, env: NodeJS.ProcessEnv)
     err: (text) => stderr.write(text.endsWith("\n") ? text : `${text}\n`),
     c: pc.createColors(color),
     color,
-    interactive: stderr.isTTY === true && env.TERM !== "dumb" && !env.CI,
   };
 }

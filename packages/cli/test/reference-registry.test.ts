@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithPrerequisites } from "../../../test/interop/prerequisites.js";
 import type { RegistryProcess } from "../../../test/interop/processes.js";
 import { missingReferenceBinaries, startReferenceRegistry } from "../../../test/interop/reference.js";
-import { baseEnv, fixture, meshctl, missingBuild, show, startForeground } from "./meshctl-process.js";
+import { baseEnv, fixture, meshctl, missingBuild, show, startForeground, waitFor } from "./meshctl-process.js";
 
 const missing = [...missingBuild(), ...missingReferenceBinaries("mcp-mesh-registry")];
 
@@ -20,10 +20,22 @@ describeWithPrerequisites("our meshctl against the reference registry", missing,
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), "meshctl-ref-"));
     registry = await startReferenceRegistry();
-    env = baseEnv(home, { MCP_MESH_REGISTRY_URL: registry.url });
+    // The reference registry has no watch stream: agents learn of new providers on their next
+    // heartbeat (a 202), so heartbeat every second rather than every five.
+    env = baseEnv(home, { MCP_MESH_REGISTRY_URL: registry.url, MCP_MESH_HEALTH_INTERVAL: "1" });
     // meshctl start finds the reference registry answering and starts no registry of its own.
     mesh = await startForeground([fixture("date-agent.ts"), fixture("greeter.ts")], env);
     expect(mesh.output().stderr).toMatch(/registry: using/);
+    // Registered is not yet wired when greeter registered before date-agent did.
+    await waitFor(
+      async () => {
+        const r = await meshctl(["list", "--json"], env);
+        const agents = r.code === 0 ? (JSON.parse(r.stdout) as { agents: Array<Record<string, any>> }).agents : [];
+        return agents.find((a) => a.name === "greeter")?.dependencies_resolved === 1 ? true : undefined;
+      },
+      20_000,
+      "greeter to be wired to date-agent",
+    );
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithPrerequisites } from "../../../test/interop/prerequisites.js";
 import { freePort } from "../../../test/interop/processes.js";
-import { baseEnv, fixture, isAlive, killQuietly, meshctl, missingBuild, show } from "./meshctl-process.js";
+import { baseEnv, fixture, isAlive, killQuietly, meshctl, missingBuild, show, waitFor } from "./meshctl-process.js";
 
 describeWithPrerequisites("meshctl start --detach, list, status, call, logs, stop", missingBuild(), () => {
   let home = "";
@@ -32,6 +32,16 @@ describeWithPrerequisites("meshctl start --detach, list, status, call, logs, sto
     expect(r.stderr).toMatch(/date-agent registered as date-agent-[0-9a-f]{8}/);
     expect(r.stderr).toMatch(/greeter registered as greeter-[0-9a-f]{8}/);
     for (const pid of recordedPids()) pids.add(pid);
+    // Registered is not yet wired: greeter learns of date-agent on the watch stream, a moment later.
+    await waitFor(
+      async () => {
+        const l = await meshctl(["list", "--json"], env);
+        const agents = l.code === 0 ? (JSON.parse(l.stdout) as { agents: Array<Record<string, any>> }).agents : [];
+        return agents.find((a) => a.name === "greeter")?.dependencies_resolved === 1 ? true : undefined;
+      },
+      15_000,
+      "greeter to be wired to date-agent",
+    );
   });
 
   afterAll(async () => {
