@@ -4,16 +4,11 @@ import { createRegistry, loadConfig, openStore } from "@mcp-mesh/registry";
 import pino from "pino";
 import { ErrorCodes, MeshError } from "./errors.js";
 import { type LogLine, parseLogLine } from "./log-lines.js";
+import { isLocalUrl } from "./registry-url.js";
 
 export interface EmbeddedRegistry {
   url: string;
   close(): Promise<void>;
-}
-
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "0.0.0.0", "[::]"]);
-
-export function isLocalUrl(url: string): boolean {
-  return LOCAL_HOSTS.has(new URL(url).hostname);
 }
 
 export async function startEmbeddedRegistry(opts: {

@@ -103,6 +103,11 @@ export class LocalMesh {
     }
   }
 
+  /** stop() was called (Ctrl-C, SIGTERM). */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
   /** Resolves when stop() was called, or every agent has exited (without --watch). */
   untilDone(): Promise<void> {
     return this.done;

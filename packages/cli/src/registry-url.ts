@@ -12,6 +12,13 @@ export interface RegistryFlags {
 
 export const DEFAULT_REGISTRY_URL = "http://localhost:8000";
 
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "0.0.0.0", "[::]"]);
+
+/** A registry on this machine: one meshctl may start, and one its agents reach on loopback. */
+export function isLocalUrl(url: string): boolean {
+  return LOCAL_HOSTS.has(new URL(url).hostname);
+}
+
 export function resolveRegistryUrl(flags: RegistryFlags, env: NodeJS.ProcessEnv): string {
   const fromHostPort = (host: string | undefined, port: string | undefined) =>
     host === undefined && port === undefined ? undefined : `http://${host ?? "localhost"}:${port ?? "8000"}`;

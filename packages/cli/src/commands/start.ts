@@ -2,14 +2,17 @@
 // in the foreground with prefixed logs, or detached (see detach.ts) with logs in files.
 import { join } from "node:path";
 import { type AgentEntry, resolveAgentEntries } from "../agent-files.js";
+import type { AgentInfo } from "../agent-info.js";
 import { intOption, parseCommand } from "../args.js";
 import type { Command, Context } from "../context.js";
 import { detach, isSupervisor, runSupervised } from "../detach.js";
 import { usageError } from "../errors.js";
 import { LocalMesh, type MeshOptions } from "../local-mesh.js";
-import { resolveRegistryUrl } from "../registry-url.js";
+import { isLocalUrl, resolveRegistryUrl } from "../registry-url.js";
 import { consoleReporter } from "../reporters.js";
+import { callAfterStart, meshctlName, type StartCall, tryLines } from "../start-call.js";
 import { meshHome } from "../state-dir.js";
+import { parseArguments } from "./call.js";
 
 const OPTIONS = {
   "registry-url": { type: "string" },
@@ -24,6 +27,8 @@ const OPTIONS = {
   "startup-timeout": { type: "string" },
   "shutdown-timeout": { type: "string" },
   debug: { type: "boolean" },
+  call: { type: "string" },
+  "call-args": { type: "string" },
 } as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -55,10 +60,25 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   }
   const registryPort = values["registry-port"] ?? (registryOnly ? values.port : undefined);
   const registryUrl = resolveRegistryUrl({ ...values, "registry-port": registryPort }, env);
+  if (values.call !== undefined && (registryOnly || values.detach)) {
+    throw usageError(
+      registryOnly
+        ? "--call calls a tool of the agents being started: name their files"
+        : "--call runs in the foreground: with --detach, use 'meshctl call' once the start returns",
+    );
+  }
+  if (values["call-args"] !== undefined && values.call === undefined)
+    throw usageError("--call-args needs --call <tool>");
+  const call: StartCall | undefined =
+    values.call === undefined
+      ? undefined
+      : { spec: values.call, args: parseArguments(values["call-args"], "--call-args") };
   const home = meshHome(env);
   const agentEnv: NodeJS.ProcessEnv = {
     ...env,
     MCP_MESH_REGISTRY_URL: registryUrl,
+    // A registry on this machine: agents announce loopback, so every URL works here as printed.
+    ...(isLocalUrl(registryUrl) && !env.MCP_MESH_HTTP_HOST?.trim() && { MCP_MESH_HTTP_HOST: "127.0.0.1" }),
     ...(values.debug && { MCP_MESH_LOG_LEVEL: "debug" }),
     ...(!registryOnly && values.port !== undefined && { MCP_MESH_HTTP_PORT: values.port }),
     ...parseEnvPairs(values.env),
@@ -77,7 +97,7 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
     shutdownTimeoutMs: intOption(values["shutdown-timeout"], "shutdown-timeout", 10, 1) * 1000,
     registryLogLevel: values.debug ? "debug" : (env.MCP_MESH_LOG_LEVEL?.toLowerCase() ?? "warn"),
   };
-  return { options, home, detach: values.detach === true, registryOnly };
+  return { options, home, detach: values.detach === true, registryOnly, call };
 }
 
 /** Stops the mesh on SIGINT/SIGTERM; a second signal gives up waiting. */
@@ -101,29 +121,57 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   if (isSupervisor(ctx.env)) return runSupervised(plan.options, plan.home);
   if (plan.detach) return detach(argv, plan, ctx);
   const { out } = ctx;
-  const mesh = new LocalMesh(
-    plan.options,
-    consoleReporter(
-      out,
-      plan.options.entries.map((e) => e.name),
-    ),
+  const reporter = consoleReporter(
+    out,
+    plan.options.entries.map((e) => e.name),
   );
+  // The agents as registered (latest per agent file), for --call and the lines to try.
+  const registered = new Map<string, AgentInfo>();
+  const mesh = new LocalMesh(plan.options, {
+    ...reporter,
+    registered: (proc, agent) => registered.set(proc.entry.name, agent),
+  });
   const release = stopOnSignals(mesh);
   try {
     await mesh.startRegistry();
     await mesh.startAgents();
-    out.err(
-      out.c.dim(
-        plan.registryOnly
-          ? `registry ready at ${plan.options.registryUrl}; start agents with 'meshctl start <file.ts>'. Ctrl-C stops it.`
-          : `mesh ready: 'meshctl list', 'meshctl call <tool>'.${plan.options.watch ? " Watching for changes." : ""} Ctrl-C stops it.`,
-      ),
-    );
+    if (plan.registryOnly) {
+      out.err(
+        out.c.dim(
+          `registry ready at ${plan.options.registryUrl}; start agents with 'meshctl start <file.ts>'. Ctrl-C stops it.`,
+        ),
+      );
+    } else {
+      await afterStart(plan, [...registered.values()], mesh, ctx);
+    }
     await mesh.untilDone();
   } finally {
     await mesh.stop();
     release();
   }
+}
+
+/** --call (once the agents are wired), then what to try; skipped when stopping meanwhile. */
+async function afterStart(
+  plan: ReturnType<typeof startPlan>,
+  agents: AgentInfo[],
+  mesh: LocalMesh,
+  ctx: Context,
+): Promise<void> {
+  const { out } = ctx;
+  const called = plan.call
+    ? await callAfterStart(plan.call, agents, mesh.client, out, plan.options.startupTimeoutMs)
+    : undefined;
+  if (mesh.isStopping) return;
+  const lines = tryLines({
+    registryUrl: plan.options.registryUrl,
+    agents,
+    call: called && plan.call && { ...called, args: plan.call.args },
+    meshctl: meshctlName(ctx.env),
+  });
+  out.err(`${out.c.green("✓")} mesh ready.${plan.options.watch ? " Watching for changes." : ""}`);
+  out.err(lines.map((l) => `  ${l}`).join("\n"));
+  out.err(out.c.dim("Ctrl-C stops it."));
 }
 
 export const startCommand: Command = {
@@ -159,10 +207,18 @@ Flags:
       --startup-timeout SEC   how long to wait for each agent to register (default 30)
       --shutdown-timeout SEC  how long an agent may take to stop before SIGKILL (default 10)
       --debug                 debug logs from the agents and the registry
+      --call TOOL             once the agents are registered and their dependencies wired,
+                              call TOOL ("tool" or "agent:tool") of theirs through the
+                              registry and print the answer; then keep running
+      --call-args JSON        the arguments of --call (a JSON object)
+
+With a registry on this machine (localhost, 127.0.0.1), agents announce 127.0.0.1 as their
+host (MCP_MESH_HTTP_HOST, unless set), so the URLs printed work as they are.
 
 Examples:
   meshctl start hello-world.ts
   meshctl start examples/simple --watch
+  meshctl start examples/simple --call hello_mesh_simple --call-args '{"who": "you"}'
   meshctl start --registry-only --port 8100
   meshctl start agent.ts --env MCP_MESH_LOG_LEVEL=debug --detach
   meshctl start agent.ts --registry-url http://localhost:8100`,
