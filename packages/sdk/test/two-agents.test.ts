@@ -54,6 +54,29 @@ describe("two agents and our registry, as processes", () => {
     await again.stop();
   });
 
+  it("Ctrl-C under a supervisor (SIGINT, then the supervisor's SIGTERM at once) still unregisters", async () => {
+    const p = await start("provider.mjs", { AGENT_NAME: "date-signals", REPLY: "bye" });
+    const alive = () => {
+      try {
+        process.kill(p.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const healthy = async () => {
+      const { agents } = (await (await fetch(`${registry.url}/agents`)).json()) as {
+        agents: Array<{ id: string; status: string }> | null;
+      };
+      return (agents ?? []).some((a) => a.id === p.agentId && a.status === "healthy");
+    };
+    await waitFor(async () => ((await healthy()) ? true : undefined), 5000, "registered");
+    process.kill(p.pid, "SIGINT");
+    process.kill(p.pid, "SIGTERM");
+    await waitFor(() => (alive() ? undefined : true), 10_000, "the agent to exit");
+    expect(await healthy(), "still healthy at the registry: it did not unregister").toBe(false);
+  });
+
   it("tags and versions choose the provider; -tag excludes; a required dependency fails without a provider", async () => {
     const fast = await start("provider.mjs", {
       AGENT_NAME: "t-fast",
