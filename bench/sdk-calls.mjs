@@ -138,6 +138,14 @@ for (const concurrency of levels) {
   }
 }
 
+// Every proxy call must have reached the provider process: its own counter says so.
+const served = await fetch(`${provider.url}/metrics`)
+  .then((r) => r.text())
+  .then((t) => Number(/mcp_mesh_tool_calls_total\{tool="get_date",outcome="ok"[^}]*\} (\d+)/.exec(t)?.[1] ?? 0));
+const made = results.filter((r) => r.variant !== "plain").reduce((n, r) => n + r.calls, 0);
+console.log(`  provider served ${served} get_date calls (measured through the proxy: ${made}, plus warm-ups)`);
+if (served < made) throw new Error("the provider served fewer calls than were measured");
+
 const rows = levels.map((c) => {
   const get = (v) => results.find((r) => r.variant === v && r.concurrency === c);
   const ours = get("ours");
