@@ -1,7 +1,7 @@
 // Everything one agent gets back from a full heartbeat: dependencies_resolved (positional, with
 // placeholders), llm_tools and llm_providers, plus the per-dependency outcomes for the audit.
 import { matchTags, type ResolvedAlternative, type ResolvedDependency, satisfiesConstraint } from "@mcp-mesh/protocol";
-import { type AgentRecord, type DepSpec, endpointOf, type Resolution } from "../model.js";
+import { type AgentRecord, type DepSpec, endpointOf, ownEntry, type Resolution } from "../model.js";
 import type { Topology } from "../topology.js";
 import {
   byRank,
@@ -80,6 +80,10 @@ export interface ResolveOptions {
 }
 
 export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions): AgentOutcome {
+  if (opts.only && opts.previous && !anyPositionAffected(agent, env, opts.only, opts.previous, opts.maxAlternatives)) {
+    // Propagation visits every consumer of a changed capability; most need nothing.
+    return { resolution: opts.previous, ...countResolved(opts.previous), outcomes: new Map(), llmTouched: false };
+  }
   const resolution: Resolution = { dependencies_resolved: {}, llm_tools: {}, llm_providers: {} };
   const outcomes = new Map<string, DependencyOutcome>();
   let total = 0;
@@ -122,6 +126,38 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
   }
   const llmTouched = agent.tools.some((t) => t.llm_filter || t.llm_provider);
   return { resolution, total, resolved, outcomes, llmTouched };
+}
+
+function anyPositionAffected(
+  agent: AgentRecord,
+  env: Env,
+  only: ReadonlyMap<string, readonly Candidate[] | null>,
+  previous: Resolution,
+  maxAlternatives: number,
+): boolean {
+  for (const tool of agent.tools) {
+    if (tool.llm_filter || tool.llm_provider) return true;
+    const prev = ownEntry(previous.dependencies_resolved, tool.function_name);
+    for (let i = 0; i < tool.dependencies.length; i++) {
+      const spec = tool.dependencies[i] as DepSpec;
+      const kept = prev?.[i];
+      if (!kept || kept.capability !== spec.capability) return true;
+      const changed = only.get(spec.capability);
+      if (changed === undefined) continue;
+      if (changed === null || changed.some((c) => mayAffect(spec, c, kept, env, maxAlternatives))) return true;
+    }
+  }
+  return false;
+}
+
+function countResolved(r: Resolution): { total: number; resolved: number } {
+  let total = 0;
+  let resolved = 0;
+  for (const list of Object.values(r.dependencies_resolved)) {
+    total += list.length;
+    for (const d of list) if (d.status === "available") resolved++;
+  }
+  return { total, resolved };
 }
 
 /**
