@@ -36,7 +36,7 @@ export class AuditLog {
       if (!after || !spec) continue;
       const changed = chosenId(before) !== chosenId(after);
       const interesting = ownHeartbeat
-        ? changed || outcome.stages.some((s) => s.kept.length >= 2 || (s.evicted?.length ?? 0) > 0)
+        ? changed || outcome.stages.some((s) => (s.kept_total ?? s.kept.length) >= 2 || (s.evicted?.length ?? 0) > 0)
         : changed;
       if (!interesting) continue;
       const data: Record<string, unknown> = {

@@ -29,6 +29,8 @@ export interface Eviction {
 export interface Stage {
   stage: "health" | "capability_match" | "tags" | "version" | "schema" | "tiebreaker";
   kept: string[];
+  /** Present when `kept` was cut to MAX_KEPT_LISTED: how many candidates the stage really kept. */
+  kept_total?: number;
   evicted?: Eviction[];
   chosen?: string;
   reason?: string;
@@ -131,8 +133,16 @@ export function byRank(a: Ranked, b: Ranked): number {
   return a.agent.agent_id < b.agent.agent_id ? -1 : a.agent.agent_id > b.agent.agent_id ? 1 : 0;
 }
 
+/**
+ * Kept lists are cut after this many ids: with 40+ providers of a capability, listing every one in
+ * every stage made each audit event kilobytes and was the largest write of a registration.
+ * Evictions are always listed in full: they are the "why".
+ */
+export const MAX_KEPT_LISTED = 16;
+
 function stageOf(name: Stage["stage"], kept: readonly Candidate[], evicted: Eviction[]): Stage {
-  const s: Stage = { stage: name, kept: kept.map(idOf) };
+  const s: Stage = { stage: name, kept: kept.slice(0, MAX_KEPT_LISTED).map(idOf) };
+  if (kept.length > MAX_KEPT_LISTED) s.kept_total = kept.length;
   if (evicted.length) s.evicted = evicted;
   return s;
 }
