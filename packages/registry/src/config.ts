@@ -90,7 +90,13 @@ export const SETTINGS: Setting[] = [
     help: "Extra headers /proxy forwards (names or prefix*)",
     parse: list,
   },
-  { key: "logLevel", env: "MCP_MESH_LOG_LEVEL", default: "info", help: "trace|debug|info|warn|error", parse: level },
+  {
+    key: "logLevel",
+    env: "MCP_MESH_LOG_LEVEL",
+    default: "info",
+    help: "trace|debug|info|warn (warning)|error|fatal",
+    parse: level,
+  },
   {
     key: "maxAlternatives",
     env: "MCP_MESH_MAX_ALTERNATIVES",

@@ -73,11 +73,16 @@ export class Wiring {
           continue;
         }
         const before = slot.providers[0]?.endpoint ?? "none";
+        const after = next.providers[0]?.endpoint ?? "none";
+        const fallbacks = next.providers.length - 1;
         slot.providers = next.providers;
         slot.equalCount = next.equalCount;
         slot.cursor = 0;
+        // Say what changed: the primary, or only the replicas/alternatives behind it.
         changes.push(
-          `${tool}.${slot.spec.key} (${slot.spec.capability}): ${before} -> ${next.providers[0]?.endpoint ?? "none"}`,
+          before === after
+            ? `${tool}.${slot.spec.key} (${slot.spec.capability}): ${after}, now with ${fallbacks} alternative${fallbacks === 1 ? "" : "s"}`
+            : `${tool}.${slot.spec.key} (${slot.spec.capability}): ${before} -> ${after}`,
         );
       }
       this.injected.delete(tool);
