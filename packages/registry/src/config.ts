@@ -156,7 +156,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ConfigResult
       problems.push(`${s.env}=${JSON.stringify(raw)}: ${(e as Error).message}`);
     }
   }
-  if (env.MCP_MESH_DEBUG_MODE === "true" && !env.MCP_MESH_LOG_LEVEL) config.logLevel = "debug";
+  // Same truthy spellings as the agent SDK reads (1/true/yes/on), so one env file serves both.
+  const debug = env.MCP_MESH_DEBUG_MODE?.trim().toLowerCase();
+  if (debug && ["1", "true", "yes", "on"].includes(debug) && !env.MCP_MESH_LOG_LEVEL) config.logLevel = "debug";
   return problems.length ? { ok: false, problems } : { ok: true, config: config as unknown as RegistryConfig };
 }
 
