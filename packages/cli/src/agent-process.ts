@@ -48,6 +48,8 @@ export class AgentProcess {
   lastError: string | undefined;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
+  /** The stop under way for the current child: a second SIGTERM would cut its unregistering short. */
+  private stopping: { child: ChildProcess; done: Promise<void> } | undefined;
   private readonly opts: AgentProcessOptions;
 
   constructor(entry: AgentEntry, opts: AgentProcessOptions) {
@@ -63,7 +65,9 @@ export class AgentProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Spawns the file; one process at a time (stop() the previous one and wait for it first). */
   start(): void {
+    if (this.running) throw new Error(`${this.entry.name} is still running (pid ${this.child?.pid})`);
     this.agentId = undefined;
     this.lastError = undefined;
     const child = spawn(process.execPath, ["--import", TSX_LOADER, "--import", FALLBACK_HOOK, this.entry.file], {
@@ -77,9 +81,12 @@ export class AgentProcess {
       if (!stream) return;
       createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (raw) => {
         const line = parseLogLine(raw);
-        if (line.agentId) this.agentId ??= line.agentId;
-        if (line.level === "ERROR" || line.level === "FATAL" || (name === "stderr" && /error/i.test(line.text))) {
-          this.lastError = line.text.trim();
+        // A previous process's last lines may still arrive: they are its log, not this one's id.
+        if (this.child === child) {
+          if (line.agentId) this.agentId ??= line.agentId;
+          if (line.level === "ERROR" || line.level === "FATAL" || (name === "stderr" && /error/i.test(line.text))) {
+            this.lastError = line.text.trim();
+          }
         }
         this.opts.onLine(line, name);
       });
@@ -98,13 +105,18 @@ export class AgentProcess {
     });
   }
 
-  /** SIGTERM (our agents unregister on it), SIGKILL after `timeoutMs`; resolves once gone. */
-  async stop(timeoutMs: number): Promise<void> {
+  /**
+   * SIGTERM (our agents unregister on it), SIGKILL after `timeoutMs`; resolves once gone. Calls
+   * while a stop is under way share it: our SDK takes a second SIGTERM as "die now".
+   */
+  stop(timeoutMs: number): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return this.exited;
+    if (this.stopping?.child === child) return this.stopping.done;
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    await this.exited;
-    clearTimeout(timer);
+    const done = this.exited.finally(() => clearTimeout(timer));
+    this.stopping = { child, done };
+    return done;
   }
 }

@@ -52,6 +52,8 @@ export class LocalMesh {
   private quiet = new Set<AgentProcess>();
   private failingFast = false;
   private closeWatchers: Array<() => void> = [];
+  /** Agents with a restart under way; `again` is the file that changed meanwhile, if any. */
+  private readonly restarting = new Map<AgentProcess, { again?: string }>();
   private settle: (() => void) | undefined;
   private readonly done: Promise<void>;
 
@@ -93,13 +95,18 @@ export class LocalMesh {
     if (this.procs.length === 0) return;
     const known = new Set((await this.client.agents()).map((a) => a.id));
     for (const proc of this.procs) proc.start();
-    if (this.opts.watch) this.watchSources();
+    if (this.opts.watch) {
+      // Changes while the agents start up restart them once they are up, as during a restart.
+      for (const proc of this.procs) this.restarting.set(proc, {});
+      this.watchSources();
+    }
     this.report.status(`waiting for ${this.procs.map((p) => p.entry.name).join(", ")} to register…`, "info");
     this.failingFast = !this.opts.watch;
     try {
       await this.waitRegistered(this.procs, known, !this.opts.watch);
     } finally {
       this.failingFast = false;
+      if (this.opts.watch) this.restartsDone(this.procs);
     }
   }
 
@@ -199,10 +206,52 @@ export class LocalMesh {
         watchTree(root, (file) => {
           // Editing one agent's own file restarts that agent; any other file may be shared.
           const own = procs.filter((p) => p.entry.file === file);
-          void this.restart(own.length > 0 ? own : procs, file);
+          this.requestRestart(own.length > 0 ? own : procs, file);
         }),
       );
     }
+  }
+
+  /**
+   * Restarts of one agent run one at a time: changes while its restart is under way (stop, start,
+   * wait until registered) collapse into one follow-up restart once it is done, so the process
+   * being replaced has always fully stopped (unregistered, or killed after the shutdown timeout)
+   * before the next one starts.
+   */
+  private requestRestart(procs: AgentProcess[], file: string): void {
+    if (this.stopping) return;
+    const idle: AgentProcess[] = [];
+    for (const proc of procs) {
+      const busy = this.restarting.get(proc);
+      if (busy) busy.again = file;
+      else idle.push(proc);
+    }
+    if (idle.length > 0) void this.restartSerially(idle, file);
+  }
+
+  private async restartSerially(procs: AgentProcess[], file: string): Promise<void> {
+    for (const proc of procs) this.restarting.set(proc, {});
+    try {
+      await this.restart(procs, file);
+    } catch (e) {
+      this.report.status(
+        `restarting ${procs.map((p) => p.entry.name).join(", ")} failed: ${(e as Error).message}`,
+        "bad",
+      );
+    }
+    this.restartsDone(procs);
+  }
+
+  /** Ends the restarts of `procs`; those whose files changed meanwhile restart once more. */
+  private restartsDone(procs: AgentProcess[]): void {
+    // Grouped by the file that last changed, as the watcher would have asked.
+    const again = new Map<string, AgentProcess[]>();
+    for (const proc of procs) {
+      const changed = this.restarting.get(proc)?.again;
+      this.restarting.delete(proc);
+      if (changed !== undefined) again.set(changed, [...(again.get(changed) ?? []), proc]);
+    }
+    for (const [changed, next] of again) this.requestRestart(next, changed);
   }
 
   private async restart(procs: AgentProcess[], file: string): Promise<void> {
@@ -211,8 +260,11 @@ export class LocalMesh {
     const known = new Set((await this.client.agents().catch(() => [] as AgentInfo[])).map((a) => a.id));
     for (const proc of procs) {
       this.quiet.add(proc);
-      await proc.stop(this.opts.shutdownTimeoutMs);
-      this.quiet.delete(proc);
+      try {
+        await proc.stop(this.opts.shutdownTimeoutMs);
+      } finally {
+        this.quiet.delete(proc);
+      }
       if (this.stopping) return;
       proc.start();
     }
