@@ -62,7 +62,7 @@ export class MeshAgent {
 
   constructor(readonly options: AgentOptions) {
     this.endpoint = new McpEndpoint({ name: options.name, version: options.version ?? "1.0.0" });
-    const autoRunEnv = process.env.MCP_MESH_AUTO_RUN?.trim().toLowerCase();
+    const autoRunEnv = (options.env ?? process.env).MCP_MESH_AUTO_RUN?.trim().toLowerCase();
     const autoRun = autoRunEnv ? !["0", "false", "no", "off"].includes(autoRunEnv) : options.autoRun !== false;
     // Start once the module that declared the agent (and its tools) has finished loading.
     if (autoRun) setTimeout(() => this.autoStart(), 0);
@@ -110,7 +110,7 @@ export class MeshAgent {
 
   private async doStart(): Promise<AgentHandle> {
     this.state = "starting";
-    const { config, problems } = parseAgentConfig(this.options);
+    const { config, problems } = parseAgentConfig(this.options, this.options.env ?? process.env);
     problems.push(...this.problems);
     if (problems.length > 0) {
       this.state = "stopped";

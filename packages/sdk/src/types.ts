@@ -141,6 +141,12 @@ export interface AgentOptions {
   handleSignals?: boolean;
   /** pino level (default info; env MCP_MESH_LOG_LEVEL). */
   logLevel?: string;
+  /**
+   * The environment the `MCP_MESH_*` overrides are read from (default `process.env`). Pass `{}`
+   * to make the options in code final, as `@mcp-mesh/sdk/testing` does so that an exported
+   * MCP_MESH_REGISTRY_URL cannot point a test's agents at a real registry.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export interface AgentHandle {

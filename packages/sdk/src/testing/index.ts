@@ -83,6 +83,8 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
         ...(registry ? { registryUrl: registry.url } : { standalone: true }),
         autoRun: false,
         handleSignals: false,
+        // The mesh's settings are final: an exported MCP_MESH_REGISTRY_URL must not leak in.
+        env: {},
       });
       agents.push(agent);
       return agent;
