@@ -39,6 +39,8 @@ export class RegistryCore {
   private readonly pending = new Set<string>();
   private readonly audit = new AuditLog();
   private touches = new Map<string, number>();
+  /** Schema hashes already written: schemas are content-addressed, most agents share them. */
+  private readonly knownSchemas = new Set<string>();
   private seq = 0;
 
   constructor(readonly opts: CoreOptions) {}
@@ -110,8 +112,9 @@ export class RegistryCore {
       agents: [agent],
       resolutions: [{ agent_id: id, resolution: own.resolution, total: own.total, resolved: own.resolved }],
       events,
-      schemas: schemasOf(agent, now),
+      schemas: schemasOf(agent, now).filter((sc) => !this.knownSchemas.has(sc.hash)),
     };
+    for (const sc of batch.schemas ?? []) this.knownSchemas.add(sc.hash);
     if (providerChanged) this.propagate([...candidatesOf(existing), ...candidatesOf(agent)], env, now, batch, id);
     await this.commit(batch);
     this.opts.metrics.registrations.inc({ outcome: existing ? "updated" : "registered" });
