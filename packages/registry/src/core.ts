@@ -85,7 +85,8 @@ export class RegistryCore {
     if (invalid) return fail(invalid);
     const { agent, warnings } = mergeRegistration(reg, existing, now, () => ++this.seq);
     if (agent.tools.some((t) => t.dependencies.some((d) => d.required))) {
-      const cycle = findRequiredCycle(this.topo.agents.values(), agent);
+      const declarers = [...this.topo.requiredDeclarers].map((a) => this.topo.get(a) as AgentRecord);
+      const cycle = findRequiredCycle(declarers, agent);
       if (cycle) return fail(`required dependency cycle: ${cycle}`);
     }
 

@@ -11,6 +11,8 @@ export class Topology {
   private readonly consumers = new Map<string, Set<string>>();
   /** Agents with at least one llm_filter tool: any tool change may concern them. */
   readonly llmFilterConsumers = new Set<string>();
+  /** Agents declaring a required dependency: the only ones the cycle check must look at. */
+  readonly requiredDeclarers = new Set<string>();
   private llmPoolCache: Candidate[] | null = null;
   private readonly llmPoolByCap = new Map<string, Candidate[]>();
 
@@ -27,6 +29,7 @@ export class Topology {
       for (const d of tool.dependencies) if (d.capability) addTo(this.consumers, d.capability, agent.agent_id);
       if (tool.llm_provider?.capability) addTo(this.consumers, tool.llm_provider.capability, agent.agent_id);
       if (tool.llm_filter) this.llmFilterConsumers.add(agent.agent_id);
+      if (tool.dependencies.some((d) => d.required)) this.requiredDeclarers.add(agent.agent_id);
     }
     this.invalidateLlm();
   }
@@ -46,6 +49,7 @@ export class Topology {
       if (tool.llm_provider?.capability) this.consumers.get(tool.llm_provider.capability)?.delete(id);
     }
     this.llmFilterConsumers.delete(id);
+    this.requiredDeclarers.delete(id);
     this.invalidateLlm();
     return old;
   }
