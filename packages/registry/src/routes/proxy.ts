@@ -55,10 +55,7 @@ async function forward(
   const colon = hostPort.lastIndexOf(":");
   const host = hostPort.slice(0, colon);
   const port = Number(hostPort.slice(colon + 1));
-  const row = [...core.topo.agents.values()].find(
-    (a) =>
-      a.http_port === port && a.http_host !== "" && (a.http_host === host || a.agent_id === host || a.name === host),
-  );
+  const row = registeredTarget(core, host, port);
   if (colon < 0 || !row) return sendError(reply, 403, `Target host '${hostPort}' is not a registered agent`);
 
   const headers: Record<string, string> = {};
@@ -128,4 +125,15 @@ function isMcpPath(path: string): boolean {
     return false;
   }
   return !decoded.split(/[/\\]/).some((segment) => segment === "." || segment === "..");
+}
+
+/** The agent row a proxy target names: by registered host first, then by agent id or name. */
+function registeredTarget(core: RegistryCore, host: string, port: number) {
+  let byIdOrName: ReturnType<RegistryCore["topo"]["get"]>;
+  for (const a of core.topo.agents.values()) {
+    if (a.http_port !== port || a.http_host === "") continue;
+    if (a.http_host === host) return a;
+    if (!byIdOrName && (a.agent_id === host || a.name === host)) byIdOrName = a;
+  }
+  return byIdOrName;
 }
