@@ -17,14 +17,15 @@
 //
 // The plain server needs @modelcontextprotocol/node (not a project dependency): it is installed
 // once into .cache/bench-sdk/, next to the same @modelcontextprotocol/server version the SDK uses.
-import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs, promisify } from "node:util";
+import { parseArgs } from "node:util";
 import { createTestMesh } from "@mcp-mesh/sdk/testing";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { installIntoCache } from "../scripts/cache-install.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({
@@ -253,31 +254,7 @@ async function ensurePlainDeps() {
     existsSync(join(d, "node_modules/@modelcontextprotocol/node/package.json")) &&
     JSON.parse(readFileSync(join(d, "node_modules/@modelcontextprotocol/server/package.json"), "utf8")).version ===
       SERVER_VERSION;
-  if (existsSync(dir) && ok(dir)) return dir;
-  mkdirSync(dirname(dir), { recursive: true });
-  const staging = mkdtempSync(`${dir}.tmp-`);
-  try {
+  if (!ok(dir))
     console.log(`installing ${NODE_ADAPTER} with @modelcontextprotocol/server@${SERVER_VERSION} into ${dir}`);
-    writeFileSync(join(staging, "package.json"), '{ "private": true }\n');
-    await promisify(execFile)(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        staging,
-        "--no-audit",
-        "--no-fund",
-        "--loglevel=error",
-        NODE_ADAPTER,
-        `@modelcontextprotocol/server@${SERVER_VERSION}`,
-      ],
-      { cwd: staging, timeout: 300_000 },
-    );
-    if (!ok(staging)) throw new Error("install incomplete");
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(staging, dir);
-    return dir;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+  return installIntoCache(dir, [NODE_ADAPTER, `@modelcontextprotocol/server@${SERVER_VERSION}`], ok);
 }

@@ -1,21 +1,13 @@
 // The official MCP conformance suite (@modelcontextprotocol/conformance, pinned) and the Node 22
 // it needs (the npm package `node@22`, as `npx -p node@22` would use), installed once into
 // .cache/conformance/ and reused: later runs start it straight from there, without npm or the
-// network. A partial install never counts: it happens in a temp directory renamed into place.
+// network (scripts/cache-install.mjs).
 import { execFile } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { installIntoCache } from "../../scripts/cache-install.mjs";
 
 const run = promisify(execFile);
 
@@ -51,36 +43,11 @@ async function usable(suite: ConformanceSuite): Promise<boolean> {
 
 /** The installed suite, or why it could not be obtained. */
 export async function obtainConformanceSuite(): Promise<ConformanceSuite | { missing: string }> {
-  const cached = paths(cacheDir);
-  if (await usable(cached)) return cached;
-  mkdirSync(dirname(cacheDir), { recursive: true });
-  const staging = mkdtempSync(`${cacheDir}.tmp-`);
   try {
-    writeFileSync(join(staging, "package.json"), '{ "private": true }\n');
-    await run(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        staging,
-        "--no-audit",
-        "--no-fund",
-        "--loglevel=error",
-        NODE_PACKAGE,
-        CONFORMANCE_PACKAGE,
-      ],
-      { cwd: staging, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    if (!(await usable(paths(staging))))
-      return { missing: `${CONFORMANCE_PACKAGE} with ${NODE_PACKAGE}: install incomplete` };
-    rmSync(cacheDir, { recursive: true, force: true });
-    renameSync(staging, cacheDir);
-    return cached;
+    return paths(await installIntoCache(cacheDir, [NODE_PACKAGE, CONFORMANCE_PACKAGE], (dir) => usable(paths(dir))));
   } catch (err) {
     const e = err as { message?: string; stderr?: string };
     return { missing: `${CONFORMANCE_PACKAGE} with ${NODE_PACKAGE}: ${(e.stderr || e.message || String(err)).trim()}` };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
   }
 }
 

@@ -122,9 +122,16 @@ export class SqliteStore implements RegistryStore {
     this.flush();
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.type) where.push("event_type = ?"), args.push(q.type);
-    if (q.agent_id) where.push("agent_id = ?"), args.push(q.agent_id);
-    if (q.function_name) where.push("function_name = ?"), args.push(q.function_name);
+    const filters: Array<[string, string | undefined]> = [
+      ["event_type", q.type],
+      ["agent_id", q.agent_id],
+      ["function_name", q.function_name],
+    ];
+    for (const [column, value] of filters) {
+      if (!value) continue;
+      where.push(`${column} = ?`);
+      args.push(value);
+    }
     const sql = `SELECT * FROM registry_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map((r) => ({
       id: Number(r.id),

@@ -1,0 +1,5 @@
+export declare function installIntoCache(
+  dir: string,
+  packages: string[],
+  usable: (dir: string) => boolean | Promise<boolean>,
+): Promise<string>;
