@@ -7,12 +7,14 @@ import { delimiter, dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { AgentEntry } from "./agent-files.js";
+import { failureLines, pushTail } from "./failure-lines.js";
 import { type LogLine, parseLogLine } from "./log-lines.js";
 
 export interface AgentProcessOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
-  onLine(line: LogLine, stream: "stdout" | "stderr"): void;
+  /** `launchId` names the process that printed the line: a restart's old process may still print. */
+  onLine(line: LogLine, stream: "stdout" | "stderr", launchId: string): void;
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
 }
 
@@ -44,8 +46,11 @@ export class AgentProcess {
   readonly entry: AgentEntry;
   /** Learned from the agent's own log lines (our SDK logs its id on every line). */
   agentId: string | undefined;
-  /** Last error-looking line, to say in one line why an agent died. */
-  lastError: string | undefined;
+  /** Names the current process (one per start()), before its agent id is known. */
+  launchId: string | undefined;
+  /** The current process's last lines, to say why it died (failureLines). */
+  private tail: LogLine[] = [];
+  private spawnError: string | undefined;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   /** The stop under way for the current child: a second SIGTERM would cut its unregistering short. */
@@ -61,6 +66,11 @@ export class AgentProcess {
     return this.running ? this.child?.pid : undefined;
   }
 
+  /** What the current (or last) process printed that says why it failed; [] when nothing did. */
+  get failure(): string[] {
+    return this.spawnError ? [this.spawnError] : failureLines(this.tail);
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -69,7 +79,8 @@ export class AgentProcess {
   start(): void {
     if (this.running) throw new Error(`${this.entry.name} is still running (pid ${this.child?.pid})`);
     this.agentId = undefined;
-    this.lastError = undefined;
+    this.tail = [];
+    this.spawnError = undefined;
     const child = spawn(process.execPath, ["--import", TSX_LOADER, "--import", FALLBACK_HOOK, this.entry.file], {
       cwd: this.opts.cwd,
       env: { ...this.opts.env, MESHCTL_AGENT: "1", NODE_PATH: agentNodePath(this.opts.env.NODE_PATH) },
@@ -77,25 +88,24 @@ export class AgentProcess {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     this.child = child;
+    const launchId = `${Date.now().toString(36)}-${child.pid ?? "x"}`;
+    this.launchId = launchId;
+    const tail = this.tail;
     const follow = (stream: NodeJS.ReadableStream | null, name: "stdout" | "stderr") => {
       if (!stream) return;
       createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (raw) => {
         const line = parseLogLine(raw);
         // A previous process's last lines may still arrive: they are its log, not this one's id.
-        if (this.child === child) {
-          if (line.agentId) this.agentId ??= line.agentId;
-          if (line.level === "ERROR" || line.level === "FATAL" || (name === "stderr" && /error/i.test(line.text))) {
-            this.lastError = line.text.trim();
-          }
-        }
-        this.opts.onLine(line, name);
+        if (this.child === child && line.agentId) this.agentId ??= line.agentId;
+        pushTail(tail, line);
+        this.opts.onLine(line, name, launchId);
       });
     };
     follow(child.stdout, "stdout");
     follow(child.stderr, "stderr");
     this.exited = new Promise((resolve) => {
       child.once("error", (err) => {
-        this.lastError = err.message;
+        this.spawnError = err.message;
         resolve();
       });
       child.once("exit", (code, signal) => {

@@ -1,24 +1,23 @@
 // meshctl start --detach. The foreground meshctl re-runs itself as a detached supervisor (its
 // own process group, so `meshctl stop` can end it and everything it started), watches that
 // supervisor's progress over IPC until the agents are registered, then leaves it running.
-// The supervisor keeps its pids in $MCP_MESH_HOME/run and each agent's log in logs/<name>.log.
+// The supervisor keeps its pids in $MCP_MESH_HOME/run and each agent process's log in
+// logs/<name>/<agent id>.log (agent-logs.ts).
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { pruneAgentLogs } from "./agent-logs.js";
 import type { AgentProcess } from "./agent-process.js";
 import type { Context } from "./context.js";
-import { ErrorCodes, MeshError } from "./errors.js";
-import { LocalMesh, type MeshOptions } from "./local-mesh.js";
-import { fileReporter } from "./reporters.js";
-import { logFile, logsDir, type ProcessRecord, removeRecord, rotateLog, writeRecord } from "./state-dir.js";
+import { ErrorCodes, isMeshError, MeshError } from "./errors.js";
+import { LocalMesh, type MeshOptions, type Tone } from "./local-mesh.js";
+import { fileReporter, statusMarks } from "./reporters.js";
+import { liveRecords, logFile, logsDir, type ProcessRecord, removeRecord, writeRecord } from "./state-dir.js";
 
 const SUPERVISOR_ENV = "MESHCTL_SUPERVISOR";
 const BIN = fileURLToPath(new URL("../bin/meshctl.js", import.meta.url));
 
-type Message =
-  | { type: "status"; text: string; tone: "ok" | "bad" | "info" }
-  | { type: "ready" }
-  | { type: "failed"; message: string };
+type Message = { type: "status"; text: string; tone: Tone } | { type: "ready" } | { type: "failed"; message: string };
 
 export function isSupervisor(env: NodeJS.ProcessEnv): boolean {
   return env[SUPERVISOR_ENV] === "1" && typeof process.send === "function";
@@ -40,7 +39,7 @@ export async function detach(
     stdio: ["ignore", fd, fd, "ipc"],
   });
   closeSync(fd);
-  const marks = { ok: out.c.green("✓"), bad: out.c.red("✗"), info: out.c.dim("•") };
+  const marks = statusMarks(out.c);
   const outcome = await new Promise<{ ok: true } | { ok: false; message: string }>((resolve) => {
     child.on("message", (m: Message) => {
       if (m.type === "status") out.err(`${marks[m.tone]} ${m.text}`);
@@ -71,21 +70,25 @@ export async function runSupervised(options: MeshOptions, home: string): Promise
   const send = (m: Message) => {
     if (process.connected) process.send?.(m);
   };
-  for (const e of options.entries) rotateLog(home, e.name);
+  const live = new Set(liveRecords(home).flatMap((r) => (r.logFile ? [r.logFile] : [])));
+  for (const e of options.entries) pruneAgentLogs(home, e.name, live);
   const base = { supervisorPid: process.pid, registryUrl: options.registryUrl, startedAt: new Date().toISOString() };
   const records = new Map<AgentProcess, ProcessRecord>();
-  const reporter = fileReporter(home, (text, tone) => send({ type: "status", text, tone: tone as "ok" }));
+  const reporter = fileReporter(home, (text, tone) => send({ type: "status", text, tone }));
   const track = (proc: AgentProcess, agentId?: string) => {
     const old = records.get(proc);
     if (old) removeRecord(home, old);
-    if (proc.pid === undefined) return records.delete(proc);
+    if (proc.pid === undefined || proc.launchId === undefined) return records.delete(proc);
+    const path = agentId
+      ? reporter.identify(proc.entry.name, proc.launchId, agentId)
+      : reporter.pathOf(proc.entry.name, proc.launchId);
     const record: ProcessRecord = {
       ...base,
       kind: "agent",
       name: proc.entry.name,
       pid: proc.pid,
       file: proc.entry.file,
-      logFile: logFile(home, proc.entry.name),
+      logFile: path,
       ...(agentId && { agentId }),
     };
     records.set(proc, record);
@@ -124,7 +127,11 @@ export async function runSupervised(options: MeshOptions, home: string): Promise
     if (process.connected) process.disconnect();
     await mesh.untilDone();
   } catch (e) {
-    send({ type: "failed", message: (e as Error).message });
+    // The parent shows this and nothing else: name the whole log too.
+    const { agent, launchId } = (isMeshError(e) && e.details) || {};
+    const path =
+      typeof agent === "string" && typeof launchId === "string" ? reporter.pathOf(agent, launchId) : undefined;
+    send({ type: "failed", message: `${(e as Error).message}${path ? `\n  full log: ${path}` : ""}` });
     throw e;
   } finally {
     await mesh.stop();

@@ -28,4 +28,4 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
   return { message: `unexpected error: ${message} (please report it)`, exitCode: 1 };
 }
 
-export { ErrorCodes, MeshError };
+export { ErrorCodes, isMeshError, MeshError };

@@ -6,6 +6,7 @@ import type { AgentInfo } from "./agent-info.js";
 import { AgentProcess } from "./agent-process.js";
 import { type EmbeddedRegistry, startEmbeddedRegistry } from "./embedded-registry.js";
 import { ErrorCodes, MeshError } from "./errors.js";
+import { failureSuffix } from "./failure-lines.js";
 import { watchTree } from "./file-watch.js";
 import type { LogLine } from "./log-lines.js";
 import { createRegistryClient, type RegistryClient } from "./registry-client.js";
@@ -29,14 +30,19 @@ export interface MeshOptions {
 
 export interface MeshReporter {
   /** Progress and state changes, one line each. */
-  status(text: string, tone?: "ok" | "bad" | "info"): void;
-  /** A log line of an agent (source = entry name) or of the embedded registry ("registry"). */
-  log(source: string, line: LogLine, stream: "stdout" | "stderr"): void;
+  status(text: string, tone?: Tone): void;
+  /**
+   * A log line of an agent (source = entry name, launchId = its process) or of the embedded
+   * registry ("registry", no launchId).
+   */
+  log(source: string, line: LogLine, stream: "stdout" | "stderr", launchId?: string): void;
   /** An agent answered as registered (again, after a restart). */
   registered?(proc: AgentProcess, agent: AgentInfo): void;
   /** An agent process is gone (exit or restart). */
   exited?(proc: AgentProcess): void;
 }
+
+export type Tone = "ok" | "bad" | "info" | "warn";
 
 const POLL_MS = 200;
 const NOTE_EVERY_MS = 5000;
@@ -66,7 +72,11 @@ export class LocalMesh {
       const proc: AgentProcess = new AgentProcess(entry, {
         env: opts.agentEnv,
         cwd: opts.cwd,
-        onLine: (line, stream) => report.log(entry.name, line, stream),
+        onLine: (line, stream, launchId) => {
+          report.log(entry.name, line, stream, launchId);
+          // The SDK took another port than the one asked for: easy to miss among the logs.
+          if (line.portMoved) report.status(`${entry.name}: ${line.portMoved}`, "warn");
+        },
         onExit: (code, signal) => this.onExit(proc, code, signal),
       });
       return proc;
@@ -133,8 +143,8 @@ export class LocalMesh {
     this.report.exited?.(proc);
     if (this.stopping || this.failingFast || this.quiet.has(proc)) return;
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    const why = proc.lastError ? `: ${proc.lastError}` : "";
-    this.report.status(`${proc.entry.name} ${how}${code === 0 ? "" : why}`, code === 0 ? "info" : "bad");
+    const why = code === 0 ? "" : failureSuffix(proc.failure);
+    this.report.status(`${proc.entry.name} ${how}${why}`, code === 0 ? "info" : "bad");
     if (!this.opts.watch && !this.opts.stayUp && this.procs.every((p) => !p.running)) this.settle?.();
   }
 
@@ -147,10 +157,10 @@ export class LocalMesh {
         if (proc.running) continue;
         pending.delete(proc);
         if (failFast) {
-          const why = proc.lastError ? `: ${proc.lastError}` : " (see its log above)";
           throw new MeshError(
             ErrorCodes.START_FAILED,
-            `${proc.entry.name} (${proc.entry.file}) stopped before it registered${why}`,
+            `${proc.entry.name} (${proc.entry.file}) stopped before it registered${failureSuffix(proc.failure)}`,
+            { agent: proc.entry.name, ...(proc.launchId && { launchId: proc.launchId }) },
           );
         }
       }

@@ -12,6 +12,11 @@ export interface LogLine {
   /** pino epoch ms, when the line had one. */
   time?: number;
   agentId?: string;
+  /**
+   * Set when the SDK says it listens elsewhere than asked: its warn line `requested port <N> is
+   * busy; listening on <M> instead` (or `is the registry's port`), fields requested_port, port.
+   */
+  portMoved?: string;
 }
 
 export function parseLogLine(line: string): LogLine {
@@ -32,6 +37,13 @@ export function parseLogLine(line: string): LogLine {
     level,
     ...(typeof obj.time === "number" && { time: obj.time }),
     ...(typeof obj.agent_id === "string" && { agentId: obj.agent_id }),
+    ...(typeof obj.requested_port === "number" &&
+      typeof obj.port === "number" &&
+      obj.requested_port !== obj.port && {
+        portMoved: obj.msg.startsWith("requested port")
+          ? obj.msg
+          : `requested port ${obj.requested_port} is busy; listening on ${obj.port} instead`,
+      }),
   };
 }
 

@@ -1,9 +1,9 @@
 // Where detached runs keep their state: $MCP_MESH_HOME (default ~/.mcp-mesh) holds
 //   run/<name>.json   one record per detached process (supervisor or agent): pid, files, ids
-//   logs/<name>.log   the current log of each agent (and logs/registry.log); .1.log ... .4.log
-//                     are the previous runs
+//   logs/<name>/<agent id>.log   the log of each agent process (agent-logs.ts)
+//   logs/registry.log, logs/meshctl.log   an embedded registry's and the background meshctl's
 //   mcp_mesh_registry.db   the embedded registry's database (as the reference meshctl)
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -23,8 +23,6 @@ export interface ProcessRecord {
   startedAt: string;
 }
 
-const KEEP_LOGS = 5;
-
 export function meshHome(env: NodeJS.ProcessEnv): string {
   return env.MCP_MESH_HOME || join(homedir(), ".mcp-mesh");
 }
@@ -35,18 +33,6 @@ export function logsDir(home: string): string {
 
 export function logFile(home: string, name: string, previous = 0): string {
   return join(logsDir(home), previous === 0 ? `${name}.log` : `${name}.${previous}.log`);
-}
-
-/** Moves name.log to name.1.log (and so on, keeping five) so a new run starts a fresh file. */
-export function rotateLog(home: string, name: string): string {
-  mkdirSync(logsDir(home), { recursive: true });
-  for (let i = KEEP_LOGS - 1; i >= 0; i--) {
-    const from = logFile(home, name, i);
-    if (!existsSync(from)) continue;
-    if (i === KEEP_LOGS - 1) rmSync(from);
-    else renameSync(from, logFile(home, name, i + 1));
-  }
-  return logFile(home, name);
 }
 
 function runDir(home: string): string {

@@ -56,7 +56,13 @@ describeWithPrerequisites("meshctl logs -f", missingBuild(), () => {
   it("prints lines the agent logs after it started, until Ctrl-C; stop leaves nothing", async () => {
     // greeter is wired to date-agent (its log says so) before the follower starts.
     const rewired = /re-wired greet\.date \(date_service\): (\S+) -> (\S+)/g;
-    const greeterLog = () => readFileSync(join(home, "logs", "greeter.log"), "utf8");
+    // One process, one log: logs/greeter/<its agent id>.log.
+    const greeterDir = join(home, "logs", "greeter");
+    const greeterLog = () => {
+      const files = readdirSync(greeterDir);
+      expect(files).toEqual([expect.stringMatching(/^greeter-[0-9a-f]{8}\.log$/)]);
+      return readFileSync(join(greeterDir, files[0] as string), "utf8");
+    };
     await waitFor(() => ([...greeterLog().matchAll(rewired)].length === 1 ? true : undefined), 15_000, "wiring");
 
     const child = spawn(process.execPath, [MESHCTL, "logs", "greeter", "-f", "-n", "0"], {
@@ -90,9 +96,16 @@ describeWithPrerequisites("meshctl logs -f", missingBuild(), () => {
     const lines = [...stdout.matchAll(rewired)];
     expect(lines[1]?.[1]).toBe(lines[0]?.[2]);
     expect(lines[1]?.[2]).toBe("none");
-    // Printed once, whole: the follower's output is exactly the file's content.
+    // Printed once, whole: the follower's output is exactly the file's content, each line
+    // prefixed with the agent id.
     await new Promise((r) => setTimeout(r, 600));
-    expect(stdout).toBe(greeterLog());
+    const id = readdirSync(greeterDir)[0]?.replace(/\.log$/, "");
+    const prefixed = greeterLog()
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => `${id} | ${l}\n`)
+      .join("");
+    expect(stdout).toBe(prefixed);
     expect(latencyMs).toBeLessThan(10_000);
 
     // Ctrl-C ends the follower, with exit code 0.
