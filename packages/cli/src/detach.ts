@@ -107,6 +107,7 @@ export async function runSupervised(options: MeshOptions, home: string): Promise
     logFile: logFile(home, "meshctl"),
   };
   let stopRequested = false;
+  let failed = false;
   const onSignal = () => {
     stopRequested = true;
     void mesh.stop();
@@ -127,6 +128,7 @@ export async function runSupervised(options: MeshOptions, home: string): Promise
     if (process.connected) process.disconnect();
     await mesh.untilDone();
   } catch (e) {
+    failed = true;
     // The parent shows this and nothing else: name the whole log too.
     const { agent, launchId } = (isMeshError(e) && e.details) || {};
     const path =
@@ -137,6 +139,6 @@ export async function runSupervised(options: MeshOptions, home: string): Promise
     await mesh.stop();
     for (const r of records.values()) removeRecord(home, r);
     removeRecord(home, supervisor);
-    if (!stopRequested) reporter.status("all agents exited", "info");
+    if (!stopRequested && !failed) reporter.status("all agents exited", "info");
   }
 }

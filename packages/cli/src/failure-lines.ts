@@ -26,7 +26,7 @@ const COMPILER = /^(?:file:\/\/)?\S+\.[cm]?[jt]sx?:\d+:\d+:\s+\S/;
 /** Node's first line of an uncaught error: where it was thrown. */
 const THROW_SITE = /^(?:file:\/\/)?\/?\S+\.[cm]?[jt]sx?:\d+$/;
 /** `Error: …`, `TypeError [ERR_X]: …`, `SyntaxError: …`, `MeshError: …`. */
-const ERROR_LINE = /^(?:Uncaught\s+)?[A-Z]\w*(?:Error|Exception)(?:\s\[[\w-]+\])?:\s*\S/;
+const ERROR_LINE = /^(?:Uncaught\s+)?(?:[A-Z]\w*)?(?:Error|Exception)(?:\s\[[\w-]+\])?:\s*\S/;
 /** A banner that only announces the lines after it. */
 const ANNOUNCES = /^\w*Error(?:\s\[\w+\])?: Transform failed with \d+ errors?:?$/;
 
