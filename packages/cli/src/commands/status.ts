@@ -1,12 +1,14 @@
 // meshctl status [agent]: an agent's tools and, for each dependency, the provider it is wired
-// to or, when unresolved, why (from the registry's resolution audit).
+// to or, when unresolved, why: the registry's current agents run through the resolution stages
+// (current-resolution.ts), with the audit's spec (version constraint) and schema verdicts.
 import type { ResolvedDependency } from "@mcp-mesh/protocol";
-import type { AgentInfo, EventInfo } from "../agent-info.js";
+import type { AgentInfo, AuditData, EventInfo } from "../agent-info.js";
 import { userCapabilities } from "../agent-info.js";
-import { findAgent, isHealthy } from "../agent-match.js";
+import { findAgent, isHealthy, matchAgents } from "../agent-match.js";
 import { parseCommand, REGISTRY_HELP, REGISTRY_OPTIONS } from "../args.js";
-import { decisionText, specText } from "../audit-explain.js";
+import { decisionText, evictions, specText } from "../audit-explain.js";
 import type { Command, Context } from "../context.js";
+import { currentResolution, keptNow, type SpecNow } from "../current-resolution.js";
 import { ageOf } from "../durations.js";
 import type { Colors } from "../output.js";
 import { createRegistryClient, type RegistryClient } from "../registry-client.js";
@@ -61,19 +63,38 @@ export function dependencyStatuses(agent: AgentInfo, audit: EventInfo[], agents:
     }
   }
   for (const row of rows) {
-    // Events are newest first: the first one for this position is the current story.
+    // Events are newest first: the first one for this position holds the dependency's spec.
     const event = audit.find((e) => e.function_name === row.function_name && e.data?.dep_index === row.dep_index);
-    if (event?.data) row.spec = specText(event.data);
-    if (row.status !== "available") {
-      row.why =
-        event?.data && event.event_type === "dependency_unresolved"
-          ? decisionText(event.data)
-          : noEventWhy(row, agents);
-    } else if (event?.data && event.event_type === "dependency_resolved") {
-      row.why = decisionText(event.data);
-    }
+    const spec = specOf(row, agent, event);
+    const chosen = row.provider && { agent_id: row.provider.agent_id, function_name: row.provider.function_name };
+    const now = currentResolution(spec, agents, chosen, event?.data);
+    row.spec = specText(now);
+    row.why = whyNow(row, now, event !== undefined);
   }
   return rows;
+}
+
+/** The spec as the audit recorded it (with its version constraint), else what GET /agents says. */
+function specOf(row: DependencyStatus, agent: AgentInfo, event: EventInfo | undefined): SpecNow {
+  const recorded = event?.data?.spec;
+  if (recorded?.capability === row.capability) return { ...recorded, capability: row.capability };
+  const listed = (agent.dependency_resolutions ?? []).filter((r) => r.function_name === row.function_name)[
+    row.dep_index
+  ];
+  return { capability: row.capability, ...(listed?.tags && { tags: listed.tags }) };
+}
+
+function whyNow(row: DependencyStatus, now: AuditData, audited: boolean): string {
+  if (row.status === "available") return decisionText(now);
+  if ((now.stages?.[0]?.kept?.length ?? 0) === 0 && evictions(now).length === 0) {
+    return `no registered agent provides '${row.capability}'`;
+  }
+  const kept = keptNow(now);
+  if (kept.length === 0) return decisionText(now);
+  // The list says these match, the registry says unresolved: a rule the list cannot show.
+  return audited
+    ? `${kept.join(", ")} match${kept.length === 1 ? "es" : ""} now; the registry has not re-resolved yet (try again in a moment)`
+    : `${kept.join(", ")} offer${kept.length === 1 ? "s" : ""} it but the registry did not choose ${kept.length === 1 ? "it" : "them"} (no resolution audit says why: a version constraint?)`;
 }
 
 function fromResolved(fn: string, i: number, d: ResolvedDependency): DependencyStatus {
@@ -86,16 +107,6 @@ function fromResolved(fn: string, i: number, d: ResolvedDependency): DependencyS
     provider: available ? { agent_id: d.agent_id, function_name: d.function_name, endpoint: d.endpoint } : undefined,
     alternatives: available ? (d.alternatives?.length ?? 0) : 0,
   };
-}
-
-/** The registry writes no audit event when nobody offers the capability at all. */
-function noEventWhy(row: DependencyStatus, agents: AgentInfo[]): string {
-  const providers = agents.filter((a) => (a.capabilities ?? []).some((c) => c.name === row.capability));
-  if (providers.length === 0) return `no registered agent provides '${row.capability}'`;
-  const healthy = providers.filter(isHealthy);
-  if (healthy.length === 0)
-    return `every provider is down: ${providers.map((a) => `${a.id} (${a.status})`).join(", ")}`;
-  return `providers ${healthy.map((a) => a.id).join(", ")} did not match the dependency's tags or version`;
 }
 
 export function renderAgentStatus(agent: AgentInfo, deps: DependencyStatus[], now: number, c: Colors): string[] {
@@ -149,11 +160,23 @@ async function auditOf(client: RegistryClient, agentId: string): Promise<EventIn
   return [...resolved, ...unresolved].sort((a, b) => b.timestamp.localeCompare(a.timestamp));
 }
 
+/** Replicas share a name and are all shown; an id prefix naming different agents stays ambiguous. */
+export function agentsNamed(agents: AgentInfo[], query: string): AgentInfo[] {
+  const found = matchAgents(agents, query);
+  if (found.length > 1 && found.every((a) => a.name === query)) return found;
+  return [findAgent(agents, query)];
+}
+
+function unique(agents: AgentInfo[]): AgentInfo[] {
+  return [...new Map(agents.map((a) => [a.id, a])).values()];
+}
+
 async function run(argv: string[], ctx: Context): Promise<void> {
   const { values, positionals } = parseCommand("status", argv, OPTIONS);
   const client = createRegistryClient(resolveRegistryUrl(values, ctx.env));
   const agents = await client.agents();
-  const targets = positionals.length > 0 ? positionals.map((q) => findAgent(agents, q)) : agents.filter(isHealthy);
+  const targets =
+    positionals.length > 0 ? unique(positionals.flatMap((q) => agentsNamed(agents, q))) : agents.filter(isHealthy);
   const reports = await Promise.all(
     targets.map(async (listed) => {
       const agent = (await client.agent(listed.id)) ?? listed;
@@ -162,7 +185,7 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   );
   const { out } = ctx;
   if (values.json) {
-    out.out(JSON.stringify(positionals.length === 1 ? reports[0] : reports, null, 2));
+    out.out(JSON.stringify(positionals.length === 1 && reports.length === 1 ? reports[0] : reports, null, 2));
     return;
   }
   if (reports.length === 0) {
@@ -180,13 +203,16 @@ export const statusCommand: Command = {
 Usage:
   meshctl status [agent...] [flags]
 
-An agent is named by its full id, an id prefix, or its name. For each dependency it shows the
-provider it resolved to (and how many alternatives the registry offers), or why it is
-unresolved: no provider at all, providers down, or each candidate and the rule that dropped it
-(missing tag, excluded tag, version constraint), from the registry's resolution audit.
+An agent is named by its full id, an id prefix, or its name; a name several replicas share
+shows every replica. For each dependency it shows the provider it resolved to (and how many
+alternatives the registry offers), or why it is unresolved as things stand now: no provider
+at all, or each current candidate and the rule that drops it (unhealthy, missing tag,
+excluded tag, version constraint), from the registry's current agents and the dependency's
+spec in its resolution audit.
 
 Flags:
-      --json             the agent as the registry returns it plus a 'deps' array
+      --json             the agent as the registry returns it plus a 'deps' array (an array
+                         of those for several agents or replicas)
 ${REGISTRY_HELP}
 Examples:
   meshctl status
