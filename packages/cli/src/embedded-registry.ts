@@ -1,6 +1,5 @@
 // The registry `meshctl start` runs in its own process when none answers at the registry URL:
 // @mcp-mesh/registry on a SQLite file, listening where the URL says, logging through meshctl.
-import { createRegistry, loadConfig, openStore } from "@mcp-mesh/registry";
 import pino from "pino";
 import { ErrorCodes, MeshError } from "./errors.js";
 import { type LogLine, parseLogLine } from "./log-lines.js";
@@ -26,6 +25,8 @@ export async function startEmbeddedRegistry(opts: {
       `no registry answers at ${opts.url}, and meshctl can only start one on this machine: start it there, or use --registry-url http://localhost:<port>`,
     );
   }
+  // Loaded here, not at the top: only a start that embeds a registry pays for Fastify and libsql.
+  const { createRegistry, loadConfig, openStore } = await import("@mcp-mesh/registry");
   const settings = loadConfig([], opts.env);
   if ("help" in settings || !settings.ok) {
     const problems = "problems" in settings ? settings.problems.join("; ") : "";

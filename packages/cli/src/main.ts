@@ -1,27 +1,60 @@
 // meshctl's entry: picks the command, runs it, and is the one place that turns a failure into
-// a line on stderr and an exit code.
-import { callCommand } from "./commands/call.js";
-import { eventsCommand } from "./commands/events.js";
-import { listCommand } from "./commands/list.js";
-import { logsCommand } from "./commands/logs.js";
-import { scaffoldCommand } from "./commands/scaffold.js";
-import { startCommand } from "./commands/start.js";
-import { statusCommand } from "./commands/status.js";
-import { stopCommand } from "./commands/stop.js";
+// a line on stderr and an exit code. Each command's module is imported only when that command
+// runs, so `--version`, `--help` and the light commands never load the registry (Fastify, libsql)
+// that `start` embeds. The error catalogue (protocol, with zod and semver) loads only when a
+// command runs or fails, so `--version` and `--help` load next to nothing.
 import type { Command, Context } from "./context.js";
-import { describeFailure, usageError } from "./errors.js";
 import { createOutput, type Sink } from "./output.js";
 import { VERSION } from "./version.js";
 
-export const COMMANDS: Command[] = [
-  startCommand,
-  stopCommand,
-  listCommand,
-  statusCommand,
-  callCommand,
-  eventsCommand,
-  logsCommand,
-  scaffoldCommand,
+export interface CommandEntry {
+  name: string;
+  /** The overview's line; the same as the module's own (a test keeps them equal). */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "start",
+    summary: "run agents (.ts/.js, no build step) and a registry if none is running",
+    load: async () => (await import("./commands/start.js")).startCommand,
+  },
+  {
+    name: "stop",
+    summary: "stop agents and registries started with 'meshctl start --detach'",
+    load: async () => (await import("./commands/stop.js")).stopCommand,
+  },
+  {
+    name: "list",
+    summary: "list agents (or tools) registered with the registry",
+    load: async () => (await import("./commands/list.js")).listCommand,
+  },
+  {
+    name: "status",
+    summary: "show an agent's tools and how each dependency is wired (or why not)",
+    load: async () => (await import("./commands/status.js")).statusCommand,
+  },
+  {
+    name: "call",
+    summary: "call a tool of an agent (through the registry proxy by default)",
+    load: async () => (await import("./commands/call.js")).callCommand,
+  },
+  {
+    name: "events",
+    summary: "show registry events and why each dependency resolved as it did",
+    load: async () => (await import("./commands/events.js")).eventsCommand,
+  },
+  {
+    name: "logs",
+    summary: "show the logs of detached agents (or of the registry)",
+    load: async () => (await import("./commands/logs.js")).logsCommand,
+  },
+  {
+    name: "scaffold",
+    summary: "create a new TypeScript agent project",
+    load: async () => (await import("./commands/scaffold.js")).scaffoldCommand,
+  },
 ];
 
 export interface MainIo {
@@ -39,20 +72,22 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
   try {
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
       const topic = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-      out.out(topic ? topic.help : overview());
+      out.out(topic ? (await topic.load()).help : overview());
       return 0;
     }
     if (name === "--version" || name === "-v" || name === "version") {
       out.out(`meshctl ${VERSION} (MCP Mesh for TypeScript; wire-compatible with MCP Mesh 3.7.1)`);
       return 0;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) {
       const near = COMMANDS.find((c) => c.name.startsWith(name.slice(0, 3)));
+      const { usageError } = await import("./errors.js");
       throw usageError(
         `unknown command '${name}'${near ? ` (did you mean '${near.name}'?)` : ""}; see 'meshctl --help'`,
       );
     }
+    const command = await entry.load();
     if (rest.includes("--help") || rest.includes("-h")) {
       out.out(command.help);
       return 0;
@@ -60,6 +95,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     await command.run(rest, ctx);
     return 0;
   } catch (err) {
+    const { describeFailure } = await import("./errors.js");
     const { message, exitCode } = describeFailure(err);
     out.err(`${out.c.red("meshctl:")} ${message}`);
     return exitCode;
