@@ -26,7 +26,7 @@ export async function startEmbeddedRegistry(opts: {
     );
   }
   // Loaded here, not at the top: only a start that embeds a registry pays for Fastify and libsql.
-  const { createRegistry, loadConfig, openStore } = await import("@mcp-mesh/registry");
+  const { createRegistry, loadConfig, openStore, startupCleanup } = await import("@mcp-mesh/registry");
   const settings = loadConfig([], opts.env);
   if ("help" in settings || !settings.ok) {
     const problems = "problems" in settings ? settings.problems.join("; ") : "";
@@ -52,6 +52,13 @@ export async function startEmbeddedRegistry(opts: {
       databaseUrl: opts.dbPath,
     },
   });
+  // The database remembers the agents of earlier runs, and a run stopped abruptly (kill -9, a
+  // lost unregister) leaves them healthy for the registry's startup grace (30 s): a new
+  // `meshctl start` would route to them. A registry meshctl has just started vouches for no
+  // agent it has not heard from: every remembered agent starts unhealthy (event "unhealthy",
+  // reason stale_on_startup), and one that is in fact alive is healthy again at its next
+  // heartbeat (the registry answers 410, the agent registers again).
+  await startupCleanup(registry.core, Number.MAX_SAFE_INTEGER);
   try {
     await registry.listen();
   } catch (e) {
