@@ -44,6 +44,15 @@ Node.js v20.20.2`);
     expect(failureLines(tail)).toEqual(["invalid option httpPort = 99999: not a valid port"]);
   });
 
+  it("an SDK's own indented explanation is not mistaken for an error's properties", () => {
+    const tail = lines(`mcp-mesh: agent "x" failed to start: invalid configuration for agent "x":
+  httpPort: 99999 is not a valid port (0-65535)`);
+    expect(failureLines(tail)).toEqual([
+      'mcp-mesh: agent "x" failed to start: invalid configuration for agent "x":',
+      "httpPort: 99999 is not a valid port (0-65535)",
+    ]);
+  });
+
   it("says so when the process printed nothing useful", () => {
     expect(failureLines(lines("\n\nNode.js v20.20.2"))).toEqual([]);
     expect(failureSuffix([])).toMatch(/printed nothing/);

@@ -16,7 +16,8 @@ const NOISE = [
   /^\s*triggerUncaughtException\(/,
   /^\s*\^+\s*$/,
   /^\s*[{}]\s*$/,
-  /^\s+\w+: .*[,']?$/, // `  name: 'TransformError'`, `  code: 'ERR_…'` in an error's inspection
+  // `  name: 'TransformError'`, `  code: 'ERR_…'`: an error's properties as Node inspects them
+  /^\s+\w+: (?:'.*'|"[^"]*"|-?\d+|\[.*\]|true|false|null|undefined),?$/,
   /^Node\.js v\d/,
   /^\s*\.\.\. \d+ lines matching cause stack trace \.\.\.$/,
 ];
