@@ -8,7 +8,7 @@ import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import pino, { type Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import { callContext } from "./call-context.js";
+import { exposeInternals } from "./agent-internals.js";
 import { type AgentConfig, configError, parseAgentConfig } from "./config.js";
 import { decodeResponse } from "./decode-result.js";
 import { HeartbeatLoop } from "./heartbeat.js";
@@ -62,6 +62,7 @@ export class MeshAgent {
 
   constructor(readonly options: AgentOptions) {
     this.endpoint = new McpEndpoint({ name: options.name, version: options.version ?? "1.0.0" });
+    exposeInternals(this, { endpoint: this.endpoint, wiring: () => this.live?.wiring });
     const autoRunEnv = (options.env ?? process.env).MCP_MESH_AUTO_RUN?.trim().toLowerCase();
     const autoRun = autoRunEnv ? !["0", "false", "no", "off"].includes(autoRunEnv) : options.autoRun !== false;
     // Start once the module that declared the agent (and its tools) has finished loading.
@@ -266,7 +267,7 @@ export class MeshAgent {
         };
       }
       const deps = live.wiring.inject(tool.name);
-      const value = await callContext.run(ctx, () => tool.handler(args, deps, ctx));
+      const value = await tool.handler(args, deps, ctx);
       live.metrics.recordTool(tool.name, "ok", (performance.now() - started) / 1000);
       return toCallToolResult(value, tool.output !== undefined);
     } catch (err) {

@@ -6,6 +6,7 @@ import type { Registry } from "@mcp-mesh/registry";
 import pino from "pino";
 import { Agent } from "undici";
 import type { MeshAgent } from "../agent.js";
+import { internalsOf } from "../agent-internals.js";
 import { decodeResponse } from "../decode-result.js";
 import { mesh } from "../mesh.js";
 import { postToolsCall } from "../transport-client.js";
@@ -112,6 +113,11 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
       await registry?.close();
     },
   };
+}
+
+/** Inbound calls the agent holds right now: 0 once every request has been answered or abandoned. */
+export function inFlightCalls(agent: MeshAgent): number {
+  return internalsOf(agent).endpoint.inFlight;
 }
 
 export { MeshAgent } from "../agent.js";
