@@ -13,7 +13,8 @@ import { type AgentConfig, configError, parseAgentConfig } from "./config.js";
 import { decodeResponse } from "./decode-result.js";
 import { HeartbeatLoop } from "./heartbeat.js";
 import { detectHost } from "./host.js";
-import { createHttpServer, listen } from "./http-server.js";
+import { createHttpServer } from "./http-server.js";
+import { listen, localRegistryPort, warnFallback } from "./listen.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
 import { readiness, runHealthCheck } from "./probes.js";
@@ -140,7 +141,12 @@ export class MeshAgent {
       metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
       onMcpError: (err) => logger.error({ err }, "request failed"),
     });
-    const port = await listen(http, config.bindHost, config.httpPort);
+    const registryPort = config.registryEnabled
+      ? localRegistryPort(config.registryUrl, [config.bindHost, config.httpHost])
+      : undefined;
+    const bound = await listen(http, config.bindHost, config.httpPort, registryPort);
+    warnFallback(logger, config.httpPort, bound);
+    const port = bound.port;
     const host = config.httpHost ?? (await detectHost(config.bindHost));
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     const live: Live = {
@@ -272,6 +278,10 @@ export class MeshAgent {
       return toCallToolResult(value, tool.output !== undefined);
     } catch (err) {
       live.metrics.recordTool(tool.name, "error", (performance.now() - started) / 1000);
+      // The caller gets the message as an MCP tool error (the SDK drops the stack); the log
+      // keeps the stack and the trace id to find the call.
+      const message = err instanceof Error ? err.message : String(err);
+      live.logger.error({ tool: tool.name, trace_id: ctx.traceId, err }, `tool ${tool.name} failed: ${message}`);
       throw err;
     }
   }

@@ -2,7 +2,6 @@
 // the probes /livez, /ready, /health, /startupz, /metrics. Plain node:http: the mesh hop should
 // cost what a JSON round-trip costs, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { INVALID_REQUEST, rpcError } from "./jsonrpc.js";
 import type { McpEndpoint, RequestStream } from "./mcp-endpoint.js";
 
@@ -189,31 +188,4 @@ function fail(res: ServerResponse, err: unknown, probes: Probes): void {
   if (res.headersSent) return void res.destroy();
   res.writeHead(500, { "content-type": "application/json" });
   res.end(JSON.stringify(rpcError(null, -32603, "Internal error")));
-}
-
-/**
- * Listens on `port` (0 = any); a busy port falls back to a free one. Resolves to the bound port,
- * which is what gets registered.
- */
-export async function listen(server: Server, host: string, port: number): Promise<number> {
-  const attempt = (p: number) =>
-    new Promise<number>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        server.off("listening", onListening);
-        reject(err);
-      };
-      const onListening = () => {
-        server.off("error", onError);
-        resolve((server.address() as AddressInfo).port);
-      };
-      server.once("error", onError);
-      server.once("listening", onListening);
-      server.listen(p, host);
-    });
-  try {
-    return await attempt(port);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw err;
-    return attempt(0);
-  }
 }
