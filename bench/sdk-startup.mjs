@@ -19,6 +19,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { mesh } from "@mcp-mesh/sdk";
+import { waitForDependency } from "@mcp-mesh/sdk/testing";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({ options: { rounds: { type: "string", default: "5" } } });
@@ -81,7 +82,7 @@ consumer.tool({
   handler: async (_a, { date }) => (date ? await date({ tz: "UTC" }) : null),
 });
 await consumer.start();
-await consumer.waitForDependency("date_service", { unwired: true });
+await waitForDependency(consumer, "date_service", { unwired: true });
 
 // ---- rounds ----------------------------------------------------------------------------------
 
@@ -105,7 +106,7 @@ for (let round = 1; round <= rounds; round++) {
   child.stdout.on("data", (d) => {
     if (ready === undefined && String(d).includes("READY")) ready = performance.now() - t0;
   });
-  await consumer.waitForDependency("date_service", { agentId, timeoutMs: 15_000 });
+  await waitForDependency(consumer, "date_service", { agentId, timeoutMs: 15_000 });
   const wired = performance.now() - t0;
   const answer = await consumer.callLocal("probe");
   const called = performance.now() - t0;
@@ -118,7 +119,7 @@ for (let round = 1; round <= rounds; round++) {
   child.kill("SIGTERM");
   await exited;
   children.delete(child);
-  await consumer.waitForDependency("date_service", { unwired: true, timeoutMs: 15_000 });
+  await waitForDependency(consumer, "date_service", { unwired: true, timeoutMs: 15_000 });
 }
 
 const stat = (key) => {
