@@ -22,13 +22,14 @@ describe("two agents and our registry, as processes", () => {
     await registry?.stop();
   });
 
-  it("consumer calls provider; provider stops → fallback; provider back → re-wired via watch in well under a second", async () => {
+  it("consumer calls provider; provider stops → fallback; provider back → re-wired, pushed on the watch stream", async () => {
     const provider = await start("provider.mjs", { AGENT_NAME: "date-a", REPLY: "first" });
-    // A slow heartbeat: re-wiring within a second can only come from the watch stream.
-    const consumer = await start("consumer.mjs", { AGENT_NAME: "greeter", MCP_MESH_HEALTH_INTERVAL: "5" });
+    // The consumer's next heartbeat is a minute away: every change it sees after its first
+    // registration can only have been pushed on its watch stream. (How fast: bench/sdk-startup.mjs.)
+    const consumer = await start("consumer.mjs", { AGENT_NAME: "greeter", MCP_MESH_HEALTH_INTERVAL: "60" });
     await waitFor(
       async () => ((await callText(consumer.url, "hello", { who: "Ada" })).includes("first") ? true : undefined),
-      5000,
+      10_000,
       "wired",
     );
     expect(await callText(consumer.url, "hello", { who: "Ada" })).toBe("Hello Ada! first:CET");
@@ -39,20 +40,18 @@ describe("two agents and our registry, as processes", () => {
         const t = await callText(consumer.url, "hello", { who: "Ada" });
         return t.includes("no date service") ? t : undefined;
       },
-      2000,
+      10_000,
       "fallback after the provider left",
     );
     expect(fallback).toBe("Hello Ada! (no date service)");
 
     const again = await start("provider.mjs", { AGENT_NAME: "date-b", REPLY: "second" });
-    const t0 = Date.now();
     await waitFor(
       async () => ((await callText(consumer.url, "hello")).includes("second") ? true : undefined),
-      3000,
-      "re-wired",
+      10_000,
+      "re-wired to the new provider",
     );
-    const ms = Date.now() - t0;
-    expect(ms).toBeLessThan(1000);
+    expect(await callText(consumer.url, "hello", { who: "Ada" })).toBe("Hello Ada! second:CET");
     await again.stop();
   });
 
