@@ -53,7 +53,7 @@ export function classify(message: unknown): Inbound {
 function invalidMeta(message: Json): string {
   const meta = isObject(message.params) ? message.params._meta : undefined;
   if (meta !== undefined && !isObject(meta)) return "Invalid params: params._meta must be an object";
-  return "Invalid params: params._meta.progressToken must be a string or an integer";
+  return "Invalid params: params._meta does not match the MCP schema (a progressToken is a string or an integer)";
 }
 
 function invalid(message: unknown, code: number, text: string): Inbound {

@@ -12,15 +12,18 @@ export type Headers = Record<string, string | string[] | undefined>;
 
 /** tools/call params without the reserved arguments, and the context they and the headers carry. */
 export function stripReserved(params: Json, headers: Headers, allow: string[]) {
+  const h = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  // Arguments that are not an object are left for the server's validation to refuse.
+  if (params.arguments !== undefined && !isObject(params.arguments))
+    return { params, ctx: newContext(h("x-trace-id"), undefined, {}) };
   const args = isObject(params.arguments) ? { ...params.arguments } : {};
   const traceArg = args._trace_id;
   const spanArg = args._parent_span;
   const meshHeaders = isObject(args._mesh_headers) ? args._mesh_headers : {};
   for (const k of RESERVED_ARGS) delete args[k];
-  const h = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
   const propagated: Record<string, string> = {};
   // Allow-listed HTTP headers first; `_mesh_headers` (what TS callers also send) wins.
   if (allow.length > 0)
