@@ -23,7 +23,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createTestMesh } from "@mcp-mesh/sdk/testing";
+import { createTestMesh, waitForDependency } from "@mcp-mesh/sdk/testing";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { installIntoCache } from "../scripts/cache-install.mjs";
 
@@ -109,7 +109,7 @@ consumer.tool({
   handler: (_a, { date }) => date({ tz: "UTC" }),
 });
 await m.start();
-await consumer.waitForDependency("date_service", { agentId: provider.agentId });
+await waitForDependency(consumer, "date_service", { agentId: provider.agentId });
 await consumer.callLocal("capture");
 if (!proxy) throw new Error("the dependency proxy was not injected");
 const oursCall = () => proxy({ tz: "UTC" });

@@ -6,9 +6,13 @@
 //   ready     spawn → the provider prints READY (started: listening and registered)
 //   wired     spawn → the consumer's injected dependency is non-null (pushed on its watch stream)
 //   called    spawn → a call through that dependency has returned the provider's answer
+//   rewired   READY → wired: how long a running consumer takes to learn of a new provider (the
+//             registry's push on the watch stream; the consumer's heartbeat is 5 s away)
+//   unwired   SIGTERM to the provider → the consumer's dependency is null again (DELETE, push)
 //
 // The provider then stops (SIGTERM: it unregisters) and the consumer must see it unwired before
-// the next round. Run after `npm run build`:
+// the next round. The rewired / unwired figures are what packages/sdk/test/two-agents.test.ts
+// checks as behaviour only (re-wired, un-wired) without a time limit. Run after `npm run build`:
 //
 //   node bench/sdk-startup.mjs [--rounds 5]
 import { spawn } from "node:child_process";
@@ -19,6 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { mesh } from "@mcp-mesh/sdk";
+import { waitForDependency } from "@mcp-mesh/sdk/testing";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({ options: { rounds: { type: "string", default: "5" } } });
@@ -81,7 +86,7 @@ consumer.tool({
   handler: async (_a, { date }) => (date ? await date({ tz: "UTC" }) : null),
 });
 await consumer.start();
-await consumer.waitForDependency("date_service", { unwired: true });
+await waitForDependency(consumer, "date_service", { unwired: true });
 
 // ---- rounds ----------------------------------------------------------------------------------
 
@@ -105,20 +110,23 @@ for (let round = 1; round <= rounds; round++) {
   child.stdout.on("data", (d) => {
     if (ready === undefined && String(d).includes("READY")) ready = performance.now() - t0;
   });
-  await consumer.waitForDependency("date_service", { agentId, timeoutMs: 15_000 });
+  await waitForDependency(consumer, "date_service", { agentId, timeoutMs: 15_000 });
   const wired = performance.now() - t0;
   const answer = await consumer.callLocal("probe");
   const called = performance.now() - t0;
   if (answer !== "date:UTC") throw new Error(`round ${round}: unexpected answer ${JSON.stringify(answer)}`);
-  samples.push({ ready, wired, called });
-  console.log(
-    `  round ${round}: ready ${fmt(ready)}  wired ${fmt(wired)}  called ${fmt(called)}${ready === undefined ? " (wired before READY was read)" : ""}`,
-  );
+  const rewired = ready === undefined ? undefined : wired - ready;
   const exited = new Promise((r) => child.once("exit", r));
+  const t1 = performance.now();
   child.kill("SIGTERM");
+  await waitForDependency(consumer, "date_service", { unwired: true, timeoutMs: 15_000 });
+  const unwired = performance.now() - t1;
   await exited;
   children.delete(child);
-  await consumer.waitForDependency("date_service", { unwired: true, timeoutMs: 15_000 });
+  samples.push({ ready, wired, called, rewired, unwired });
+  console.log(
+    `  round ${round}: ready ${fmt(ready)}  wired ${fmt(wired)}  called ${fmt(called)}  rewired ${fmt(rewired)}  unwired ${fmt(unwired)}${ready === undefined ? " (wired before READY was read)" : ""}`,
+  );
 }
 
 const stat = (key) => {
@@ -126,8 +134,14 @@ const stat = (key) => {
   v.sort((a, b) => a - b);
   return { median: v[Math.floor((v.length - 1) / 2)], max: v[v.length - 1] };
 };
-const summary = { ready: stat("ready"), wired: stat("wired"), called: stat("called") };
-console.log("\n| spawn → | median ms | max ms |");
+const summary = {
+  "spawn → ready": stat("ready"),
+  "spawn → wired": stat("wired"),
+  "spawn → called": stat("called"),
+  "READY → re-wired": stat("rewired"),
+  "SIGTERM → unwired": stat("unwired"),
+};
+console.log("\n| figure | median ms | max ms |");
 console.log("| --- | ---: | ---: |");
 for (const [k, s] of Object.entries(summary)) console.log(`| ${k} | ${s.median.toFixed(0)} | ${s.max.toFixed(0)} |`);
 console.log(`\nload average at end ${loadavg()[0].toFixed(2)}`);

@@ -17,6 +17,8 @@ export const ErrorCodes = {
   UNREACHABLE: "unreachable",
   REMOTE_TOOL_ERROR: "remote_tool_error",
   DEPENDENCY_UNAVAILABLE: "dependency_unavailable",
+  REGISTRY_REJECTED: "registry_rejected",
+  AGENT_STATE: "agent_state",
   USAGE: "usage",
   AMBIGUOUS: "ambiguous",
   START_FAILED: "start_failed",

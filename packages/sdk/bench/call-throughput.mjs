@@ -3,7 +3,7 @@
 //   node packages/sdk/bench/call-throughput.mjs [seconds=10] [concurrency=16]
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createTestMesh } from "@mcp-mesh/sdk/testing";
+import { createTestMesh, waitForDependency } from "@mcp-mesh/sdk/testing";
 
 const seconds = Number(process.argv[2] ?? 10);
 const concurrency = Number(process.argv[3] ?? 16);
@@ -26,7 +26,7 @@ consumer.tool({
   handler: (_a, { date }) => date({ tz: "UTC" }),
 });
 await m.start();
-await consumer.waitForDependency("date_service");
+await waitForDependency(consumer, "date_service");
 
 const latencies = [];
 let calls = 0;

@@ -43,50 +43,100 @@ export function parseAgentConfig(
     const v = env[key];
     return v === undefined || v.trim() === "" ? undefined : v.trim();
   };
-  const num = (key: string, fromCode: number | undefined, fallback: number, check: (n: number) => boolean) => {
+  // Every problem names the option as written in code and, when the value came from the
+  // environment, the variable it came from: "httpPort = 99999 (from MCP_MESH_HTTP_PORT): ...".
+  const problem = (option: string | undefined, key: string | undefined, value: unknown, why: string) => {
+    const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+    const name = option ?? key ?? "option";
+    const source = key !== undefined && option !== undefined ? ` (from ${key})` : "";
+    problems.push(`${name} = ${shown}${source}: ${why}`);
+  };
+  const num = (
+    option: string | undefined,
+    key: string,
+    fromCode: number | undefined,
+    fallback: number,
+    check: (n: number) => boolean,
+    expected: string,
+  ) => {
     const raw = pick(key);
     const value = raw !== undefined ? Number(raw) : (fromCode ?? fallback);
     if (!Number.isFinite(value) || !check(value)) {
-      problems.push(`${raw !== undefined ? key : "option"} = ${raw ?? fromCode}: not a valid value`);
+      if (raw !== undefined) problem(option, key, raw, expected);
+      else problem(option, undefined, fromCode, expected);
       return fallback;
     }
     return value;
   };
-  const bool = (key: string, fromCode: boolean | undefined, fallback: boolean) => {
+  const bool = (option: string | undefined, key: string, fromCode: boolean | undefined, fallback: boolean) => {
     const raw = pick(key)?.toLowerCase();
     if (raw === undefined) return fromCode ?? fallback;
     if (["1", "true", "yes", "on"].includes(raw)) return true;
     if (["0", "false", "no", "off"].includes(raw)) return false;
-    problems.push(`${key} = ${raw}: expected true or false`);
+    problem(option, key, raw, "expected true or false");
     return fallback;
   };
+  /** A string option: the env value, else the code value; `key` is kept to name the source. */
+  const str = (key: string, fromCode: string | undefined) => {
+    const raw = pick(key);
+    return { value: raw ?? fromCode, key: raw !== undefined ? key : undefined };
+  };
 
-  const name = pick("MCP_MESH_AGENT_NAME") ?? opts.name;
+  const nameIn = str("MCP_MESH_AGENT_NAME", opts.name);
+  const name = nameIn.value as string;
   if (!name || !AGENT_ID_PATTERN.test(name) || name.length > 63)
-    problems.push(`name "${name}": use lowercase letters, digits and hyphens (at most 63)`);
+    problem("name", nameIn.key, name, "use lowercase letters, digits and hyphens (at most 63)");
   const agentId = pick("MCP_MESH_AGENT_ID");
   if (agentId !== undefined && (!AGENT_ID_PATTERN.test(agentId) || agentId.length > 253))
-    problems.push(`MCP_MESH_AGENT_ID "${agentId}": use lowercase letters, digits and hyphens`);
-  const namespace = pick("MCP_MESH_NAMESPACE") ?? opts.namespace ?? "default";
+    problem(undefined, "MCP_MESH_AGENT_ID", agentId, "use lowercase letters, digits and hyphens");
+  const nsIn = str("MCP_MESH_NAMESPACE", opts.namespace);
+  const namespace = nsIn.value ?? "default";
   if (!AGENT_ID_PATTERN.test(namespace))
-    problems.push(`namespace "${namespace}": use lowercase letters, digits and hyphens`);
-  const httpPort = num("MCP_MESH_HTTP_PORT", opts.httpPort, 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
-  const heartbeat = num("MCP_MESH_HEALTH_INTERVAL", opts.heartbeatInterval, 5, (n) => n > 0 && n <= 3600);
-  const settle = num("MCP_MESH_SETTLE_TIMEOUT", opts.settleTimeout, 5, (n) => n >= 0 && n <= 600);
-  const callTimeout = num("MCP_MESH_CALL_TIMEOUT", undefined, 30, (n) => n > 0 && n <= 3600);
-  const registryUrl = (pick("MCP_MESH_REGISTRY_URL") ?? opts.registryUrl ?? "http://localhost:8000").replace(
-    /\/+$/,
-    "",
+    problem("namespace", nsIn.key, namespace, "use lowercase letters, digits and hyphens");
+  const httpPort = num(
+    "httpPort",
+    "MCP_MESH_HTTP_PORT",
+    opts.httpPort,
+    0,
+    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+    "must be a whole number from 0 to 65535 (0 = any free port)",
   );
+  const heartbeat = num(
+    "heartbeatInterval",
+    "MCP_MESH_HEALTH_INTERVAL",
+    opts.heartbeatInterval,
+    5,
+    (n) => n > 0 && n <= 3600,
+    "must be seconds, more than 0 and at most 3600",
+  );
+  const settle = num(
+    "settleTimeout",
+    "MCP_MESH_SETTLE_TIMEOUT",
+    opts.settleTimeout,
+    5,
+    (n) => n >= 0 && n <= 600,
+    "must be seconds, from 0 to 600",
+  );
+  const callTimeout = num(
+    undefined,
+    "MCP_MESH_CALL_TIMEOUT",
+    undefined,
+    30,
+    (n) => n > 0 && n <= 3600,
+    "must be seconds, more than 0 and at most 3600",
+  );
+  const urlIn = str("MCP_MESH_REGISTRY_URL", opts.registryUrl);
+  const registryUrl = (urlIn.value ?? "http://localhost:8000").replace(/\/+$/, "");
   try {
     const u = new URL(registryUrl);
     if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
   } catch {
-    problems.push(`MCP_MESH_REGISTRY_URL "${registryUrl}": not an http(s) URL`);
+    problem("registryUrl", urlIn.key, registryUrl, "not an http(s) URL");
   }
-  const debug = bool("MCP_MESH_DEBUG_MODE", undefined, false);
-  const logLevel = (pick("MCP_MESH_LOG_LEVEL") ?? opts.logLevel ?? (debug ? "debug" : "info")).toLowerCase();
-  if (!LEVELS.includes(logLevel)) problems.push(`MCP_MESH_LOG_LEVEL "${logLevel}": one of ${LEVELS.join(", ")}`);
+  const debug = bool(undefined, "MCP_MESH_DEBUG_MODE", undefined, false);
+  const levelIn = str("MCP_MESH_LOG_LEVEL", opts.logLevel);
+  const logLevel = (levelIn.value ?? (debug ? "debug" : "info")).toLowerCase();
+  if (!LEVELS.includes(logLevel)) problem("logLevel", levelIn.key, logLevel, `one of ${LEVELS.join(", ")}`);
   const version = opts.version ?? "1.0.0";
   const config: AgentConfig = {
     name,
@@ -99,7 +149,7 @@ export function parseAgentConfig(
     httpHost: pick("MCP_MESH_HTTP_HOST") ?? opts.httpHost,
     bindHost: pick("HOST") ?? opts.bindHost ?? "0.0.0.0",
     registryUrl,
-    registryEnabled: !bool("MCP_MESH_STANDALONE", opts.standalone, false),
+    registryEnabled: !bool("standalone", "MCP_MESH_STANDALONE", opts.standalone, false),
     heartbeatIntervalMs: heartbeat * 1000,
     settleTimeoutMs: settle * 1000,
     callTimeoutMs: callTimeout * 1000,
@@ -108,7 +158,7 @@ export function parseAgentConfig(
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     watch: opts.watch ?? true,
-    autoRun: bool("MCP_MESH_AUTO_RUN", opts.autoRun, true),
+    autoRun: bool("autoRun", "MCP_MESH_AUTO_RUN", opts.autoRun, true),
     handleSignals: opts.handleSignals ?? true,
     logLevel,
   };

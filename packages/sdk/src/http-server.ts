@@ -2,10 +2,16 @@
 // the probes /livez, /ready, /health, /startupz, /metrics. Plain node:http: the mesh hop should
 // cost what a JSON round-trip costs, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type McpEndpoint, type RequestStream, rpcError } from "./mcp-endpoint.js";
+import { INVALID_REQUEST, rpcError } from "./jsonrpc.js";
+import type { McpEndpoint, RequestStream } from "./mcp-endpoint.js";
 
+/** Largest /mcp body, a single message or a whole batch (docs/sdk.md, "Limits"). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * Most messages in one JSON-RPC batch. Every message of a batch is dispatched at once, so an
+ * unbounded batch (40,000 calls in 4 MB) holds the event loop for seconds, /livez included.
+ */
+export const MAX_BATCH_MESSAGES = 100;
 
 export interface Probes {
   livez(): Record<string, unknown>;
@@ -86,16 +92,26 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
         return true;
       }
     : undefined;
+  // The caller going away ends its calls: nothing of theirs is kept once the request is over.
+  const gone = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
   let response: unknown;
   if (Array.isArray(message)) {
     // 2025-03-26 batches: answer every request in one array.
-    const answers = (await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream)))).filter(
-      (a) => a !== null,
-    );
+    if (message.length === 0 || message.length > MAX_BATCH_MESSAGES) {
+      const why = message.length === 0 ? "an empty batch" : `a batch of more than ${MAX_BATCH_MESSAGES} messages`;
+      return sendJson(res, 400, rpcError(null, INVALID_REQUEST, `Invalid Request: ${why}`));
+    }
+    const answers = (
+      await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream, gone.signal)))
+    ).filter((a) => a !== null);
     response = answers.length > 0 ? answers : null;
   } else {
-    response = await endpoint.handle(message, req.headers, stream);
+    response = await endpoint.handle(message, req.headers, stream, gone.signal);
   }
+  if (gone.signal.aborted) return;
   if (streaming) {
     res.end(response === null ? undefined : sseEvent(JSON.stringify(response)));
     return;
@@ -112,6 +128,12 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
     return;
   }
   res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -166,31 +188,4 @@ function fail(res: ServerResponse, err: unknown, probes: Probes): void {
   if (res.headersSent) return void res.destroy();
   res.writeHead(500, { "content-type": "application/json" });
   res.end(JSON.stringify(rpcError(null, -32603, "Internal error")));
-}
-
-/**
- * Listens on `port` (0 = any); a busy port falls back to a free one. Resolves to the bound port,
- * which is what gets registered.
- */
-export async function listen(server: Server, host: string, port: number): Promise<number> {
-  const attempt = (p: number) =>
-    new Promise<number>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        server.off("listening", onListening);
-        reject(err);
-      };
-      const onListening = () => {
-        server.off("error", onError);
-        resolve((server.address() as AddressInfo).port);
-      };
-      server.once("error", onError);
-      server.once("listening", onListening);
-      server.listen(p, host);
-    });
-  try {
-    return await attempt(port);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw err;
-    return attempt(0);
-  }
 }

@@ -5,12 +5,11 @@
 // handler while the SDK still does all MCP semantics (tools/list, validation, errors).
 //
 // Callers' ids collide (meshctl always sends id 1), so each inbound request gets an internal id
-// and the caller's id is restored on the way out. The internal id also keys the per-call
-// context (trace ids, propagated headers) the SDK cannot carry for us, and the caller's stream:
-// what the server sends while a request runs (log and progress notifications, sampling or
-// elicitation requests) goes to that request's HTTP response, as SSE, when the caller accepts it.
-import { AsyncLocalStorage } from "node:async_hooks";
-import { randomUUID } from "node:crypto";
+// and the caller's id is restored on the way out. The internal id keys the call's one record
+// (call-context.ts): its answer, its caller's stream and its mesh context. What the server sends
+// while a request runs (log and progress notifications, sampling or elicitation requests) goes to
+// that request's HTTP response, as SSE, when the caller accepts it. A record lives exactly as
+// long as its request: answered, or abandoned when the caller goes away.
 import type {
   CallToolResult,
   JSONRPCMessage,
@@ -19,27 +18,20 @@ import type {
   TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import { McpServer } from "@modelcontextprotocol/server";
-import type { LogLevel, ToolContext } from "./types.js";
+import { currentCall, type InboundCall, type RequestStream, runInCall } from "./call-context.js";
+import { classify, type Json, rpcError } from "./jsonrpc.js";
+import { type Headers, newContext, type SdkContext, stripReserved, withCaller } from "./tool-context.js";
+import type { ToolContext } from "./types.js";
 
-type Json = Record<string, unknown>;
-type Pending = (message: Json) => void;
-/**
- * Takes a message the server sends while one request runs (a notification, or a request to the
- * client); false when it cannot reach the caller (no SSE accepted, or the caller went away).
- */
-export type RequestStream = (message: Json) => boolean;
-
-/** Keys callers add to `arguments` for tracing (PROTOCOL.md §6.1); never reach user code. */
-const RESERVED_ARGS = ["_trace_id", "_parent_span", "_mesh_headers"] as const;
+export type { RequestStream } from "./call-context.js";
+export { newContext } from "./tool-context.js";
 
 class MultiplexTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
-  private readonly pending = new Map<number, Pending>();
-  private readonly streams = new Map<number, RequestStream>();
-  /** The internal id of the request being handled, for messages sent without relatedRequestId. */
-  private readonly current = new AsyncLocalStorage<number>();
+  /** Calls in flight, by internal id. */
+  readonly calls = new Map<number, InboundCall>();
 
   async start(): Promise<void> {}
   async close(): Promise<void> {
@@ -49,18 +41,15 @@ class MultiplexTransport implements Transport {
     const m = message as Json;
     if (!("method" in m)) {
       // The answer to an inbound request.
-      const id = m.id;
-      if (typeof id !== "number") return;
-      const waiter = this.pending.get(id);
-      if (!waiter) return;
-      this.pending.delete(id);
-      this.streams.delete(id);
-      waiter(m);
+      const call = typeof m.id === "number" ? this.calls.get(m.id) : undefined;
+      if (!call) return;
+      this.calls.delete(call.id);
+      call.answer(m);
       return;
     }
     // Sent while a request runs: to that request's caller, when it can take it.
-    const related = typeof options?.relatedRequestId === "number" ? options.relatedRequestId : this.current.getStore();
-    const stream = related === undefined ? undefined : this.streams.get(related);
+    const related = typeof options?.relatedRequestId === "number" ? options.relatedRequestId : currentCall()?.id;
+    const stream = related === undefined ? undefined : this.calls.get(related)?.stream;
     if (stream?.(m)) return;
     // A notification nobody can receive is dropped; a request must fail now, not time out.
     if ("id" in m)
@@ -68,10 +57,23 @@ class MultiplexTransport implements Transport {
         `cannot send ${String(m.method)} to the caller: only a caller that accepts text/event-stream can receive requests during a call`,
       );
   }
-  deliver(message: Json, internalId: number, onResponse: Pending, stream?: RequestStream): void {
-    this.pending.set(internalId, onResponse);
-    if (stream) this.streams.set(internalId, stream);
-    this.current.run(internalId, () => this.onmessage?.(message as JSONRPCMessage));
+  deliver(message: Json, call: InboundCall): void {
+    this.calls.set(call.id, call);
+    try {
+      runInCall(call, () => this.onmessage?.(message as JSONRPCMessage));
+    } catch {
+      // The server classifies and dispatches asynchronously; a synchronous throw still answers.
+      if (this.calls.delete(call.id)) call.answer(rpcError(call.id, -32603, "Internal error"));
+    }
+  }
+  /** The caller went away: forget the call and let the server abort its handler. */
+  abandon(id: number): void {
+    if (!this.calls.delete(id)) return;
+    this.onmessage?.({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: id, reason: "the caller went away" },
+    } as JSONRPCMessage);
   }
   /** Notifications, and callers' answers to the server's own requests (sampling, elicitation). */
   deliverOther(message: Json): void {
@@ -84,16 +86,17 @@ export type ToolInvoker = (name: string, args: Json, ctx: ToolContext) => Promis
 export class McpEndpoint {
   readonly server: McpServer;
   private readonly transport = new MultiplexTransport();
-  private readonly contexts = new Map<number, ToolContext>();
   private nextId = 1;
 
   /** Header names (or `prefix*`) taken from inbound calls into ctx.headers (MCP_MESH_PROPAGATE_HEADERS). */
   propagate: string[] = [];
 
   constructor(info: { name: string; version: string }) {
+    // Stateless: no standalone GET stream, so no list-changed notification can ever reach a
+    // client. Advertise listChanged: false (the SDK defaults it to true when a tool is added).
     this.server = new McpServer(
       { name: info.name, version: info.version },
-      { capabilities: { tools: {}, logging: {} } },
+      { capabilities: { tools: { listChanged: false }, logging: {} } },
     );
     // Stateless: there is no session for a log level to belong to. One level stored on the shared
     // server would apply to every caller, so the level is accepted and not kept, as in the
@@ -102,13 +105,18 @@ export class McpEndpoint {
     this.server.server.setRequestHandler("logging/setLevel", () => ({}));
   }
 
+  /** Calls in flight right now (each holds its request until answered or abandoned). */
+  get inFlight(): number {
+    return this.transport.calls.size;
+  }
+
   /** Registers a tool on the one server; the SDK validates `input` before `run` is called. */
   addTool(
     name: string,
     config: { description: string; input: unknown; output: unknown },
     run: (args: Json, ctx: ToolContext) => Promise<CallToolResult>,
   ): void {
-    const contexts = this.contexts;
+    const calls = this.transport.calls;
     this.server.registerTool(
       name,
       {
@@ -117,78 +125,74 @@ export class McpEndpoint {
         ...(config.output !== undefined && { outputSchema: config.output as never }),
       },
       (async (args: Json, sdkCtx: SdkContext) => {
-        const base = contexts.get(sdkCtx.mcpReq.id as number) ?? newContext(undefined, undefined, {});
-        return run(args ?? {}, withCaller(base, sdkCtx));
+        const call = calls.get(sdkCtx.mcpReq.id as number);
+        const ctx = withCaller(call?.ctx ?? newContext(undefined, undefined, {}), sdkCtx);
+        if (!call) return run(args ?? {}, ctx);
+        call.ctx = ctx;
+        return runInCall(call, () => run(args ?? {}, ctx));
       }) as never,
     );
   }
 
   async connect(): Promise<void> {
+    // Resources and prompts added through `server` also default to listChanged: true.
+    const caps = this.server.server.getCapabilities();
+    for (const kind of ["resources", "prompts"] as const)
+      if (caps[kind]?.listChanged) this.server.server.registerCapabilities({ [kind]: { listChanged: false } });
     await this.server.connect(this.transport);
   }
 
   /**
    * Handles one JSON-RPC message (already parsed). Resolves with the response, or null for
-   * notifications and posted responses (HTTP 202).
+   * notifications and posted responses (HTTP 202), or when `gone` aborts first (the caller left).
    */
-  handle(
-    message: unknown,
-    headers: Record<string, string | string[] | undefined>,
-    stream?: RequestStream,
-  ): Promise<Json | null> {
-    if (!isObject(message) || message.jsonrpc !== "2.0") {
-      return Promise.resolve(rpcError(idOf(message), -32600, "Invalid Request: expected a JSON-RPC 2.0 object"));
+  handle(message: unknown, headers: Headers, stream?: RequestStream, gone?: AbortSignal): Promise<Json | null> {
+    const inbound = classify(message);
+    switch (inbound.kind) {
+      case "invalid":
+        return Promise.resolve(inbound.answer);
+      case "response":
+        this.transport.deliverOther(inbound.message);
+        return Promise.resolve(null);
+      case "notification":
+        // A cancellation names the caller's request id, which any caller may use (meshctl always
+        // sends 1) and which is not the id the server knows the request by: forwarded, it would
+        // cancel whichever request holds that internal id, possibly another caller's. Stateless,
+        // it cannot be mapped, so it is ignored (allowed by MCP); a caller that goes away cancels
+        // its call by closing the connection.
+        if (inbound.message.method !== "notifications/cancelled") this.transport.deliverOther(inbound.message);
+        return Promise.resolve(null);
     }
-    if (typeof message.method !== "string") {
-      // The caller's answer to a request the server sent it (sampling, elicitation); junk otherwise.
-      if (typeof message.id === "number" && ("result" in message || "error" in message))
-        this.transport.deliverOther(message);
-      return Promise.resolve(null);
-    }
-    if (!("id" in message) || message.id === null || message.id === undefined) {
-      // A cancellation names the caller's request id, which any caller may use (meshctl always
-      // sends 1) and which is not the id the server knows the request by: forwarded, it would
-      // cancel whichever request holds that internal id, possibly another caller's, whose answer
-      // would then never come. Stateless, it cannot be mapped, so it is ignored (allowed by MCP).
-      if (message.method !== "notifications/cancelled") this.transport.deliverOther(message);
-      return Promise.resolve(null);
-    }
-    const callerId = message.id;
-    if (typeof callerId !== "string" && typeof callerId !== "number")
-      return Promise.resolve(rpcError(null, -32600, "Invalid Request: id must be a string or a number"));
-    const internalId = this.nextId++;
-    if (this.nextId > 2 ** 52) this.nextId = 1;
-    let inbound: Json = { ...message, id: internalId };
-    if (message.method === "tools/call" && isObject(message.params)) {
-      const { params, ctx } = stripReserved(message.params, headers, this.propagate);
-      inbound = { ...inbound, params };
-      this.contexts.set(internalId, ctx);
+    const { message: request, id: callerId } = inbound;
+    const id = this.takeId();
+    let params = request.params as Json | undefined;
+    let ctx: ToolContext | undefined;
+    if (request.method === "tools/call" && params !== undefined) {
+      ({ params, ctx } = stripReserved(params, headers, this.propagate));
     }
     return new Promise((resolve) => {
-      this.transport.deliver(
-        inbound,
-        internalId,
-        (response) => {
-          this.contexts.delete(internalId);
-          resolve({ ...response, id: callerId });
-        },
-        stream,
-      );
+      if (gone?.aborted) return resolve(null);
+      const onGone = () => {
+        this.transport.abandon(id);
+        resolve(null);
+      };
+      gone?.addEventListener("abort", onGone, { once: true });
+      const answer = (response: Json) => {
+        gone?.removeEventListener("abort", onGone);
+        resolve({ ...response, id: callerId });
+      };
+      const forServer = { ...request, id, ...(params !== undefined && { params }) };
+      this.transport.deliver(forServer, { id, answer, stream, ctx });
     });
   }
 
   /** In-process tools/call through the same server (same validation as over HTTP). */
   async callLocal(name: string, args: Json, ctx: ToolContext): Promise<Json> {
-    const internalId = this.nextId++;
-    this.contexts.set(internalId, ctx);
-    return new Promise((resolve) => {
+    const id = this.takeId();
+    return new Promise((answer) => {
       this.transport.deliver(
-        { jsonrpc: "2.0", id: internalId, method: "tools/call", params: { name, arguments: args } },
-        internalId,
-        (response) => {
-          this.contexts.delete(internalId);
-          resolve(response);
-        },
+        { jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } },
+        { id, answer, stream: undefined, ctx },
       );
     });
   }
@@ -196,91 +200,10 @@ export class McpEndpoint {
   async close(): Promise<void> {
     await this.server.close();
   }
-}
 
-/** The part of the official SDK's handler context a mesh tool's ctx is built from. */
-interface SdkContext {
-  mcpReq: {
-    id: unknown;
-    _meta?: { progressToken?: string | number };
-    log(level: LogLevel, data: unknown, logger?: string): Promise<void>;
-    notify(notification: { method: string; params: Json }): Promise<void>;
-  };
-}
-
-/** The call's context with log and progress going to this call's caller. */
-function withCaller(base: ToolContext, sdkCtx: SdkContext): ToolContext {
-  const req = sdkCtx.mcpReq;
-  return {
-    ...base,
-    log: (level, data, logger) => req.log(level, data, logger),
-    progress: async (progress, total, message) => {
-      const progressToken = req._meta?.progressToken;
-      if (progressToken === undefined) return;
-      await req.notify({
-        method: "notifications/progress",
-        params: {
-          progressToken,
-          progress,
-          ...(total !== undefined && { total }),
-          ...(message !== undefined && { message }),
-        },
-      });
-    },
-  };
-}
-
-function stripReserved(params: Json, headers: Record<string, string | string[] | undefined>, allow: string[]) {
-  const args = isObject(params.arguments) ? { ...params.arguments } : {};
-  const traceArg = args._trace_id;
-  const spanArg = args._parent_span;
-  const meshHeaders = isObject(args._mesh_headers) ? args._mesh_headers : {};
-  for (const k of RESERVED_ARGS) delete args[k];
-  const h = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const propagated: Record<string, string> = {};
-  // Allow-listed HTTP headers first; `_mesh_headers` (what TS callers also send) wins.
-  if (allow.length > 0)
-    for (const [k, v] of Object.entries(headers))
-      if (typeof v === "string" && allow.some((a) => (a.endsWith("*") ? k.startsWith(a.slice(0, -1)) : k === a)))
-        propagated[k] = v;
-  for (const [k, v] of Object.entries(meshHeaders)) if (typeof v === "string") propagated[k.toLowerCase()] = v;
-  const ctx = newContext(
-    h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined),
-    h("x-parent-span") ?? h("x-parent-span-id") ?? (typeof spanArg === "string" ? spanArg : undefined),
-    propagated,
-  );
-  return { params: { ...params, arguments: args }, ctx };
-}
-
-export function newContext(
-  traceId: string | undefined,
-  parentSpan: string | undefined,
-  headers: Record<string, string>,
-): ToolContext {
-  return {
-    traceId: traceId && /^[0-9a-f]{32}$/i.test(traceId) ? traceId.toLowerCase() : randomUUID().replaceAll("-", ""),
-    parentSpan,
-    headers,
-    signal: undefined,
-    log: noCaller,
-    progress: noCaller,
-  } satisfies ToolContext;
-}
-
-/** log/progress where no caller can receive them (in-process calls). */
-async function noCaller(): Promise<void> {}
-
-export function rpcError(id: unknown, code: number, message: string): Json {
-  return { jsonrpc: "2.0", id: id ?? null, error: { code, message } };
-}
-
-function idOf(m: unknown): unknown {
-  return isObject(m) && (typeof m.id === "string" || typeof m.id === "number") ? m.id : null;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  private takeId(): number {
+    const id = this.nextId++;
+    if (this.nextId > 2 ** 52) this.nextId = 1;
+    return id;
+  }
 }

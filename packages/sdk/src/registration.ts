@@ -1,7 +1,7 @@
 // The registry side of the wire: the registration payload (PROTOCOL.md §1.2, serialised like
 // the reference runtimes) and the three calls an agent makes: POST /heartbeat (register / full
 // heartbeat), HEAD /heartbeat/{id} (fast heartbeat), DELETE /agents/{id} (unregister).
-import type { AgentRegistration, RegistrationResponse } from "@mcp-mesh/protocol";
+import { type AgentRegistration, ErrorCodes, MeshError, type RegistrationResponse } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import type { AgentConfig } from "./config.js";
 import { type RuntimeTool, toRegistration } from "./tool.js";
@@ -32,13 +32,9 @@ export function registrationPayload(
   return payload;
 }
 
-export class RegistryError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
+/** The registry answered, but not with a successful registration. */
+function rejected(message: string, status: number): MeshError {
+  return new MeshError(ErrorCodes.REGISTRY_REJECTED, message, { status });
 }
 
 export async function postHeartbeat(
@@ -57,10 +53,15 @@ export async function postHeartbeat(
   });
   const text = await res.body.text();
   if (res.statusCode !== 200)
-    throw new RegistryError(`registry answered ${res.statusCode}: ${text.slice(0, 300)}`, res.statusCode);
-  const body = JSON.parse(text) as RegistrationResponse;
+    throw rejected(`registry answered ${res.statusCode}: ${text.slice(0, 300)}`, res.statusCode);
+  let body: RegistrationResponse;
+  try {
+    body = JSON.parse(text) as RegistrationResponse;
+  } catch {
+    throw rejected(`registry answered ${res.statusCode} with a body that is not JSON: ${text.slice(0, 300)}`, 200);
+  }
   // The registry answers HTTP 200 even for semantic errors; the status field tells.
-  if (body.status !== "success") throw new RegistryError(`registration refused: ${body.message}`, res.statusCode);
+  if (body.status !== "success") throw rejected(`registration refused: ${body.message}`, res.statusCode);
   return body;
 }
 

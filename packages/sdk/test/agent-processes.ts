@@ -9,6 +9,8 @@ export interface AgentProcess {
   url: string;
   agentId: string;
   output(): string;
+  /** Resolves when the process has exited: its exit code, or the signal that killed it. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM (graceful: the agent unregisters) and wait for exit. */
   stop(): Promise<void>;
   /** SIGKILL: no goodbye, as a crash. */
@@ -45,7 +47,10 @@ export async function startAgentProcess(file: string, env: Record<string, string
   });
   live.add(child);
   let log = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const exited = exit.then(() => undefined);
   const ready = new Promise<{ url: string; agentId: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${file} not ready in 15 s:\n${log}`)), 15_000);
     const onData = (chunk: Buffer) => {
@@ -76,6 +81,7 @@ export async function startAgentProcess(file: string, env: Record<string, string
     url,
     agentId,
     output: () => log,
+    exit,
     stop: () => end("SIGTERM"),
     kill: () => end("SIGKILL"),
   };

@@ -28,6 +28,42 @@ describe("configuration", () => {
     });
   });
 
+  it("every problem names the option, and the variable when the value came from the environment", () => {
+    const fromCode = parseAgentConfig(
+      {
+        name: "ok",
+        httpPort: 99999,
+        heartbeatInterval: 0,
+        settleTimeout: -1,
+        registryUrl: "ftp://x",
+        logLevel: "loud",
+      },
+      {},
+    ).problems;
+    expect(fromCode).toEqual([
+      "httpPort = 99999: must be a whole number from 0 to 65535 (0 = any free port)",
+      "heartbeatInterval = 0: must be seconds, more than 0 and at most 3600",
+      "settleTimeout = -1: must be seconds, from 0 to 600",
+      'registryUrl = "ftp://x": not an http(s) URL',
+      'logLevel = "loud": one of trace, debug, info, warn, error, fatal, silent',
+    ]);
+    const fromEnv = parseAgentConfig(
+      { name: "ok" },
+      {
+        MCP_MESH_HTTP_PORT: "99999",
+        MCP_MESH_NAMESPACE: "Prod",
+        MCP_MESH_STANDALONE: "maybe",
+        MCP_MESH_CALL_TIMEOUT: "soon",
+      },
+    ).problems;
+    expect(fromEnv).toEqual([
+      'namespace = "Prod" (from MCP_MESH_NAMESPACE): use lowercase letters, digits and hyphens',
+      'httpPort = "99999" (from MCP_MESH_HTTP_PORT): must be a whole number from 0 to 65535 (0 = any free port)',
+      'MCP_MESH_CALL_TIMEOUT = "soon": must be seconds, more than 0 and at most 3600',
+      'standalone = "maybe" (from MCP_MESH_STANDALONE): expected true or false',
+    ]);
+  });
+
   it("start fails with every problem listed", async () => {
     const agent = mesh.agent({
       name: "Bad_Name",
@@ -41,9 +77,9 @@ describe("configuration", () => {
     expect(err).toBeInstanceOf(MeshError);
     expect((err as MeshError).code).toBe(ErrorCodes.CONFIG_INVALID);
     const problems = (err as MeshError).details?.problems as string[];
-    expect(problems.join("\n")).toMatch(/name "Bad_Name"/);
-    expect(problems.join("\n")).toMatch(/MCP_MESH_HTTP_PORT|option = 70000/);
-    expect(problems.join("\n")).toMatch(/namespace "Prod"/);
+    expect(problems.join("\n")).toMatch(/name = "Bad_Name"/);
+    expect(problems).toContain("httpPort = 70000: must be a whole number from 0 to 65535 (0 = any free port)");
+    expect(problems.join("\n")).toMatch(/namespace = "Prod"/);
     expect(problems.join("\n")).toMatch(/version "one"/);
     expect(problems.join("\n")).toMatch(/dependency "d" needs a valid capability/);
     expect(problems.join("\n")).toMatch(/timeout must be > 0/);

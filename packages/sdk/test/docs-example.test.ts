@@ -1,7 +1,7 @@
 // The testing example of docs/sdk.md, verbatim, so the guide stays true.
 import { expect, it } from "vitest";
 import { z } from "zod";
-import { createTestMesh } from "../src/testing/index.js";
+import { createTestMesh, fake, waitForDependency } from "../src/testing/index.js";
 
 it("the docs/sdk.md testing example runs", async () => {
   const m = await createTestMesh();
@@ -15,13 +15,13 @@ it("the docs/sdk.md testing example runs", async () => {
     handler: async ({ who }, { date }) => `Hello ${who}, ${date ? await date() : "no date"}`,
   });
   await m.start();
-  await consumer.waitForDependency("date_service");
+  await waitForDependency(consumer, "date_service");
   expect(await m.call(consumer, "hello", { who: "Ada" })).toBe("Hello Ada, 2030-01-01");
-  consumer.fake("date_service", () => "FAKE");
+  fake(consumer, "date_service", () => "FAKE");
   expect(await m.call(consumer, "hello", { who: "Ada" })).toBe("Hello Ada, FAKE");
-  consumer.fake("date_service", undefined);
+  fake(consumer, "date_service", undefined);
   await provider.stop();
-  await consumer.waitForDependency("date_service", { unwired: true });
+  await waitForDependency(consumer, "date_service", { unwired: true });
   expect(await m.call(consumer, "hello", { who: "Ada" })).toBe("Hello Ada, no date");
   await m.close();
 });

@@ -3,7 +3,7 @@ import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { MeshAgent } from "../src/agent.js";
-import { createTestMesh, type TestMesh } from "../src/testing/index.js";
+import { createTestMesh, fake, providers, type TestMesh, waitForDependency } from "../src/testing/index.js";
 
 describe("a consumer and a provider in one process", () => {
   let m: TestMesh;
@@ -41,7 +41,7 @@ describe("a consumer and a provider in one process", () => {
       handler: async (_args, { date }) => date?.callTool("get_info"),
     });
     await m.start();
-    await consumer.waitForDependency("date_service");
+    await waitForDependency(consumer, "date_service");
   });
   afterAll(() => m.close());
 
@@ -55,10 +55,23 @@ describe("a consumer and a provider in one process", () => {
     expect(await m.call(consumer, "info_via_call_tool")).toEqual({ region: "eu", n: 3 });
   });
 
+  it("misuse is a MeshError with a code: a tool after start(), a hook on an undeclared dependency", async () => {
+    const late = () => consumer.tool({ name: "late", handler: () => "x" });
+    expect(late).toThrow(MeshError);
+    expect(late).toThrow(expect.objectContaining({ code: ErrorCodes.AGENT_STATE }));
+    expect(() => fake(consumer, "nope", () => 1)).toThrow(expect.objectContaining({ code: ErrorCodes.NOT_FOUND }));
+    await expect(waitForDependency(consumer, "no_such_capability", { timeoutMs: 50 })).rejects.toMatchObject({
+      code: ErrorCodes.TIMEOUT,
+    });
+    const idle = m.agent({ name: "never-started" });
+    expect(() => providers(idle, "x")).toThrow(expect.objectContaining({ code: ErrorCodes.AGENT_STATE }));
+    expect(providers(consumer, "date_service")).toEqual([provider.url]);
+  });
+
   it("a fake replaces the dependency, and removing it restores the provider", async () => {
-    consumer.fake("date_service", () => "FAKE");
+    fake(consumer, "date_service", () => "FAKE");
     expect(await m.call(consumer, "hello", { who: "B" })).toBe("Hello B! Today is FAKE (missing is null)");
-    consumer.fake("date_service", undefined);
+    fake(consumer, "date_service", undefined);
     expect(await m.call(consumer, "hello", { who: "B" })).toContain("2030-01-01");
   });
 
@@ -68,10 +81,10 @@ describe("a consumer and a provider in one process", () => {
     const user = m.agent({ name: "u2" });
     user.tool({ name: "use", dependencies: { p: "pong" }, handler: async (_a, { p }) => (p ? p() : "fallback") });
     await m.start();
-    await user.waitForDependency("pong");
+    await waitForDependency(user, "pong");
     expect(await m.call(user, "use")).toBe("pong");
     await other.stop();
-    await user.waitForDependency("pong", { unwired: true, timeoutMs: 3000 });
+    await waitForDependency(user, "pong", { unwired: true, timeoutMs: 3000 });
     expect(await m.call(user, "use")).toBe("fallback");
   });
 
@@ -97,7 +110,7 @@ describe("a consumer and a provider in one process", () => {
       },
     });
     await m.start();
-    await caller.waitForDependency("boom");
+    await waitForDependency(caller, "boom");
     const r = (await m.call(caller, "call_boom")) as { code: string; isMesh: boolean; message: string };
     expect(r.isMesh).toBe(true);
     expect(r.code).toBe(ErrorCodes.REMOTE_TOOL_ERROR);
@@ -120,7 +133,7 @@ describe("a dependency on a capability of the same agent", () => {
         handler: async ({ x }, { double }) => double({ x: Number(await double({ x })) }),
       });
       await m.start();
-      await agent.waitForDependency("doubling");
+      await waitForDependency(agent, "doubling");
       expect(await agent.callLocal("quadruple", { x: 5 })).toBe("20");
     } finally {
       await m.close();
@@ -137,7 +150,7 @@ describe("metrics per dependency", () => {
       const c = m.agent({ name: "metric-consumer" });
       c.tool({ name: "use", dependencies: { n: "numbers" }, handler: async (_a, { n }) => n?.() });
       await m.start();
-      await c.waitForDependency("numbers");
+      await waitForDependency(c, "numbers");
       for (let i = 0; i < 3; i++) await m.call(c, "use");
       const text = await (await fetch(`${c.url}/metrics`)).text();
       expect(text).toMatch(

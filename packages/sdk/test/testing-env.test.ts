@@ -1,7 +1,7 @@
 // @mcp-mesh/sdk/testing makes its settings final: MCP_MESH_* variables exported in the shell that
 // runs the tests (a real registry's URL, a fixed port) must not leak into a test mesh.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestMesh, type TestMesh } from "../src/testing/index.js";
+import { createTestMesh, type TestMesh, waitForDependency } from "../src/testing/index.js";
 
 const LEAKY = {
   MCP_MESH_REGISTRY_URL: "http://127.0.0.1:9", // nothing listens on the discard port
@@ -37,7 +37,7 @@ describe("createTestMesh and the environment", () => {
       handler: async (_args, { time }) => (time ? `it is ${await time()}` : "no clock"),
     });
     await m.start();
-    await consumer.waitForDependency("time");
+    await waitForDependency(consumer, "time");
     expect(await m.call(consumer, "read")).toBe("it is 12:00");
     const listed = (await (await fetch(`${m.registry?.url}/agents`)).json()) as { agents: Array<{ name: string }> };
     expect(listed.agents.map((a) => a.name).sort()).toEqual(["clock", "reader"]);

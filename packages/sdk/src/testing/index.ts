@@ -1,7 +1,8 @@
 // @mcp-mesh/sdk/testing: a whole mesh in one test process. An in-process registry (ours, on an
 // in-memory SQLite store), agents pointed at it with test-friendly defaults (loopback, any free
-// port, short heartbeat, quiet logs, no signal handlers), fakes for dependencies, and a way to
-// wait until a dependency is wired.
+// port, short heartbeat, quiet logs, no signal handlers), and hooks on a running agent (hooks.ts):
+// fakes for dependencies, waiting until a dependency is wired.
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { Registry } from "@mcp-mesh/registry";
 import pino from "pino";
 import { Agent } from "undici";
@@ -94,7 +95,7 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
     },
     async call(agent, tool, args = {}) {
       const url = agent.url;
-      if (!url) throw new Error(`agent "${agent.options.name}" is not started`);
+      if (!url) throw new MeshError(ErrorCodes.AGENT_STATE, `agent "${agent.options.name}" is not started`);
       const response = await postToolsCall(dispatcher, {
         endpoint: url,
         functionName: tool,
@@ -116,3 +117,4 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
 
 export { MeshAgent } from "../agent.js";
 export { fakeTool } from "../proxy.js";
+export { fake, inFlightCalls, providers, waitForDependency } from "./hooks.js";

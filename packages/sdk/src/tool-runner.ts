@@ -1,0 +1,69 @@
+// Running one of the agent's tools for a call: wait for the first resolution at start-up, refuse
+// when a required dependency is missing, inject the dependencies, run the handler, encode its
+// value; count every outcome and log a handler that throws.
+import { ErrorCodes } from "@mcp-mesh/protocol";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { Logger } from "pino";
+import type { AgentConfig } from "./config.js";
+import type { AgentMetrics } from "./metrics.js";
+import { type RuntimeTool, toCallToolResult } from "./tool.js";
+import type { ToolArgs, ToolContext } from "./types.js";
+import type { Wiring } from "./wiring.js";
+
+export interface ToolRuntime {
+  config: AgentConfig;
+  wiring: Wiring;
+  metrics: AgentMetrics;
+  logger: Logger;
+  startedAt: number;
+}
+
+export async function runTool(
+  rt: ToolRuntime,
+  tool: RuntimeTool,
+  args: ToolArgs,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    if (tool.dependencies.length > 0 && !rt.wiring.settled) await settle(rt);
+    const missing = rt.wiring.missingRequired(tool.name);
+    if (missing.length > 0) {
+      rt.metrics.recordTool(tool.name, "error", seconds());
+      const list = missing.map((m) => `${m.key} (capability ${m.capability})`).join(", ");
+      return {
+        content: [
+          { type: "text", text: `${ErrorCodes.DEPENDENCY_UNAVAILABLE}: required dependency unavailable: ${list}` },
+        ],
+        isError: true,
+      };
+    }
+    const deps = rt.wiring.inject(tool.name);
+    const value = await tool.handler(args, deps, ctx);
+    rt.metrics.recordTool(tool.name, "ok", seconds());
+    return toCallToolResult(value, tool.output !== undefined);
+  } catch (err) {
+    rt.metrics.recordTool(tool.name, "error", seconds());
+    // The caller gets the message as an MCP tool error (the SDK drops the stack); the log
+    // keeps the stack and the trace id to find the call.
+    const message = err instanceof Error ? err.message : String(err);
+    rt.logger.error({ tool: tool.name, trace_id: ctx.traceId, err }, `tool ${tool.name} failed: ${message}`);
+    throw err;
+  }
+}
+
+/** At start-up, calls wait (up to the settle timeout) for the registry's first answer. */
+function settle(rt: ToolRuntime): Promise<void> {
+  const left = rt.startedAt + rt.config.settleTimeoutMs - Date.now();
+  if (left <= 0 || !rt.config.registryEnabled) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, left);
+    const off = rt.wiring.onChange(done);
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}
