@@ -1,5 +1,7 @@
 export type { ErrorCode } from "./errors.js";
 export { ErrorCodes, isMeshError, MeshError } from "./errors.js";
+export type { EventType } from "./events.js";
+export { EVENT_TYPES } from "./events.js";
 export type { TagMatch, TagTerm } from "./tags.js";
 export { matchTags, plainTags } from "./tags.js";
 export { compareVersions, isValidVersion, satisfiesConstraint } from "./version.js";
@@ -25,6 +27,7 @@ export {
   AGENT_TYPES,
   AgentRegistrationSchema,
   DependencySpecSchema,
+  FIELD_LIMITS,
   LlmFilterSchema,
   LlmProviderSpecSchema,
   RUNTIMES,

@@ -5,19 +5,20 @@ import { type AgentRecord, type DepSpec, endpointOf, ownEntry as own } from "./m
 import type { Env } from "./resolve/agent.js";
 import { resolveDependency } from "./resolve/dependency.js";
 
+/** Each list is an OR of its values (empty: any); the lists combine with AND. */
 export interface AgentFilter {
-  status?: string;
-  namespace?: string;
-  type?: string;
-  capabilities?: string[];
-  fuzzy?: boolean;
+  status: string[];
+  namespace: string[];
+  type: string[];
+  capabilities: string[];
+  fuzzy: boolean;
 }
 
 export function matchesFilter(a: AgentRecord, f: AgentFilter): boolean {
-  if (f.status && a.status !== f.status) return false;
-  if (f.namespace && a.namespace !== f.namespace) return false;
-  if (f.type && a.agent_type !== f.type) return false;
-  if (f.capabilities?.length) {
+  if (f.status.length && !f.status.includes(a.status)) return false;
+  if (f.namespace.length && !f.namespace.includes(a.namespace)) return false;
+  if (f.type.length && !f.type.includes(a.agent_type)) return false;
+  if (f.capabilities.length) {
     const wanted = f.fuzzy ? f.capabilities.map((c) => c.toLowerCase()) : f.capabilities;
     const has = (cap: string) => (f.fuzzy ? wanted.some((w) => cap.toLowerCase().includes(w)) : wanted.includes(cap));
     if (!a.tools.some((t) => has(t.capability))) return false;

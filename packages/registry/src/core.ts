@@ -3,8 +3,9 @@
 // Reads and decisions happen in memory; every change is written to the store before the
 // request that caused it is answered.
 
-import { type RegistrationResponse, rfc3339 } from "@mcp-mesh/protocol";
+import { type AgentRegistration, type RegistrationResponse, rfc3339 } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
+import { agentInfo } from "./agents-view.js";
 import { AuditLog } from "./audit.js";
 import type { RegistryMetrics } from "./metrics.js";
 import { type AgentRecord, type EventRecord, ownEntry, type Resolution } from "./model.js";
@@ -13,7 +14,7 @@ import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
 import { differsForReference, sameResolution } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
 import { type Candidate, type DependencyOutcome, resolveDependency } from "./resolve/dependency.js";
-import type { RegistryStore, WriteBatch } from "./store/store.js";
+import type { EventQuery, RegistryStore, WriteBatch } from "./store/store.js";
 import { Topology } from "./topology.js";
 import { WatchHub } from "./watch-hub.js";
 
@@ -26,7 +27,14 @@ export interface CoreOptions {
   maxAlternatives: number;
 }
 
-export type HeartbeatAnswer = { code: 200; body: RegistrationResponse } | { code: 400; error: string };
+/**
+ * What a full heartbeat did. "refused" is the reference's HTTP 200 `status:"error"` answer; a
+ * body the client must fix throws a MeshError instead, and so does a store that cannot write.
+ */
+export type HeartbeatOutcome = {
+  outcome: "registered" | "updated" | "refused";
+  body: RegistrationResponse;
+};
 
 export class RegistryCore {
   readonly topo = new Topology();
@@ -67,19 +75,20 @@ export class RegistryCore {
     return makeEnv(this.topo, () => undefined);
   }
 
-  async fullHeartbeat(body: unknown): Promise<HeartbeatAnswer> {
+  async fullHeartbeat(body: unknown): Promise<HeartbeatOutcome> {
     const now = this.opts.clock();
-    const parsed = parseRegistration(body);
-    if (parsed.kind === "bad_request") {
+    let reg: AgentRegistration;
+    try {
+      reg = parseRegistration(body);
+    } catch (e) {
       this.opts.metrics.registrations.inc({ outcome: "bad_request" });
-      return { code: 400, error: parsed.message };
+      throw e;
     }
-    const reg = parsed.registration;
     const id = reg.agent_id as string;
     const existing = this.topo.get(id);
-    const fail = (message: string): HeartbeatAnswer => {
+    const fail = (message: string): HeartbeatOutcome => {
       this.opts.metrics.registrations.inc({ outcome: "error" });
-      return { code: 200, body: { agent_id: id, status: "error", message, timestamp: rfc3339(now) } };
+      return { outcome: "refused", body: { agent_id: id, status: "error", message, timestamp: rfc3339(now) } };
     };
     const invalid = validateRegistration(reg, !existing);
     if (invalid) return fail(invalid);
@@ -129,17 +138,20 @@ export class RegistryCore {
     };
     if (Object.keys(own.resolution.llm_providers).length) response.llm_providers = own.resolution.llm_providers;
     if (warnings.length) response.warnings = warnings;
-    return { code: 200, body: response };
+    return { outcome: existing ? "updated" : "registered", body: response };
   }
 
-  /** HEAD /heartbeat/{id}: 410 unknown or unhealthy, 202 when its resolution changed, else 200. */
-  fastHeartbeat(id: string): 200 | 202 | 410 {
+  /**
+   * HEAD /heartbeat/{id}: "gone" when unknown or unhealthy, "changed" when its resolution
+   * changed since it was last told (it should POST), else "current".
+   */
+  fastHeartbeat(id: string): "current" | "changed" | "gone" {
     const agent = this.topo.get(id);
-    if (!agent || agent.status !== "healthy") return 410;
+    if (!agent || agent.status !== "healthy") return "gone";
     const now = this.opts.clock();
     agent.updated_at = now;
     this.touches.set(id, now);
-    return this.pending.has(id) ? 202 : 200;
+    return this.pending.has(id) ? "changed" : "current";
   }
 
   /** Heartbeat times are written in batches: losing a second of them on a crash is harmless. */
@@ -203,6 +215,26 @@ export class RegistryCore {
       this.audit.forget(id);
     }
     await this.commit({ deletes: ids });
+  }
+
+  /** The agent as stored, or undefined. Callers read it; only the core changes it. */
+  agent(id: string): Readonly<AgentRecord> | undefined {
+    return this.topo.get(id);
+  }
+
+  /** A snapshot of every agent record, in registration order. */
+  agents(): AgentRecord[] {
+    return [...this.topo.agents.values()];
+  }
+
+  /** Renders agents as GET /agents shows them, against the topology as it is now. */
+  viewer(): (a: AgentRecord) => Record<string, unknown> {
+    const env = this.env();
+    return (a) => agentInfo(a, this, env);
+  }
+
+  queryEvents(q: EventQuery): Promise<EventRecord[]> {
+    return this.opts.store.queryEvents(q);
   }
 
   resolutionOf(id: string): Resolution | undefined {

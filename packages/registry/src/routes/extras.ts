@@ -1,12 +1,13 @@
 // Smaller reference endpoints: /schemas, /a2a/agents, /trace/* (tracing is not built yet, so
 // these answer exactly like a reference registry with tracing disabled), and GET /metrics.
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
-import { sendError } from "./errors.js";
+import { type RawQuery, singleValue } from "./query.js";
 
 export function extraRoutes(app: FastifyInstance, core: RegistryCore): void {
-  app.get<{ Querystring: { limit?: string } }>("/schemas", async (req) => {
-    const n = Number.parseInt(req.query.limit ?? "", 10);
+  app.get<{ Querystring: RawQuery }>("/schemas", async (req) => {
+    const n = Number.parseInt(singleValue(req.query, "limit") ?? "", 10);
     const limit = Number.isFinite(n) ? Math.min(Math.max(n, 1), 1000) : 100;
     const rows = await core.opts.store.listSchemas(limit);
     return {
@@ -14,9 +15,9 @@ export function extraRoutes(app: FastifyInstance, core: RegistryCore): void {
       schemas: rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() })),
     };
   });
-  app.get<{ Params: { hash: string } }>("/schemas/:hash", async (req, reply) => {
+  app.get<{ Params: { hash: string } }>("/schemas/:hash", async (req) => {
     const row = await core.opts.store.getSchema(req.params.hash);
-    if (!row) return sendError(reply, 404, "schema not found");
+    if (!row) throw new MeshError(ErrorCodes.NOT_FOUND, "schema not found");
     return { ...row, created_at: new Date(row.created_at).toISOString() };
   });
   app.get("/a2a/agents", async () => {

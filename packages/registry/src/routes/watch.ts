@@ -7,11 +7,10 @@
 // unhealthy at once rather than after the heartbeat timeout (20-30 s). A live agent whose
 // stream merely dropped reconnects well inside the grace period.
 
-import { type ResolutionUpdate, rfc3339 } from "@mcp-mesh/protocol";
+import { ErrorCodes, MeshError, type ResolutionUpdate, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
 import { emptyResolution } from "../model.js";
-import { sendError } from "./errors.js";
 
 export interface WatchOptions {
   keepaliveMs: number;
@@ -24,9 +23,9 @@ export function watchRoutes(app: FastifyInstance, core: RegistryCore, opts: Watc
   app.get<{ Params: { id: string } }>("/watch/:id", async (req, reply) => {
     const id = req.params.id;
     const agent = core.topo.get(id);
-    if (!agent) return sendError(reply, 404, `agent '${id}' is not registered; POST /heartbeat first`);
+    if (!agent) throw new MeshError(ErrorCodes.NOT_FOUND, `agent '${id}' is not registered; POST /heartbeat first`);
     if (agent.status !== "healthy")
-      return sendError(reply, 410, `agent '${id}' is unhealthy; POST /heartbeat to re-register`);
+      throw new MeshError(ErrorCodes.AGENT_GONE, `agent '${id}' is unhealthy; POST /heartbeat to re-register`);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
