@@ -3,6 +3,7 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import pino, { type Logger } from "pino";
+import { clientErrorHandler } from "./client-errors.js";
 import { loadConfig, type RegistryConfig, SETTINGS } from "./config.js";
 import { RegistryCore } from "./core.js";
 import { type MonitorOptions, startMonitor, startupCleanup } from "./health-monitor.js";
@@ -59,7 +60,18 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 1024 },
     forceCloseConnections: true,
+    // A request (headers and body) must arrive within this time: a client that trickles or
+    // never finishes its body would otherwise hold its socket for ever.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      // Node checks the request timeout on this interval; the default (30 s) would add up to 30 s.
+      connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(config.requestTimeoutMs / 4))),
+    },
+    clientErrorHandler: clientErrorHandler(logger),
   });
+  // Connections beyond the cap are closed at once, so held sockets cannot exhaust descriptors.
+  app.server.maxConnections = config.maxConnections;
   let closing = false;
 
   // Go's decoder reads any body as JSON whatever its content type; so do we (outside /proxy).
