@@ -35,11 +35,11 @@ export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt
   app.get("/livez", async () => ({ alive: true, service: SERVICE, timestamp: rfc3339(Date.now()) }));
   app.get("/ready", async (_req, reply) => {
     try {
-      await core.opts.store.ping();
+      await core.ping();
       return {
         ready: true,
-        store: core.opts.store.kind,
-        agents: core.topo.agents.size,
+        store: core.storeKind,
+        agents: core.agentCount,
         timestamp: rfc3339(Date.now()),
       };
     } catch (e) {

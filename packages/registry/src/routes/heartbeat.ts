@@ -8,7 +8,7 @@ import { httpStatusOf } from "./errors.js";
 const FAST_STATUS = { current: 200, changed: 202, gone: 410 } as const;
 
 export function heartbeatRoutes(app: FastifyInstance, core: RegistryCore): void {
-  const { metrics } = core.opts;
+  const { metrics } = core;
   app.post("/heartbeat", async (req, reply) => {
     try {
       const answer = await core.fullHeartbeat(req.body);

@@ -135,8 +135,8 @@ function isMcpPath(path: string): boolean {
 
 /** The agent row a proxy target names: by registered host first, then by agent id or name. */
 function registeredTarget(core: RegistryCore, host: string, port: number) {
-  let byIdOrName: ReturnType<RegistryCore["topo"]["get"]>;
-  for (const a of core.topo.agents.values()) {
+  let byIdOrName: ReturnType<RegistryCore["agent"]>;
+  for (const a of core.eachAgent()) {
     if (a.http_port !== port || a.http_host === "") continue;
     if (a.http_host === host) return a;
     if (!byIdOrName && (a.agent_id === host || a.name === host)) byIdOrName = a;
