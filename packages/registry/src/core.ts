@@ -7,6 +7,7 @@
 // health monitor see outcomes and read-only views, never the state itself.
 
 import {
+  type AgentInfo,
   type AgentRegistration,
   ErrorCodes,
   MeshError,
@@ -361,7 +362,7 @@ export class RegistryCore {
   }
 
   /** Renders agents as GET /agents shows them, against the topology as it is now. */
-  viewer(): (a: AgentRecord) => Record<string, unknown> {
+  viewer(): (a: AgentRecord) => AgentInfo {
     const env = this.env();
     return (a) => agentInfo(a, this, env);
   }

@@ -5,7 +5,7 @@
 // the whole list) pages through agents in id order; `next` is the `after=` of the next page.
 
 import { Readable } from "node:stream";
-import { ErrorCodes, MeshError, rfc3339 } from "@mcp-mesh/protocol";
+import { type AgentListResponse, ErrorCodes, MeshError, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import { type AgentFilter, matchesFilter } from "../agents-view.js";
 import type { RegistryCore } from "../core.js";
@@ -39,7 +39,7 @@ export function agentRoutes(app: FastifyInstance, core: RegistryCore): void {
         next = agents[agents.length - 1]?.agent_id;
       }
     }
-    const tail: Record<string, unknown> = { count: agents.length, timestamp: rfc3339(Date.now()) };
+    const tail: Omit<AgentListResponse, "agents"> = { count: agents.length, timestamp: rfc3339(Date.now()) };
     if (next !== undefined) tail.next = next;
     reply.type("application/json; charset=utf-8");
     return reply.send(Readable.from(listing(core, agents, tail), { objectMode: false }));
@@ -71,7 +71,7 @@ function pageOf(q: RawQuery): { limit: number; after: string | undefined } | nul
 async function* listing(
   core: RegistryCore,
   agents: readonly AgentRecord[],
-  tail: Record<string, unknown>,
+  tail: Omit<AgentListResponse, "agents">,
 ): AsyncGenerator<string> {
   if (!agents.length) {
     yield JSON.stringify({ agents: null, ...tail });

@@ -1,13 +1,13 @@
 // GET /events: lifecycle events and the resolution audit, newest first (PROTOCOL.md §1.8).
 // Every filter may be repeated (`?agent_id=a&agent_id=b`): an event matches any of the values.
 
-import { EVENT_TYPES, type EventType, rfc3339 } from "@mcp-mesh/protocol";
+import { EVENT_TYPES, type EventInfo, type EventListResponse, type EventType, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
 import { filterValues, type RawQuery, singleValue } from "./query.js";
 
 export function eventRoutes(app: FastifyInstance, core: RegistryCore): void {
-  app.get<{ Querystring: RawQuery }>("/events", async (req) => {
+  app.get<{ Querystring: RawQuery }>("/events", async (req): Promise<EventListResponse> => {
     const q = req.query;
     const asked = filterValues(q, "type");
     const types = asked.filter((t): t is EventType => (EVENT_TYPES as readonly string[]).includes(t));
@@ -22,14 +22,14 @@ export function eventRoutes(app: FastifyInstance, core: RegistryCore): void {
       limit,
     });
     const events = rows.map((e) => {
-      const out: Record<string, unknown> = {
+      const out: EventInfo = {
         event_type: e.event_type,
         agent_id: e.agent_id,
         timestamp: rfc3339(e.timestamp),
       };
       if (e.agent_name) out.agent_name = e.agent_name;
       if (e.function_name) out.function_name = e.function_name;
-      if (e.data) out.data = e.data;
+      if (e.data) out.data = e.data as EventInfo["data"];
       return out;
     });
     return { count: events.length, events };
