@@ -19,15 +19,16 @@ import {
 import type { Logger } from "pino";
 import { agentInfo } from "./agents-view.js";
 import { AuditLog } from "./audit.js";
-import { candidatesOf, positionOf, providerFingerprint, registerEvent, schemasOf } from "./change-records.js";
+import { candidatesOf, providerFingerprint, registerEvent, schemasOf } from "./change-records.js";
 import { Journal, JournaledMap, JournaledSet, JournaledTopology } from "./journal.js";
 import type { RegistryMetrics } from "./metrics.js";
-import { type AgentRecord, type EventRecord, emptyResolution, ownEntry, type Resolution } from "./model.js";
+import { type AgentRecord, type EventRecord, emptyResolution, type Resolution } from "./model.js";
+import { type MeshState, propagate } from "./propagate.js";
 import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
 import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
-import { differsForReference, sameResolution } from "./resolve/compare.js";
+import { differsForReference } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
-import { type Candidate, type DependencyOutcome, resolveDependency } from "./resolve/dependency.js";
+import type { Candidate } from "./resolve/dependency.js";
 import type { EventQuery, RegistryStore, SchemaEntry, WriteBatch } from "./store/store.js";
 import { Topology } from "./topology.js";
 import { WatchHub, type WatchListener } from "./watch-hub.js";
@@ -84,8 +85,21 @@ export class RegistryCore {
   /** Changes run one after another: each is computed against the state the previous one left. */
   private lane: Promise<unknown> = Promise.resolve();
 
+  private readonly state: MeshState;
+
   constructor(private readonly opts: CoreOptions) {
     this.topo = new JournaledTopology(new Topology(), this.journal);
+    this.state = {
+      topology: this.topo.topo,
+      current: this.current,
+      sent: this.sent,
+      counters: this.counters,
+      pending: this.pending,
+      audit: this.audit,
+      isWatched: (id) => this.watch.watching(id),
+      maxAlternatives: opts.maxAlternatives,
+      metrics: opts.metrics,
+    };
   }
 
   get metrics(): RegistryMetrics {
@@ -221,7 +235,7 @@ export class RegistryCore {
     for (const sc of batch.schemas ?? []) this.knownSchemas.add(sc.hash);
     const deliveries: ResolutionUpdate[] = [];
     if (providerChanged) {
-      this.propagate([...candidatesOf(existing), ...candidatesOf(agent)], env, now, batch, id, deliveries);
+      propagate(this.state, [...candidatesOf(existing), ...candidatesOf(agent)], env, now, batch, id, deliveries);
     }
     const response: RegistrationResponse = {
       agent_id: id,
@@ -317,7 +331,7 @@ export class RegistryCore {
         this.pending.delete(id);
       }
       const deliveries: ResolutionUpdate[] = [];
-      if (marked.length) this.propagate(changed, this.env(), now, batch, null, deliveries);
+      if (marked.length) propagate(this.state, changed, this.env(), now, batch, null, deliveries);
       return { batch, result: marked, deliveries };
     });
   }
@@ -427,89 +441,6 @@ export class RegistryCore {
   private markDelivered(id: string, resolution: Resolution): void {
     this.sent.set(id, resolution);
     this.pending.delete(id);
-  }
-
-  /**
-   * Re-resolves the consumers of changed capabilities. A consumer whose required dependency
-   * flips changes its own availability, so its capabilities' consumers are visited too.
-   */
-  private propagate(
-    changed: Candidate[],
-    env: Env,
-    now: number,
-    batch: WriteBatch,
-    self: string | null,
-    deliveries: ResolutionUpdate[],
-  ): void {
-    const started = performance.now();
-    const queue: string[] = [];
-    const waiting = new Map<string, Map<string, Candidate[] | null>>();
-    const enqueue = (cid: string, cap: string | null, providers: Candidate[] | null) => {
-      if (cid === self) return;
-      let caps = waiting.get(cid);
-      if (!caps) {
-        waiting.set(cid, (caps = new Map()));
-        queue.push(cid);
-      }
-      if (!cap) return;
-      const known = caps.get(cap);
-      caps.set(cap, known === null || providers === null ? null : [...(known ?? []), ...providers]);
-    };
-    const byCap = new Map<string, Candidate[]>();
-    for (const c of changed) byCap.set(c.tool.capability, [...(byCap.get(c.tool.capability) ?? []), c]);
-    for (const [cap, providers] of byCap)
-      for (const cid of this.topology.consumersOf(cap)) enqueue(cid, cap, providers);
-    if (changed.length) for (const cid of this.topology.llmFilterConsumers) enqueue(cid, null, null);
-    // Each consumer is re-queued only when a required position flips, which settles because
-    // availability is memoised per environment; the bound is a guard, not a limit we expect.
-    for (let steps = 0; queue.length && steps < 1_000_000; steps++) {
-      const cid = queue.shift() as string;
-      const only = waiting.get(cid) ?? new Map<string, Candidate[] | null>();
-      waiting.delete(cid);
-      const consumer = this.topology.get(cid);
-      const prior = this.current.get(cid);
-      if (!consumer || consumer.status !== "healthy") continue;
-      const out = resolveAgent(consumer, env, {
-        trace: false,
-        maxAlternatives: this.opts.maxAlternatives,
-        only,
-        previous: prior,
-      });
-      // Nothing recomputed (no position could be affected): the resolution is the prior one.
-      if (out.outcomes.size === 0 && !out.llmTouched) continue;
-      if (sameResolution(prior, out.resolution)) continue;
-      this.current.set(cid, out.resolution);
-      const counters = this.counters.get(cid);
-      this.counters.set(cid, { total: out.total, resolved: out.resolved });
-      if (differsForReference(this.sent.get(cid), out.resolution)) this.pending.add(cid);
-      const changed = new Map<string, DependencyOutcome>();
-      for (const key of out.outcomes.keys()) {
-        const pos = positionOf(consumer, key);
-        if (!pos) continue;
-        const before = ownEntry(prior?.dependencies_resolved, pos.fn)?.[pos.index];
-        const after = ownEntry(out.resolution.dependencies_resolved, pos.fn)?.[pos.index];
-        if (before?.agent_id === after?.agent_id && before?.function_name === after?.function_name) continue;
-        changed.set(key, resolveDependency(pos.spec, env, true));
-        if (pos.spec.required && before?.status !== after?.status) {
-          for (const next of this.topology.consumersOf(pos.capability)) enqueue(next, pos.capability, null);
-        }
-      }
-      batch.events?.push(...this.audit.eventsFor(consumer, changed, out.resolution, prior, now, false));
-      const delivered = this.watch.watching(cid);
-      if (delivered) {
-        deliveries.push({ agent_id: cid, ...out.resolution, timestamp: rfc3339(now) });
-        this.markDelivered(cid, out.resolution);
-      }
-      if (delivered || counters?.total !== out.total || counters?.resolved !== out.resolved) {
-        batch.resolutions?.push({
-          agent_id: cid,
-          resolution: delivered ? out.resolution : undefined,
-          total: out.total,
-          resolved: out.resolved,
-        });
-      }
-    }
-    this.opts.metrics.resolutionSeconds.observe({ scope: "propagation" }, (performance.now() - started) / 1000);
   }
 
   /** Prometheus text of the registry's metrics, gauges brought up to date first. */
