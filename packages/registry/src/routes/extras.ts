@@ -3,6 +3,7 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
+import { httpStatusOf } from "./errors.js";
 import { type RawQuery, singleValue } from "./query.js";
 
 export function extraRoutes(app: FastifyInstance, core: RegistryCore): void {
@@ -30,7 +31,10 @@ export function extraRoutes(app: FastifyInstance, core: RegistryCore): void {
   app.get("/trace/status", async () => disabled);
   app.get("/trace/stats", async () => disabled);
   app.get("/trace/info", async () => ({ ...disabled, config: "MCP_MESH_DISTRIBUTED_TRACING_ENABLED=false" }));
-  app.get("/trace/:id", async (_req, reply) => reply.code(404).send({ enabled: false, error: "tracing not enabled" }));
+  // The reference's body for this one, with the status from the table.
+  app.get("/trace/:id", async (_req, reply) =>
+    reply.code(httpStatusOf(ErrorCodes.NOT_FOUND)).send({ enabled: false, error: "tracing not enabled" }),
+  );
   app.get("/metrics", async (_req, reply) => {
     const { contentType, body } = await core.metricsText();
     return reply.type(contentType).send(body);

@@ -1,8 +1,9 @@
 // GET / and GET|HEAD /health as the reference answers them; /livez and /ready are ours.
 
-import { rfc3339 } from "@mcp-mesh/protocol";
+import { ErrorCodes, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
+import { httpStatusOf } from "./errors.js";
 
 const SERVICE = "mcp-mesh-registry";
 // The reference hard-codes 1.0.0 here; clients only check the status.
@@ -43,8 +44,9 @@ export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt
         timestamp: rfc3339(Date.now()),
       };
     } catch (e) {
+      // Readiness keeps its own body shape (probes read `ready`); the status comes from the table.
       return reply
-        .code(503)
+        .code(httpStatusOf(ErrorCodes.STORE_UNAVAILABLE))
         .send({ ready: false, reason: `store unavailable: ${(e as Error).message}`, timestamp: rfc3339(Date.now()) });
     }
   });
