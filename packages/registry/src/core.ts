@@ -159,7 +159,8 @@ export class RegistryCore {
         staged = this.journal.end();
       }
       try {
-        await this.opts.store.write(change.batch);
+        // A refused registration writes nothing, so it is answered even while the store is down.
+        if (Object.values(change.batch).some((v) => v.length)) await this.opts.store.write(change.batch);
       } catch (e) {
         this.opts.logger.error({ err: e }, "store write failed: the change was not applied");
         throw new MeshError(
@@ -186,8 +187,7 @@ export class RegistryCore {
       this.opts.metrics.registrations.inc({ outcome: "bad_request" });
       throw e;
     }
-    const refused = await this.change(() => this.computeRegistration(reg));
-    return refused;
+    return this.change(() => this.computeRegistration(reg));
   }
 
   private computeRegistration(reg: AgentRegistration): Change<HeartbeatOutcome> {

@@ -79,6 +79,10 @@ describe("a store that fails its writes", () => {
         timestamp: expect.any(String),
       });
     }
+    // A registration refused on its merits writes nothing: it gets its answer all the same.
+    const refused = await inject("POST", "/heartbeat", { ...provider("bad-1"), runtime: "cobol" });
+    expect(refused.status).toBe(200);
+    expect(refused.json.status).toBe("error");
     expect(await listing()).toBe(before);
     expect(await chosen()).toEqual(beforeChosen);
     expect((await inject("GET", `/agents/${Q}`)).status).toBe(404);
