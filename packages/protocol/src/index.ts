@@ -1,5 +1,17 @@
 export type { ErrorCode } from "./errors.js";
 export { ErrorCodes, isMeshError, MeshError } from "./errors.js";
+export type { EventType } from "./events.js";
+export { EVENT_TYPES } from "./events.js";
+export type {
+  AgentInfo,
+  AgentListResponse,
+  AuditData,
+  AuditStage,
+  CapabilityInfo,
+  DependencyResolutionInfo,
+  EventInfo,
+  EventListResponse,
+} from "./registry-views.js";
 export type { TagMatch, TagTerm } from "./tags.js";
 export { matchTags, plainTags } from "./tags.js";
 export { compareVersions, isValidVersion, satisfiesConstraint } from "./version.js";
@@ -25,6 +37,7 @@ export {
   AGENT_TYPES,
   AgentRegistrationSchema,
   DependencySpecSchema,
+  FIELD_LIMITS,
   LlmFilterSchema,
   LlmProviderSpecSchema,
   RUNTIMES,

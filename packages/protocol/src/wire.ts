@@ -3,80 +3,123 @@
 // value of the wrong type is an error (the reference answers 400 "Invalid JSON payload").
 import { z } from "zod";
 
-const str = z.string().nullish();
-const strList = z.array(z.string()).nullish();
+/**
+ * Longest value the registry stores for each field (characters; JSON values: characters of
+ * their JSON text; lists: entries). Every registration is checked against all of them, the
+ * first one or an update alike; docs/registry.md lists them.
+ */
+export const FIELD_LIMITS = {
+  id: 253,
+  name: 63,
+  identifierText: 1024,
+  version: 128,
+  host: 253,
+  /** The agent's description is also truncated to 256 characters when stored (reference). */
+  agentDescription: 65_536,
+  toolDescription: 8192,
+  functionName: 256,
+  capability: 256,
+  tag: 128,
+  tags: 64,
+  hash: 256,
+  text: 256,
+  schemaWarnings: 64,
+  schemaWarning: 1024,
+  path: 1024,
+  surfaces: 64,
+  schemaJson: 262_144,
+  smallJson: 65_536,
+} as const;
+
+const L = FIELD_LIMITS;
+const text = (max: number) => z.string().max(max, { error: `longer than ${max} characters` });
+const str = (max: number) => text(max).nullish();
+const list = <T extends z.ZodType>(item: T, max: number) =>
+  z.array(item).max(max, { error: `more than ${max} entries` });
+const strList = (max: number = L.text, entries: number = L.tags) => list(text(max), entries).nullish();
+/** A JSON object whose JSON text is at most `max` characters. */
+const json = (max: number) =>
+  z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= max, {
+    error: `JSON text longer than ${max} characters`,
+  });
 
 /** A consumer tag term: "x" (required), "+x" (preferred), "-x" (excluded), or an OR group. */
-export const TagTermSchema = z.union([z.string(), z.array(z.string())]);
+export const TagTermSchema = z.union([text(L.tag), list(text(L.tag), L.tags)]);
+const tagTerms = list(TagTermSchema, L.tags).nullish();
 
 export const DependencySpecSchema = z.object({
-  capability: str,
-  tags: z.array(TagTermSchema).nullish(),
-  version: str,
-  namespace: str,
+  capability: str(L.capability),
+  tags: tagTerms,
+  version: str(L.version),
+  namespace: str(L.name),
   required: z.boolean().nullish(),
-  expectedSchemaCanonical: z.unknown().optional(),
-  expectedSchemaHash: str,
-  matchMode: str,
+  expectedSchemaCanonical: z
+    .unknown()
+    .refine((v) => v === undefined || JSON.stringify(v).length <= L.schemaJson, {
+      error: `JSON text longer than ${L.schemaJson} characters`,
+    })
+    .optional(),
+  expectedSchemaHash: str(L.hash),
+  matchMode: str(L.text),
 });
 
 export const LlmProviderSpecSchema = z.object({
-  capability: str,
-  tags: z.array(TagTermSchema).nullish(),
-  version: str,
-  namespace: str,
+  capability: str(L.capability),
+  tags: tagTerms,
+  version: str(L.version),
+  namespace: str(L.name),
 });
 
 // llm_filter stays loosely typed on purpose: the reference stores it as free JSON and only
 // skips the function when `filter` is not an array.
-export const LlmFilterSchema = z.record(z.string(), z.unknown());
-
-const jsonObject = z.record(z.string(), z.unknown());
+export const LlmFilterSchema = json(L.smallJson);
 
 export const ToolRegistrationSchema = z.object({
-  function_name: str,
-  capability: str,
-  version: str,
-  tags: strList,
-  description: str,
+  function_name: str(L.functionName),
+  capability: str(L.capability),
+  version: str(L.version),
+  tags: strList(L.tag),
+  description: str(L.toolDescription),
   dependencies: z.array(DependencySpecSchema).nullish(),
-  inputSchema: jsonObject.nullish(),
-  outputSchema: jsonObject.nullish(),
-  inputSchemaCanonical: jsonObject.nullish(),
-  inputSchemaHash: str,
-  outputSchemaCanonical: jsonObject.nullish(),
-  outputSchemaHash: str,
-  schemaWarnings: strList,
+  inputSchema: json(L.schemaJson).nullish(),
+  outputSchema: json(L.schemaJson).nullish(),
+  inputSchemaCanonical: json(L.schemaJson).nullish(),
+  inputSchemaHash: str(L.hash),
+  outputSchemaCanonical: json(L.schemaJson).nullish(),
+  outputSchemaHash: str(L.hash),
+  schemaWarnings: strList(L.schemaWarning, L.schemaWarnings),
   llm_filter: LlmFilterSchema.nullish(),
   llm_provider: LlmProviderSpecSchema.nullish(),
-  kwargs: jsonObject.nullish(),
+  kwargs: json(L.smallJson).nullish(),
 });
 
 export const SurfaceSchema = z.object({
-  path: z.string(),
-  skill_id: z.string(),
-  name: str,
-  description: str,
-  input_modes: strList,
-  output_modes: strList,
-  tags: strList,
+  path: text(L.path),
+  skill_id: text(L.text),
+  name: str(L.text),
+  description: str(L.toolDescription),
+  input_modes: strList(),
+  output_modes: strList(),
+  tags: strList(L.tag),
 });
 
 export const AgentRegistrationSchema = z.object({
-  agent_id: str,
-  name: str,
-  agent_type: str,
-  runtime: str,
-  version: str,
-  description: str,
-  http_host: str,
+  // id, name and namespace get the reference's "validation failed" answer up to this length;
+  // the registry then checks them against id / name on every registration.
+  agent_id: str(L.identifierText),
+  name: str(L.identifierText),
+  agent_type: str(L.text),
+  runtime: str(L.text),
+  version: str(L.version),
+  description: str(L.agentDescription),
+  http_host: str(L.host),
   http_port: z.number().int().nullish(),
-  namespace: str,
+  namespace: str(L.identifierText),
   timestamp: z.unknown().optional(),
   status: z.unknown().optional(),
   a2a_producer: z.boolean().nullish(),
   a2a_consumer: z.boolean().nullish(),
-  surfaces: z.array(SurfaceSchema).nullish(),
+  surfaces: list(SurfaceSchema, L.surfaces).nullish(),
   tools: z.array(ToolRegistrationSchema).nullish(),
 });
 

@@ -1,23 +1,32 @@
 // AgentInfo as GET /agents shows it (PROTOCOL.md §1.5), computed from memory.
-import { matchTags, plainTags, rfc3339, satisfiesConstraint } from "@mcp-mesh/protocol";
+import {
+  type AgentInfo,
+  type CapabilityInfo,
+  type DependencyResolutionInfo,
+  matchTags,
+  plainTags,
+  rfc3339,
+  satisfiesConstraint,
+} from "@mcp-mesh/protocol";
 import type { RegistryCore } from "./core.js";
 import { type AgentRecord, type DepSpec, endpointOf, ownEntry as own } from "./model.js";
 import type { Env } from "./resolve/agent.js";
 import { resolveDependency } from "./resolve/dependency.js";
 
+/** Each list is an OR of its values (empty: any); the lists combine with AND. */
 export interface AgentFilter {
-  status?: string;
-  namespace?: string;
-  type?: string;
-  capabilities?: string[];
-  fuzzy?: boolean;
+  status: string[];
+  namespace: string[];
+  type: string[];
+  capabilities: string[];
+  fuzzy: boolean;
 }
 
 export function matchesFilter(a: AgentRecord, f: AgentFilter): boolean {
-  if (f.status && a.status !== f.status) return false;
-  if (f.namespace && a.namespace !== f.namespace) return false;
-  if (f.type && a.agent_type !== f.type) return false;
-  if (f.capabilities?.length) {
+  if (f.status.length && !f.status.includes(a.status)) return false;
+  if (f.namespace.length && !f.namespace.includes(a.namespace)) return false;
+  if (f.type.length && !f.type.includes(a.agent_type)) return false;
+  if (f.capabilities.length) {
     const wanted = f.fuzzy ? f.capabilities.map((c) => c.toLowerCase()) : f.capabilities;
     const has = (cap: string) => (f.fuzzy ? wanted.some((w) => cap.toLowerCase().includes(w)) : wanted.includes(cap));
     if (!a.tools.some((t) => has(t.capability))) return false;
@@ -26,12 +35,12 @@ export function matchesFilter(a: AgentRecord, f: AgentFilter): boolean {
 }
 
 /** Entry of a map keyed by function name; "constructor" or "__proto__" must not hit Object.prototype. */
-export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): Record<string, unknown> {
+export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): AgentInfo {
   const resolution = core.resolutionOf(a.agent_id);
   const counters = core.countersOf(a.agent_id);
   const capabilities = a.tools.map((t) => {
     const reason = env.unavailableReason({ agent: a, tool: t });
-    const cap: Record<string, unknown> = {
+    const cap: CapabilityInfo = {
       name: t.capability,
       function_name: t.function_name,
       version: t.version,
@@ -49,7 +58,7 @@ export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): Record<
   const deps = a.tools.flatMap((t) =>
     t.dependencies.map((d, i) => {
       const r = own(resolution?.dependencies_resolved, t.function_name)?.[i];
-      const row: Record<string, unknown> = {
+      const row: DependencyResolutionInfo = {
         function_name: t.function_name,
         capability: d.capability,
         status: r?.status === "available" ? "available" : "unresolved",

@@ -1,13 +1,15 @@
 // The registry as an HTTP app, built by a factory apart from `listen` so tests drive it with
 // `app.inject()` and no port.
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import pino, { type Logger } from "pino";
+import { clientErrorHandler } from "./client-errors.js";
 import { loadConfig, type RegistryConfig, SETTINGS } from "./config.js";
 import { RegistryCore } from "./core.js";
 import { type MonitorOptions, startMonitor, startupCleanup } from "./health-monitor.js";
 import { createMetrics } from "./metrics.js";
 import { agentRoutes } from "./routes/agents.js";
-import { sendError } from "./routes/errors.js";
+import { errorHandler } from "./routes/errors.js";
 import { eventRoutes } from "./routes/events.js";
 import { extraRoutes } from "./routes/extras.js";
 import { healthRoutes } from "./routes/health.js";
@@ -58,7 +60,18 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 1024 },
     forceCloseConnections: true,
+    // A request (headers and body) must arrive within this time: a client that trickles or
+    // never finishes its body would otherwise hold its socket for ever.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      // Node checks the request timeout on this interval; the default (30 s) would add up to 30 s.
+      connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(config.requestTimeoutMs / 4))),
+    },
+    clientErrorHandler: clientErrorHandler(logger),
   });
+  // Connections beyond the cap are closed at once, so held sockets cannot exhaust descriptors.
+  app.server.maxConnections = config.maxConnections;
   let closing = false;
 
   // Go's decoder reads any body as JSON whatever its content type; so do we (outside /proxy).
@@ -69,22 +82,10 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     try {
       done(null, JSON.parse(text));
     } catch (e) {
-      const err = new Error(`Invalid JSON payload: ${(e as Error).message}`) as FastifyError;
-      err.statusCode = 400;
-      done(err, undefined);
+      done(new MeshError(ErrorCodes.INVALID_JSON, `Invalid JSON payload: ${(e as Error).message}`), undefined);
     }
   });
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ err }, "request failed");
-    const message =
-      err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
-        ? `request body larger than ${config.bodyLimitBytes} bytes (MCP_MESH_BODY_LIMIT)`
-        : status === 500
-          ? "internal error"
-          : err.message;
-    return sendError(reply, status, message);
-  });
+  app.setErrorHandler(errorHandler(config.bodyLimitBytes));
   app.setNotFoundHandler((_req, reply) => reply.code(404).type("text/plain; charset=utf-8").send("404 page not found"));
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";

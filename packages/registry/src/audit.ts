@@ -8,8 +8,8 @@ import type { DependencyOutcome } from "./resolve/dependency.js";
 type Chosen = { agent_id: string; endpoint: string; function_name: string };
 
 export class AuditLog {
-  /** Digest of the last trace written per consumer position, to suppress exact repeats. */
-  private readonly last = new Map<string, string>();
+  /** `last`: digest of the last trace written per consumer position, to suppress exact repeats. */
+  constructor(private readonly last: Map<string, string> = new Map()) {}
 
   /**
    * Events for a consumer's recomputed positions. `ownHeartbeat` follows the reference's rules

@@ -18,6 +18,8 @@ export interface RegistryConfig {
   watchGraceMs: number;
   watchKeepaliveMs: number;
   bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
 }
 
 interface Setting {
@@ -125,6 +127,20 @@ export const SETTINGS: Setting[] = [
     help: "Largest accepted request body in bytes (413 beyond)",
     parse: count,
   },
+  {
+    key: "requestTimeoutMs",
+    env: "MCP_MESH_REQUEST_TIMEOUT",
+    default: "30",
+    help: "Seconds a client has to send a whole request, headers and body (408 beyond)",
+    parse: (v) => positiveNonZero(seconds(v)),
+  },
+  {
+    key: "maxConnections",
+    env: "MCP_MESH_MAX_CONNECTIONS",
+    default: "10000",
+    help: "Open connections accepted at once (each /watch stream holds one); more are closed",
+    parse: (v) => positiveNonZero(count(v)),
+  },
 ];
 
 export type ConfigResult = { ok: true; config: RegistryConfig } | { ok: false; problems: string[] } | { help: true };
@@ -179,6 +195,11 @@ function positive(raw: string, scale: number): number {
   const n = Number(raw);
   if (raw === "" || !Number.isFinite(n) || n < 0) throw new Error("must be a non-negative number");
   return Math.round(n * scale);
+}
+
+function positiveNonZero(n: number): number {
+  if (n <= 0) throw new Error("must be greater than 0");
+  return n;
 }
 
 function port(raw: string): number {

@@ -1,21 +1,37 @@
 // The registry's state machine: full heartbeats, fast heartbeats, unregister, health
 // transitions, and the propagation of a change to exactly the consumers it concerns.
-// Reads and decisions happen in memory; every change is written to the store before the
-// request that caused it is answered.
+//
+// Changes run one at a time. Each is computed in memory, staged (journal.ts), written to the
+// store, and only then applied to memory and pushed to watchers: a store that refuses a write
+// leaves memory as it was and the caller gets `store_unavailable` (HTTP 503). Routes and the
+// health monitor see outcomes and read-only views, never the state itself.
 
-import { type RegistrationResponse, rfc3339 } from "@mcp-mesh/protocol";
+import {
+  type AgentInfo,
+  type AgentRegistration,
+  ErrorCodes,
+  MeshError,
+  type RegistrationResponse,
+  type ResolutionUpdate,
+  rfc3339,
+  type Surface,
+} from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
+import { agentInfo } from "./agents-view.js";
 import { AuditLog } from "./audit.js";
+import { candidatesOf, providerFingerprint, registerEvent, schemasOf } from "./change-records.js";
+import { Journal, JournaledMap, JournaledSet, JournaledTopology } from "./journal.js";
 import type { RegistryMetrics } from "./metrics.js";
-import { type AgentRecord, type EventRecord, ownEntry, type Resolution } from "./model.js";
+import { type AgentRecord, type EventRecord, emptyResolution, type Resolution } from "./model.js";
+import { type MeshState, propagate } from "./propagate.js";
 import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
 import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
-import { differsForReference, sameResolution } from "./resolve/compare.js";
+import { differsForReference } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
-import { type Candidate, type DependencyOutcome, resolveDependency } from "./resolve/dependency.js";
-import type { RegistryStore, WriteBatch } from "./store/store.js";
+import type { Candidate } from "./resolve/dependency.js";
+import type { EventQuery, RegistryStore, SchemaEntry, WriteBatch } from "./store/store.js";
 import { Topology } from "./topology.js";
-import { WatchHub } from "./watch-hub.js";
+import { WatchHub, type WatchListener } from "./watch-hub.js";
 
 export interface CoreOptions {
   store: RegistryStore;
@@ -26,30 +42,91 @@ export interface CoreOptions {
   maxAlternatives: number;
 }
 
-export type HeartbeatAnswer = { code: 200; body: RegistrationResponse } | { code: 400; error: string };
+/**
+ * What a full heartbeat did. "refused" is the reference's HTTP 200 `status:"error"` answer; a
+ * body the client must fix throws a MeshError instead, and so does a store that cannot write.
+ */
+export type HeartbeatOutcome = {
+  outcome: "registered" | "updated" | "refused";
+  body: RegistrationResponse;
+};
+
+/** What a fast heartbeat (HEAD) found: "changed" means the agent should POST again. */
+export type FastHeartbeatOutcome = "current" | "changed" | "gone";
+
+export interface HealthEvent {
+  type: "unhealthy" | "unregister";
+  data: Record<string, unknown>;
+}
+
+/** One computed change: what to write, what to do once it is written, and the caller's answer. */
+interface Change<T> {
+  batch: WriteBatch;
+  result: T;
+  deliveries?: ResolutionUpdate[];
+  onCommitted?: () => void;
+}
 
 export class RegistryCore {
-  readonly topo = new Topology();
-  readonly watch = new WatchHub();
+  private readonly journal = new Journal();
+  private readonly topo: JournaledTopology;
+  private readonly watch = new WatchHub();
   /** Current resolution of every healthy agent, kept up to date as the mesh changes. */
-  private readonly current = new Map<string, Resolution>();
+  private readonly current = JournaledMap.on<string, Resolution>(this.journal);
   /** What each agent was last told (reference view): a difference means HEAD answers 202. */
-  private readonly sent = new Map<string, Resolution>();
-  private readonly counters = new Map<string, { total: number; resolved: number }>();
-  private readonly pending = new Set<string>();
-  private readonly audit = new AuditLog();
+  private readonly sent = JournaledMap.on<string, Resolution>(this.journal);
+  private readonly counters = JournaledMap.on<string, { total: number; resolved: number }>(this.journal);
+  private readonly pending = new JournaledSet<string>(this.journal);
+  private readonly audit = new AuditLog(JournaledMap.on(this.journal));
   private touches = new Map<string, number>();
   /** Schema hashes already written: schemas are content-addressed, most agents share them. */
-  private readonly knownSchemas = new Set<string>();
+  private readonly knownSchemas = new JournaledSet<string>(this.journal);
   private seq = 0;
+  /** Changes run one after another: each is computed against the state the previous one left. */
+  private lane: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly opts: CoreOptions) {}
+  private readonly state: MeshState;
+
+  constructor(private readonly opts: CoreOptions) {
+    this.topo = new JournaledTopology(new Topology(), this.journal);
+    this.state = {
+      topology: this.topo.topo,
+      current: this.current,
+      sent: this.sent,
+      counters: this.counters,
+      pending: this.pending,
+      audit: this.audit,
+      isWatched: (id) => this.watch.watching(id),
+      maxAlternatives: opts.maxAlternatives,
+      metrics: opts.metrics,
+    };
+  }
+
+  get metrics(): RegistryMetrics {
+    return this.opts.metrics;
+  }
+
+  get logger(): Logger {
+    return this.opts.logger;
+  }
+
+  get storeKind(): string {
+    return this.opts.store.kind;
+  }
+
+  now(): number {
+    return this.opts.clock();
+  }
+
+  private get topology(): Topology {
+    return this.topo.topo;
+  }
 
   /** Rebuilds memory from the store and re-resolves everyone against the loaded topology. */
   async load(): Promise<void> {
     const state = await this.opts.store.load();
     for (const a of state.agents) {
-      this.topo.put(a);
+      this.topology.put(a);
       for (const t of a.tools) this.seq = Math.max(this.seq, t.seq);
     }
     const env = this.env();
@@ -64,28 +141,69 @@ export class RegistryCore {
   }
 
   private env(): Env {
-    return makeEnv(this.topo, () => undefined);
+    return makeEnv(this.topology, () => undefined);
   }
 
-  async fullHeartbeat(body: unknown): Promise<HeartbeatAnswer> {
-    const now = this.opts.clock();
-    const parsed = parseRegistration(body);
-    if (parsed.kind === "bad_request") {
-      this.opts.metrics.registrations.inc({ outcome: "bad_request" });
-      return { code: 400, error: parsed.message };
-    }
-    const reg = parsed.registration;
-    const id = reg.agent_id as string;
-    const existing = this.topo.get(id);
-    const fail = (message: string): HeartbeatAnswer => {
-      this.opts.metrics.registrations.inc({ outcome: "error" });
-      return { code: 200, body: { agent_id: id, status: "error", message, timestamp: rfc3339(now) } };
+  /**
+   * Runs one change: computes it (staged, so memory is untouched once compute returns), writes
+   * it, then applies it to memory and tells watchers. A failed write changes nothing.
+   */
+  private change<T>(compute: () => Change<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.journal.begin();
+      let change: Change<T>;
+      let staged: ReturnType<Journal["end"]>;
+      try {
+        change = compute();
+      } finally {
+        staged = this.journal.end();
+      }
+      try {
+        // A refused registration writes nothing, so it is answered even while the store is down.
+        if (Object.values(change.batch).some((v) => v.length)) await this.opts.store.write(change.batch);
+      } catch (e) {
+        this.opts.logger.error({ err: e }, "store write failed: the change was not applied");
+        throw new MeshError(
+          ErrorCodes.STORE_UNAVAILABLE,
+          `registry store unavailable (${this.opts.store.kind}): nothing was changed, retry later`,
+        );
+      }
+      staged.apply();
+      for (const e of change.batch.events ?? []) this.opts.metrics.events.inc({ type: e.event_type });
+      for (const u of change.deliveries ?? []) this.watch.publish(u);
+      change.onCommitted?.();
+      return change.result;
     };
+    const next = this.lane.then(run, run);
+    this.lane = next.catch(() => undefined);
+    return next;
+  }
+
+  async fullHeartbeat(body: unknown): Promise<HeartbeatOutcome> {
+    let reg: AgentRegistration;
+    try {
+      reg = parseRegistration(body);
+    } catch (e) {
+      this.opts.metrics.registrations.inc({ outcome: "bad_request" });
+      throw e;
+    }
+    return this.change(() => this.computeRegistration(reg));
+  }
+
+  private computeRegistration(reg: AgentRegistration): Change<HeartbeatOutcome> {
+    const now = this.opts.clock();
+    const id = reg.agent_id as string;
+    const existing = this.topology.get(id);
+    const fail = (message: string): Change<HeartbeatOutcome> => ({
+      batch: {},
+      result: { outcome: "refused", body: { agent_id: id, status: "error", message, timestamp: rfc3339(now) } },
+      onCommitted: () => this.opts.metrics.registrations.inc({ outcome: "error" }),
+    });
     const invalid = validateRegistration(reg, !existing);
     if (invalid) return fail(invalid);
     const { agent, warnings } = mergeRegistration(reg, existing, now, () => ++this.seq);
     if (agent.tools.some((t) => t.dependencies.some((d) => d.required))) {
-      const declarers = [...this.topo.requiredDeclarers].map((a) => this.topo.get(a) as AgentRecord);
+      const declarers = [...this.topology.requiredDeclarers].map((a) => this.topology.get(a) as AgentRecord);
       const cycle = findRequiredCycle(declarers, agent);
       if (cycle) return fail(`required dependency cycle: ${cycle}`);
     }
@@ -107,7 +225,6 @@ export class RegistryCore {
     this.sent.set(id, own.resolution);
     this.pending.delete(id);
     this.counters.set(id, { total: own.total, resolved: own.resolved });
-    this.touches.delete(id);
 
     const batch: WriteBatch = {
       agents: [agent],
@@ -116,9 +233,10 @@ export class RegistryCore {
       schemas: schemasOf(agent, now).filter((sc) => !this.knownSchemas.has(sc.hash)),
     };
     for (const sc of batch.schemas ?? []) this.knownSchemas.add(sc.hash);
-    if (providerChanged) this.propagate([...candidatesOf(existing), ...candidatesOf(agent)], env, now, batch, id);
-    await this.commit(batch);
-    this.opts.metrics.registrations.inc({ outcome: existing ? "updated" : "registered" });
+    const deliveries: ResolutionUpdate[] = [];
+    if (providerChanged) {
+      propagate(this.state, [...candidatesOf(existing), ...candidatesOf(agent)], env, now, batch, id, deliveries);
+    }
     const response: RegistrationResponse = {
       agent_id: id,
       status: "success",
@@ -129,17 +247,26 @@ export class RegistryCore {
     };
     if (Object.keys(own.resolution.llm_providers).length) response.llm_providers = own.resolution.llm_providers;
     if (warnings.length) response.warnings = warnings;
-    return { code: 200, body: response };
+    const outcome = existing ? "updated" : "registered";
+    return {
+      batch,
+      result: { outcome, body: response },
+      deliveries,
+      onCommitted: () => {
+        this.touches.delete(id);
+        this.opts.metrics.registrations.inc({ outcome });
+      },
+    };
   }
 
-  /** HEAD /heartbeat/{id}: 410 unknown or unhealthy, 202 when its resolution changed, else 200. */
-  fastHeartbeat(id: string): 200 | 202 | 410 {
-    const agent = this.topo.get(id);
-    if (!agent || agent.status !== "healthy") return 410;
+  /** HEAD /heartbeat/{id}: only the heartbeat time changes, and that is written in batches. */
+  fastHeartbeat(id: string): FastHeartbeatOutcome {
+    const agent = this.topology.get(id);
+    if (!agent || agent.status !== "healthy") return "gone";
     const now = this.opts.clock();
     agent.updated_at = now;
     this.touches.set(id, now);
-    return this.pending.has(id) ? 202 : 200;
+    return this.pending.has(id) ? "changed" : "current";
   }
 
   /** Heartbeat times are written in batches: losing a second of them on a crash is harmless. */
@@ -152,219 +279,177 @@ export class RegistryCore {
 
   /** DELETE /agents/{id}: keep the row, mark it unhealthy, tell its consumers. */
   async unregister(id: string): Promise<void> {
-    const agent = this.topo.get(id);
-    if (!agent || agent.status === "unhealthy") return;
-    const data = {
-      agent_type: agent.agent_type,
-      name: agent.name,
-      version: agent.version,
-      reason: "graceful_shutdown",
-      source: "delete_endpoint",
-    };
-    await this.markUnhealthy([agent], agent.agent_type === "api" ? null : { type: "unregister", data });
+    await this.markUnhealthy([id], (a) =>
+      a.agent_type === "api"
+        ? null
+        : {
+            type: "unregister",
+            data: {
+              agent_type: a.agent_type,
+              name: a.name,
+              version: a.version,
+              reason: "graceful_shutdown",
+              source: "delete_endpoint",
+            },
+          },
+    );
   }
 
-  /** Health transitions healthy → unhealthy (monitor, unregister, startup cleanup, watch loss). */
-  async markUnhealthy(
-    agents: AgentRecord[],
-    event: { type: "unhealthy" | "unregister"; data: Record<string, unknown> } | null,
-  ): Promise<void> {
-    const now = this.opts.clock();
-    const batch: WriteBatch = { statuses: [], events: [], resolutions: [] };
-    const changed: Candidate[] = [];
-    for (const a of agents) {
-      this.topo.setStatus(a.agent_id, "unhealthy");
-      batch.statuses?.push({ agent_id: a.agent_id, status: "unhealthy" });
-      if (event && a.agent_type !== "api") {
-        batch.events?.push({
-          event_type: event.type,
-          agent_id: a.agent_id,
-          agent_name: a.name,
-          function_name: "",
-          timestamp: now,
-          data: event.data,
-        });
+  /**
+   * Health transitions healthy → unhealthy (monitor, unregister, startup cleanup, watch loss).
+   * `stillApplies` is checked again when the change runs, since the agent may have heartbeated
+   * meanwhile. Returns the ids that were marked.
+   */
+  markUnhealthy(
+    ids: string[],
+    event: HealthEvent | null | ((a: AgentRecord) => HealthEvent | null),
+    stillApplies: (a: AgentRecord) => boolean = () => true,
+  ): Promise<string[]> {
+    return this.change(() => {
+      const now = this.opts.clock();
+      const batch: WriteBatch = { statuses: [], events: [], resolutions: [] };
+      const changed: Candidate[] = [];
+      const marked: string[] = [];
+      for (const id of ids) {
+        const a = this.topology.get(id);
+        if (!a || a.status !== "healthy" || !stillApplies(a)) continue;
+        const ev = typeof event === "function" ? event(a) : event;
+        this.topo.setStatus(id, "unhealthy");
+        marked.push(id);
+        batch.statuses?.push({ agent_id: id, status: "unhealthy" });
+        if (ev && a.agent_type !== "api") {
+          batch.events?.push({
+            event_type: ev.type,
+            agent_id: id,
+            agent_name: a.name,
+            function_name: "",
+            timestamp: now,
+            data: ev.data,
+          });
+        }
+        changed.push(...candidatesOf(a));
+        this.pending.delete(id);
       }
-      changed.push(...candidatesOf(a));
-      this.pending.delete(a.agent_id);
-    }
-    this.propagate(changed, this.env(), now, batch, null);
-    await this.commit(batch);
+      const deliveries: ResolutionUpdate[] = [];
+      if (marked.length) propagate(this.state, changed, this.env(), now, batch, null, deliveries);
+      return { batch, result: marked, deliveries };
+    });
   }
 
   /** Deletes agents for good (retention sweep). */
-  async purge(ids: string[]): Promise<void> {
-    for (const id of ids) {
-      this.topo.remove(id);
-      this.current.delete(id);
-      this.sent.delete(id);
-      this.counters.delete(id);
-      this.pending.delete(id);
-      this.audit.forget(id);
-    }
-    await this.commit({ deletes: ids });
+  purge(ids: string[]): Promise<void> {
+    return this.change(() => {
+      for (const id of ids) {
+        this.topo.remove(id);
+        this.current.delete(id);
+        this.sent.delete(id);
+        this.counters.delete(id);
+        this.pending.delete(id);
+        this.audit.forget(id);
+      }
+      return { batch: { deletes: ids }, result: undefined };
+    });
+  }
+
+  /** Keeps the newest `maxRows` events. */
+  trimEvents(maxRows: number): Promise<number> {
+    return this.opts.store.trimEvents(maxRows);
+  }
+
+  /** The agent as stored, or undefined. Callers read it; only the core changes it. */
+  agent(id: string): Readonly<AgentRecord> | undefined {
+    return this.topology.get(id);
+  }
+
+  /** A snapshot of every agent record, in registration order. */
+  agents(): AgentRecord[] {
+    return [...this.topology.agents.values()];
+  }
+
+  get agentCount(): number {
+    return this.topology.agents.size;
+  }
+
+  /** Registered agents without a copy, for scans that finish before anything else runs. */
+  eachAgent(): IterableIterator<AgentRecord> {
+    return this.topology.agents.values();
+  }
+
+  /** Renders agents as GET /agents shows them, against the topology as it is now. */
+  viewer(): (a: AgentRecord) => AgentInfo {
+    const env = this.env();
+    return (a) => agentInfo(a, this, env);
+  }
+
+  surfaces(): Surface[] {
+    return this.agents().flatMap((a) => a.surfaces ?? []);
+  }
+
+  queryEvents(q: EventQuery): Promise<EventRecord[]> {
+    return this.opts.store.queryEvents(q);
+  }
+
+  listSchemas(limit: number): Promise<SchemaEntry[]> {
+    return this.opts.store.listSchemas(limit);
+  }
+
+  getSchema(hash: string): Promise<SchemaEntry | undefined> {
+    return this.opts.store.getSchema(hash);
+  }
+
+  /** Throws when the store cannot be reached (GET /ready). */
+  ping(): Promise<void> {
+    return this.opts.store.ping();
   }
 
   resolutionOf(id: string): Resolution | undefined {
     return this.current.get(id);
   }
 
+  /** A full resolution from scratch against the topology now (what propagation must equal). */
+  freshResolution(id: string): Resolution | undefined {
+    const a = this.topology.get(id);
+    if (!a) return undefined;
+    return resolveAgent(a, this.env(), { trace: false, maxAlternatives: this.opts.maxAlternatives }).resolution;
+  }
+
   countersOf(id: string): { total: number; resolved: number } {
     return this.counters.get(id) ?? { total: 0, resolved: 0 };
   }
 
+  /**
+   * Subscribes a watch stream: the listener gets the current resolution at once (which counts
+   * as delivered: no 202 needed), then every change. Returns the unsubscribe function.
+   */
+  watchAgent(id: string, listener: WatchListener): () => void {
+    const current = this.current.get(id) ?? emptyResolution();
+    listener({ agent_id: id, ...current, timestamp: rfc3339(Date.now()) });
+    this.markDelivered(id, current);
+    const unsubscribe = this.watch.subscribe(id, listener);
+    this.opts.metrics.watchConnections.inc();
+    return () => {
+      unsubscribe();
+      this.opts.metrics.watchConnections.dec();
+    };
+  }
+
+  isWatched(id: string): boolean {
+    return this.watch.watching(id);
+  }
+
   /** The watch stream delivered this resolution: the agent is up to date, no 202 needed. */
-  markDelivered(id: string, resolution: Resolution): void {
+  private markDelivered(id: string, resolution: Resolution): void {
     this.sent.set(id, resolution);
     this.pending.delete(id);
   }
 
-  /**
-   * Re-resolves the consumers of changed capabilities. A consumer whose required dependency
-   * flips changes its own availability, so its capabilities' consumers are visited too.
-   */
-  private propagate(changed: Candidate[], env: Env, now: number, batch: WriteBatch, self: string | null): void {
-    const started = performance.now();
-    const queue: string[] = [];
-    const waiting = new Map<string, Map<string, Candidate[] | null>>();
-    const enqueue = (cid: string, cap: string | null, providers: Candidate[] | null) => {
-      if (cid === self) return;
-      let caps = waiting.get(cid);
-      if (!caps) {
-        waiting.set(cid, (caps = new Map()));
-        queue.push(cid);
-      }
-      if (!cap) return;
-      const known = caps.get(cap);
-      caps.set(cap, known === null || providers === null ? null : [...(known ?? []), ...providers]);
-    };
-    const byCap = new Map<string, Candidate[]>();
-    for (const c of changed) byCap.set(c.tool.capability, [...(byCap.get(c.tool.capability) ?? []), c]);
-    for (const [cap, providers] of byCap) for (const cid of this.topo.consumersOf(cap)) enqueue(cid, cap, providers);
-    if (changed.length) for (const cid of this.topo.llmFilterConsumers) enqueue(cid, null, null);
-    // Each consumer is re-queued only when a required position flips, which settles because
-    // availability is memoised per environment; the bound is a guard, not a limit we expect.
-    for (let steps = 0; queue.length && steps < 1_000_000; steps++) {
-      const cid = queue.shift() as string;
-      const only = waiting.get(cid) ?? new Map<string, Candidate[] | null>();
-      waiting.delete(cid);
-      const consumer = this.topo.get(cid);
-      const prior = this.current.get(cid);
-      if (!consumer || consumer.status !== "healthy") continue;
-      const out = resolveAgent(consumer, env, {
-        trace: false,
-        maxAlternatives: this.opts.maxAlternatives,
-        only,
-        previous: prior,
-      });
-      // Nothing recomputed (no position could be affected): the resolution is the prior one.
-      if (out.outcomes.size === 0 && !out.llmTouched) continue;
-      if (sameResolution(prior, out.resolution)) continue;
-      this.current.set(cid, out.resolution);
-      const counters = this.counters.get(cid);
-      this.counters.set(cid, { total: out.total, resolved: out.resolved });
-      if (differsForReference(this.sent.get(cid), out.resolution)) this.pending.add(cid);
-      const changed = new Map<string, DependencyOutcome>();
-      for (const key of out.outcomes.keys()) {
-        const pos = positionOf(consumer, key);
-        if (!pos) continue;
-        const before = ownEntry(prior?.dependencies_resolved, pos.fn)?.[pos.index];
-        const after = ownEntry(out.resolution.dependencies_resolved, pos.fn)?.[pos.index];
-        if (before?.agent_id === after?.agent_id && before?.function_name === after?.function_name) continue;
-        changed.set(key, resolveDependency(pos.spec, env, true));
-        if (pos.spec.required && before?.status !== after?.status) {
-          for (const next of this.topo.consumersOf(pos.capability)) enqueue(next, pos.capability, null);
-        }
-      }
-      batch.events?.push(...this.audit.eventsFor(consumer, changed, out.resolution, prior, now, false));
-      const delivered = this.watch.watching(cid);
-      if (delivered) {
-        this.watch.publish({ agent_id: cid, ...out.resolution, timestamp: rfc3339(now) });
-        this.markDelivered(cid, out.resolution);
-      }
-      if (delivered || counters?.total !== out.total || counters?.resolved !== out.resolved) {
-        batch.resolutions?.push({
-          agent_id: cid,
-          resolution: delivered ? out.resolution : undefined,
-          total: out.total,
-          resolved: out.resolved,
-        });
-      }
-    }
-    this.opts.metrics.resolutionSeconds.observe({ scope: "propagation" }, (performance.now() - started) / 1000);
-  }
-
-  private async commit(batch: WriteBatch): Promise<void> {
-    for (const e of batch.events ?? []) this.opts.metrics.events.inc({ type: e.event_type });
-    await this.opts.store.write(batch);
-  }
-
-  refreshGauges(): void {
+  /** Prometheus text of the registry's metrics, gauges brought up to date first. */
+  async metricsText(): Promise<{ contentType: string; body: string }> {
     const counts = { healthy: 0, unhealthy: 0, unknown: 0 };
-    for (const a of this.topo.agents.values()) counts[a.status]++;
+    for (const a of this.topology.agents.values()) counts[a.status]++;
     for (const [status, n] of Object.entries(counts)) this.opts.metrics.agents.set({ status }, n);
+    this.opts.metrics.watchConnections.set(this.watch.connections);
+    const { registry } = this.opts.metrics;
+    return { contentType: registry.contentType, body: await registry.metrics() };
   }
-}
-
-function positionOf(agent: AgentRecord, key: string) {
-  const hash = key.lastIndexOf("#");
-  const fn = key.slice(0, hash);
-  const index = Number(key.slice(hash + 1));
-  const tool = agent.tools.find((t) => t.function_name === fn);
-  const spec = tool?.dependencies[index];
-  return tool && spec ? { fn, index, spec, capability: tool.capability } : null;
-}
-
-/** What other agents see of a provider: if this is unchanged, nobody needs re-resolving. */
-function providerFingerprint(a: AgentRecord): string {
-  return JSON.stringify([a.status, a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
-}
-
-function candidatesOf(agent: AgentRecord | undefined): Candidate[] {
-  return agent ? agent.tools.map((tool) => ({ agent, tool })) : [];
-}
-
-function registerEvent(agent: AgentRecord, now: number, previous: string | undefined): EventRecord {
-  const data: Record<string, unknown> = previous
-    ? {
-        reason: "recovery",
-        old_status: previous,
-        new_status: "healthy",
-        detected_at: rfc3339(now),
-        source: "status_change_hook",
-        transition_type: `${previous}_to_healthy`,
-        description: "Agent recovered",
-      }
-    : { agent_type: agent.agent_type, name: agent.name, version: agent.version };
-  return {
-    event_type: "register",
-    agent_id: agent.agent_id,
-    agent_name: agent.name,
-    function_name: "",
-    timestamp: now,
-    data,
-  };
-}
-
-function schemasOf(agent: AgentRecord, now: number): NonNullable<WriteBatch["schemas"]> {
-  const out: NonNullable<WriteBatch["schemas"]> = [];
-  for (const t of agent.tools) {
-    if (t.input_schema_canonical && t.input_schema_hash) {
-      out.push({
-        hash: t.input_schema_hash,
-        canonical: t.input_schema_canonical,
-        runtime_origin: agent.runtime,
-        created_at: now,
-      });
-    }
-    if (t.output_schema_canonical && t.output_schema_hash) {
-      out.push({
-        hash: t.output_schema_hash,
-        canonical: t.output_schema_canonical,
-        runtime_origin: agent.runtime,
-        created_at: now,
-      });
-    }
-  }
-  return out;
 }

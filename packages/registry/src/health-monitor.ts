@@ -3,6 +3,7 @@
 // function of `now`, so tests call them directly.
 import { rfc3339 } from "@mcp-mesh/protocol";
 import type { RegistryCore } from "./core.js";
+import type { AgentRecord } from "./model.js";
 
 export interface MonitorOptions {
   healthCheckIntervalMs: number;
@@ -16,44 +17,51 @@ export interface MonitorOptions {
 export const STARTUP_STALE_MS = 30_000;
 
 export async function healthScan(core: RegistryCore, now: number, thresholdMs: number): Promise<number> {
-  const stale = [...core.topo.agents.values()].filter(
-    (a) => a.status === "healthy" && a.updated_at < now - thresholdMs,
-  );
+  const isStale = (a: AgentRecord) => a.status === "healthy" && a.updated_at < now - thresholdMs;
+  const stale = core.agents().filter(isStale);
   if (!stale.length) return 0;
-  await core.markUnhealthy(stale, {
-    type: "unhealthy",
-    data: {
-      reason: "health_degradation",
-      old_status: "healthy",
-      new_status: "unhealthy",
-      detected_at: rfc3339(now),
-      source: "status_change_hook",
-      transition_type: "healthy_to_unhealthy",
-      description: "Agent became unhealthy",
+  const marked = await core.markUnhealthy(
+    stale.map((a) => a.agent_id),
+    {
+      type: "unhealthy",
+      data: {
+        reason: "health_degradation",
+        old_status: "healthy",
+        new_status: "unhealthy",
+        detected_at: rfc3339(now),
+        source: "status_change_hook",
+        transition_type: "healthy_to_unhealthy",
+        description: "Agent became unhealthy",
+      },
     },
-  });
-  core.opts.logger.info({ agents: stale.map((a) => a.agent_id) }, "agents missed their heartbeats: marked unhealthy");
-  return stale.length;
+    isStale,
+  );
+  if (marked.length) core.logger.info({ agents: marked }, "agents missed their heartbeats: marked unhealthy");
+  return marked.length;
 }
 
 export async function startupCleanup(core: RegistryCore, now: number): Promise<number> {
-  const stale = [...core.topo.agents.values()].filter(
-    (a) => a.status === "healthy" && a.updated_at < now - STARTUP_STALE_MS,
-  );
-  for (const a of stale) {
-    await core.markUnhealthy([a], {
-      type: "unhealthy",
-      data: {
-        agent_type: a.agent_type,
-        name: a.name,
-        previous_status: a.status,
-        reason: "stale_on_startup",
-        last_heartbeat: rfc3339(a.updated_at),
-        threshold_seconds: STARTUP_STALE_MS / 1000,
-      },
-    });
+  const isStale = (a: AgentRecord) => a.status === "healthy" && a.updated_at < now - STARTUP_STALE_MS;
+  let marked = 0;
+  for (const a of core.agents().filter(isStale)) {
+    const ids = await core.markUnhealthy(
+      [a.agent_id],
+      (s) => ({
+        type: "unhealthy",
+        data: {
+          agent_type: s.agent_type,
+          name: s.name,
+          previous_status: s.status,
+          reason: "stale_on_startup",
+          last_heartbeat: rfc3339(s.updated_at),
+          threshold_seconds: STARTUP_STALE_MS / 1000,
+        },
+      }),
+      isStale,
+    );
+    marked += ids.length;
   }
-  return stale.length;
+  return marked;
 }
 
 export async function sweep(
@@ -62,23 +70,21 @@ export async function sweep(
   opts: Pick<MonitorOptions, "retentionMs" | "eventMaxRows">,
 ): Promise<void> {
   if (opts.retentionMs > 0) {
-    const old = [...core.topo.agents.values()].filter(
-      (a) => a.status !== "healthy" && a.updated_at < now - opts.retentionMs,
-    );
+    const old = core.agents().filter((a) => a.status !== "healthy" && a.updated_at < now - opts.retentionMs);
     if (old.length) await core.purge(old.map((a) => a.agent_id));
   }
-  if (opts.eventMaxRows > 0) await core.opts.store.trimEvents(opts.eventMaxRows);
+  if (opts.eventMaxRows > 0) await core.trimEvents(opts.eventMaxRows);
 }
 
 /** Starts the periodic work; returns a stop function. */
 export function startMonitor(core: RegistryCore, opts: MonitorOptions): () => Promise<void> {
-  const log = (what: string) => (e: unknown) => core.opts.logger.error({ err: e }, `${what} failed`);
+  const log = (what: string) => (e: unknown) => core.logger.error({ err: e }, `${what} failed`);
   const timers = [
     setInterval(
-      () => void healthScan(core, core.opts.clock(), opts.timeoutThresholdMs).catch(log("health scan")),
+      () => void healthScan(core, core.now(), opts.timeoutThresholdMs).catch(log("health scan")),
       opts.healthCheckIntervalMs,
     ),
-    setInterval(() => void sweep(core, core.opts.clock(), opts).catch(log("sweep")), opts.sweepIntervalMs),
+    setInterval(() => void sweep(core, core.now(), opts).catch(log("sweep")), opts.sweepIntervalMs),
     setInterval(() => void core.flushTouches().catch(log("heartbeat flush")), 1000),
   ];
   for (const t of timers) t.unref();

@@ -28,7 +28,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const log = registry.app.log;
   try {
     const url = await registry.listen();
-    log.info({ url, database: config.databaseUrl, agents: registry.core.topo.agents.size }, "registry listening");
+    log.info({ url, database: config.databaseUrl, agents: registry.core.agentCount }, "registry listening");
   } catch (e) {
     process.stderr.write(
       `mcp-mesh-registry: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}\n`,

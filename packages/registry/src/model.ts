@@ -2,12 +2,15 @@
 // stay snake_case like the wire and the tables, so no layer renames anything.
 import type {
   AgentStatus,
+  EventType,
   LlmToolInfo,
   ResolvedDependency,
   ResolvedLlmProvider,
   Surface,
   TagTerm,
 } from "@mcp-mesh/protocol";
+
+export type { EventType };
 
 export interface DepSpec {
   capability: string;
@@ -92,19 +95,6 @@ export interface EventRecord {
   /** `data` already serialised, when the writer had it (saves a second JSON.stringify). */
   dataJson?: string;
 }
-
-export const EVENT_TYPES = [
-  "register",
-  "heartbeat",
-  "expire",
-  "update",
-  "unregister",
-  "unhealthy",
-  "rotate",
-  "dependency_resolved",
-  "dependency_unresolved",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 export function endpointOf(agent: Pick<AgentRecord, "agent_id" | "http_host" | "http_port" | "entity_id">): string {
   if (!agent.http_host || !agent.http_port) return `stdio://${agent.agent_id}`;

@@ -6,6 +6,10 @@ import {
   AGENT_TYPES,
   type AgentRegistration,
   AgentRegistrationSchema,
+  type ErrorCode,
+  ErrorCodes,
+  FIELD_LIMITS,
+  MeshError,
   RUNTIMES,
   type ToolRegistration,
 } from "@mcp-mesh/protocol";
@@ -21,40 +25,44 @@ export const LIMITS = {
   descriptionChars: 256,
 } as const;
 
-export type ParseOutcome = { kind: "ok"; registration: AgentRegistration } | { kind: "bad_request"; message: string };
-
-export function parseRegistration(body: unknown): ParseOutcome {
+/** Validates the wire shape; a body a client must fix throws a MeshError (an HTTP 400). */
+export function parseRegistration(body: unknown): AgentRegistration {
+  const bad = (code: ErrorCode, message: string) => new MeshError(code, message);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    return { kind: "bad_request", message: "Invalid JSON payload: body must be a JSON object" };
+    throw bad(ErrorCodes.INVALID_JSON, "Invalid JSON payload: body must be a JSON object");
   }
   const depth = jsonDepth(body, LIMITS.maxDepth + 1);
   if (depth > LIMITS.maxDepth) {
-    return { kind: "bad_request", message: `Invalid JSON payload: nesting deeper than ${LIMITS.maxDepth} levels` };
+    throw bad(ErrorCodes.INVALID_REQUEST, `Invalid JSON payload: nesting deeper than ${LIMITS.maxDepth} levels`);
   }
   const parsed = AgentRegistrationSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join(".") : "body";
-    return { kind: "bad_request", message: `Invalid JSON payload: ${where}: ${issue?.message ?? "invalid"}` };
+    const tooLong = issue?.code === "too_big";
+    throw bad(
+      tooLong ? ErrorCodes.INVALID_REQUEST : ErrorCodes.INVALID_JSON,
+      `Invalid JSON payload: ${where}: ${issue?.message ?? "invalid"}`,
+    );
   }
   const reg = parsed.data;
-  if (!reg.agent_id) return { kind: "bad_request", message: "agent_id is required" };
+  if (!reg.agent_id) throw bad(ErrorCodes.AGENT_ID_REQUIRED, "agent_id is required");
   const tools = reg.tools ?? [];
   if (tools.length > LIMITS.maxTools) {
-    return {
-      kind: "bad_request",
-      message: `Invalid JSON payload: tools has ${tools.length} entries (limit ${LIMITS.maxTools})`,
-    };
+    throw bad(
+      ErrorCodes.INVALID_REQUEST,
+      `Invalid JSON payload: tools has ${tools.length} entries (limit ${LIMITS.maxTools})`,
+    );
   }
   for (const t of tools) {
     if ((t.dependencies?.length ?? 0) > LIMITS.maxDependencies) {
-      return {
-        kind: "bad_request",
-        message: `Invalid JSON payload: tool ${t.function_name} has ${t.dependencies?.length} dependencies (limit ${LIMITS.maxDependencies})`,
-      };
+      throw bad(
+        ErrorCodes.INVALID_REQUEST,
+        `Invalid JSON payload: tool ${t.function_name} has ${t.dependencies?.length} dependencies (limit ${LIMITS.maxDependencies})`,
+      );
     }
   }
-  return { kind: "ok", registration: reg };
+  return reg;
 }
 
 /** Depth of a JSON value, stopping early once `cap` is reached (bounded work on hostile input). */
@@ -77,16 +85,15 @@ function jsonDepth(value: unknown, cap: number): number {
 /** Semantic checks; each failure is a `status:"error"` answer with HTTP 200, like the reference. */
 export function validateRegistration(reg: AgentRegistration, isNew: boolean): string | null {
   const id = reg.agent_id ?? "";
-  if (isNew) {
-    if (id.length > 253 || !AGENT_ID_PATTERN.test(id)) {
-      return "validation failed: agent_id: agent_id must contain only lowercase alphanumeric characters and hyphens";
-    }
-    if (reg.name && (reg.name.length > 63 || !AGENT_ID_PATTERN.test(reg.name))) {
-      return "validation failed: name: name must contain only lowercase alphanumeric characters and hyphens";
-    }
-    if (reg.namespace && (reg.namespace.length > 63 || !AGENT_ID_PATTERN.test(reg.namespace))) {
-      return "validation failed: namespace: namespace must contain only lowercase alphanumeric characters and hyphens";
-    }
+  if (isNew && (id.length > FIELD_LIMITS.id || !AGENT_ID_PATTERN.test(id))) {
+    return "validation failed: agent_id: agent_id must contain only lowercase alphanumeric characters and hyphens";
+  }
+  // Checked on updates too: an update replaces the stored name and namespace.
+  if (reg.name && (reg.name.length > FIELD_LIMITS.name || !AGENT_ID_PATTERN.test(reg.name))) {
+    return "validation failed: name: name must contain only lowercase alphanumeric characters and hyphens";
+  }
+  if (reg.namespace && (reg.namespace.length > FIELD_LIMITS.name || !AGENT_ID_PATTERN.test(reg.namespace))) {
+    return "validation failed: namespace: namespace must contain only lowercase alphanumeric characters and hyphens";
   }
   if (reg.runtime && !(RUNTIMES as readonly string[]).includes(reg.runtime)) {
     return `failed to register agent: failed to create agent: ent: validator failed for field "Agent.runtime": runtime value is not valid: "${reg.runtime}"`;

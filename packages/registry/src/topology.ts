@@ -20,9 +20,10 @@ export class Topology {
     return this.agents.get(id);
   }
 
-  /** Inserts or replaces an agent with all its tools. */
+  /** Inserts or replaces an agent with all its tools; a replaced agent keeps its place in `agents`. */
   put(agent: AgentRecord): void {
-    this.remove(agent.agent_id);
+    const old = this.agents.get(agent.agent_id);
+    if (old) this.unindex(old);
     this.agents.set(agent.agent_id, agent);
     for (const tool of agent.tools) {
       insertBySeq(this.providers, tool.capability, { agent, tool });
@@ -38,6 +39,12 @@ export class Topology {
     const old = this.agents.get(id);
     if (!old) return undefined;
     this.agents.delete(id);
+    this.unindex(old);
+    return old;
+  }
+
+  private unindex(old: AgentRecord): void {
+    const id = old.agent_id;
     for (const tool of old.tools) {
       const list = this.providers.get(tool.capability);
       if (list) {
@@ -51,7 +58,6 @@ export class Topology {
     this.llmFilterConsumers.delete(id);
     this.requiredDeclarers.delete(id);
     this.invalidateLlm();
-    return old;
   }
 
   /** Status changes mutate the shared record, so every index sees them at once. */

@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { generateTopology, pickDeletions } from "../../../test/interop/topology.js";
 import { healthScan } from "../src/index.js";
-import { makeEnv, resolveAgent } from "../src/resolve/agent.js";
 import { cleanup, startRegistry, type TestRegistry } from "./fixtures.js";
 
 let reg: TestRegistry;
@@ -14,12 +13,11 @@ afterEach(async () => {
   cleanup(reg.dir);
 });
 
-function expectCurrentEqualsFromScratch(r: TestRegistry, maxAlternatives: number): number {
-  const env = makeEnv(r.core.topo, () => undefined);
+function expectCurrentEqualsFromScratch(r: TestRegistry): number {
   let checked = 0;
-  for (const agent of r.core.topo.agents.values()) {
+  for (const agent of r.core.agents()) {
     if (agent.status !== "healthy") continue;
-    const fresh = resolveAgent(agent, env, { trace: false, maxAlternatives }).resolution;
+    const fresh = r.core.freshResolution(agent.agent_id);
     expect({ id: agent.agent_id, resolution: r.core.resolutionOf(agent.agent_id) }).toEqual({
       id: agent.agent_id,
       resolution: fresh,
@@ -40,21 +38,21 @@ describe("propagation", () => {
       reg = await startRegistry({ config: { maxAlternatives } });
       const topology = generateTopology(seed, 160);
       for (const body of topology.agents) await reg.post(body);
-      expect(expectCurrentEqualsFromScratch(reg, maxAlternatives)).toBeGreaterThan(100);
+      expect(expectCurrentEqualsFromScratch(reg)).toBeGreaterThan(100);
 
       // Leave gracefully, then come back with the same registration.
       const leaving = pickDeletions(topology, seed, 0.15);
       for (const id of leaving) await reg.del(id);
-      expectCurrentEqualsFromScratch(reg, maxAlternatives);
+      expectCurrentEqualsFromScratch(reg);
       for (const body of topology.agents.filter((a) => leaving.includes(String(a.agent_id)))) await reg.post(body);
-      expectCurrentEqualsFromScratch(reg, maxAlternatives);
+      expectCurrentEqualsFromScratch(reg);
 
       // A third of the mesh goes silent and is marked unhealthy by the health scan.
       const silent = new Set(topology.agents.filter((_, i) => i % 3 === 0).map((a) => String(a.agent_id)));
       reg.clock.now += 25_000;
       for (const body of topology.agents) if (!silent.has(String(body.agent_id))) await reg.head(String(body.agent_id));
       await healthScan(reg.core, reg.clock.now, 20_000);
-      expectCurrentEqualsFromScratch(reg, maxAlternatives);
+      expectCurrentEqualsFromScratch(reg);
     },
   );
 });

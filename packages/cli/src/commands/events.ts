@@ -1,5 +1,6 @@
 // meshctl events: the registry's event history (registrations, departures, health changes) and
 // its resolution audit, with why each dependency went to the provider it went to.
+import { EVENT_TYPES } from "@mcp-mesh/protocol";
 import type { EventInfo } from "../agent-info.js";
 import { findAgent } from "../agent-match.js";
 import { intOption, parseCommand, REGISTRY_HELP, REGISTRY_OPTIONS } from "../args.js";
@@ -20,16 +21,6 @@ const OPTIONS = {
   limit: { type: "string", short: "n" },
   json: { type: "boolean" },
 } as const;
-
-export const EVENT_TYPES = [
-  "register",
-  "unregister",
-  "unhealthy",
-  "update",
-  "rotate",
-  "dependency_resolved",
-  "dependency_unresolved",
-] as const;
 
 /** One readable sentence for an event. */
 export function eventText(e: EventInfo): string {

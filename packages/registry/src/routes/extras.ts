@@ -1,40 +1,42 @@
 // Smaller reference endpoints: /schemas, /a2a/agents, /trace/* (tracing is not built yet, so
 // these answer exactly like a reference registry with tracing disabled), and GET /metrics.
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
-import { sendError } from "./errors.js";
+import { httpStatusOf } from "./errors.js";
+import { type RawQuery, singleValue } from "./query.js";
 
 export function extraRoutes(app: FastifyInstance, core: RegistryCore): void {
-  app.get<{ Querystring: { limit?: string } }>("/schemas", async (req) => {
-    const n = Number.parseInt(req.query.limit ?? "", 10);
+  app.get<{ Querystring: RawQuery }>("/schemas", async (req) => {
+    const n = Number.parseInt(singleValue(req.query, "limit") ?? "", 10);
     const limit = Number.isFinite(n) ? Math.min(Math.max(n, 1), 1000) : 100;
-    const rows = await core.opts.store.listSchemas(limit);
+    const rows = await core.listSchemas(limit);
     return {
       count: rows.length,
       schemas: rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() })),
     };
   });
-  app.get<{ Params: { hash: string } }>("/schemas/:hash", async (req, reply) => {
-    const row = await core.opts.store.getSchema(req.params.hash);
-    if (!row) return sendError(reply, 404, "schema not found");
+  app.get<{ Params: { hash: string } }>("/schemas/:hash", async (req) => {
+    const row = await core.getSchema(req.params.hash);
+    if (!row) throw new MeshError(ErrorCodes.NOT_FOUND, "schema not found");
     return { ...row, created_at: new Date(row.created_at).toISOString() };
   });
   app.get("/a2a/agents", async () => {
     const surfaces = [];
-    for (const a of core.topo.agents.values()) {
-      for (const s of a.surfaces ?? [])
-        surfaces.push({ path: s.path, skill_id: s.skill_id, public_url: s.path, agent_card_url: "" });
-    }
+    for (const s of core.surfaces())
+      surfaces.push({ path: s.path, skill_id: s.skill_id, public_url: s.path, agent_card_url: "" });
     return { surfaces };
   });
   const disabled = { enabled: false, reason: "tracing not initialized" };
   app.get("/trace/status", async () => disabled);
   app.get("/trace/stats", async () => disabled);
   app.get("/trace/info", async () => ({ ...disabled, config: "MCP_MESH_DISTRIBUTED_TRACING_ENABLED=false" }));
-  app.get("/trace/:id", async (_req, reply) => reply.code(404).send({ enabled: false, error: "tracing not enabled" }));
+  // The reference's body for this one, with the status from the table.
+  app.get("/trace/:id", async (_req, reply) =>
+    reply.code(httpStatusOf(ErrorCodes.NOT_FOUND)).send({ enabled: false, error: "tracing not enabled" }),
+  );
   app.get("/metrics", async (_req, reply) => {
-    core.refreshGauges();
-    core.opts.metrics.watchConnections.set(core.watch.connections);
-    return reply.type(core.opts.metrics.registry.contentType).send(await core.opts.metrics.registry.metrics());
+    const { contentType, body } = await core.metricsText();
+    return reply.type(contentType).send(body);
   });
 }

@@ -1,8 +1,9 @@
 // GET / and GET|HEAD /health as the reference answers them; /livez and /ready are ours.
 
-import { rfc3339 } from "@mcp-mesh/protocol";
+import { ErrorCodes, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
+import { httpStatusOf } from "./errors.js";
 
 const SERVICE = "mcp-mesh-registry";
 // The reference hard-codes 1.0.0 here; clients only check the status.
@@ -35,16 +36,17 @@ export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt
   app.get("/livez", async () => ({ alive: true, service: SERVICE, timestamp: rfc3339(Date.now()) }));
   app.get("/ready", async (_req, reply) => {
     try {
-      await core.opts.store.ping();
+      await core.ping();
       return {
         ready: true,
-        store: core.opts.store.kind,
-        agents: core.topo.agents.size,
+        store: core.storeKind,
+        agents: core.agentCount,
         timestamp: rfc3339(Date.now()),
       };
     } catch (e) {
+      // Readiness keeps its own body shape (probes read `ready`); the status comes from the table.
       return reply
-        .code(503)
+        .code(httpStatusOf(ErrorCodes.STORE_UNAVAILABLE))
         .send({ ready: false, reason: `store unavailable: ${(e as Error).message}`, timestamp: rfc3339(Date.now()) });
     }
   });

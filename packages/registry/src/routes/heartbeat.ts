@@ -1,20 +1,27 @@
 // POST /heartbeat (registration and full heartbeat), HEAD /heartbeat/{id} (fast heartbeat),
 // DELETE /agents/{id} (graceful unregister).
+import { isMeshError } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
-import { sendError } from "./errors.js";
+import { httpStatusOf } from "./errors.js";
+
+const FAST_STATUS = { current: 200, changed: 202, gone: 410 } as const;
 
 export function heartbeatRoutes(app: FastifyInstance, core: RegistryCore): void {
-  const { metrics } = core.opts;
+  const { metrics } = core;
   app.post("/heartbeat", async (req, reply) => {
-    const answer = await core.fullHeartbeat(req.body);
-    metrics.heartbeats.inc({ kind: "full", code: answer.code });
-    if (answer.code === 400) return sendError(reply, 400, answer.error);
-    return reply.code(200).send(answer.body);
+    try {
+      const answer = await core.fullHeartbeat(req.body);
+      metrics.heartbeats.inc({ kind: "full", code: 200 });
+      return reply.code(200).send(answer.body);
+    } catch (e) {
+      metrics.heartbeats.inc({ kind: "full", code: isMeshError(e) ? httpStatusOf(e.code) : 500 });
+      throw e;
+    }
   });
 
   app.head<{ Params: { id: string } }>("/heartbeat/:id", async (req, reply) => {
-    const code = core.fastHeartbeat(req.params.id);
+    const code = FAST_STATUS[core.fastHeartbeat(req.params.id)];
     metrics.heartbeats.inc({ kind: "head", code });
     return reply.code(code).send();
   });

@@ -2,9 +2,10 @@
 // registered agent's /mcp, streaming both ways (SSE included), with the reference's header
 // allowlist and X-Mesh-Timeout budget (PROTOCOL.md §1.7).
 import http from "node:http";
+import { type ErrorCode, ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RegistryCore } from "../core.js";
-import { sendError } from "./errors.js";
+import { envelope, httpStatusOf } from "./errors.js";
 
 const FORWARDED = [
   "content-type",
@@ -48,15 +49,19 @@ async function forward(
   const target = rawPath.slice(rawPath.indexOf("/proxy/") + "/proxy/".length);
   const slash = target.indexOf("/");
   if (slash < 0)
-    return sendError(reply, 400, "Invalid target format: missing path (expected /proxy/{host}:{port}/mcp)");
+    throw new MeshError(
+      ErrorCodes.PROXY_BAD_TARGET,
+      "Invalid target format: missing path (expected /proxy/{host}:{port}/mcp)",
+    );
   const hostPort = target.slice(0, slash);
   const path = target.slice(slash);
-  if (!isMcpPath(path)) return sendError(reply, 400, "Only /mcp/* paths are allowed for proxying");
+  if (!isMcpPath(path)) throw new MeshError(ErrorCodes.PROXY_BAD_TARGET, "Only /mcp/* paths are allowed for proxying");
   const colon = hostPort.lastIndexOf(":");
   const host = hostPort.slice(0, colon);
   const port = Number(hostPort.slice(colon + 1));
   const row = registeredTarget(core, host, port);
-  if (colon < 0 || !row) return sendError(reply, 403, `Target host '${hostPort}' is not a registered agent`);
+  if (colon < 0 || !row)
+    throw new MeshError(ErrorCodes.PROXY_FORBIDDEN, `Target host '${hostPort}' is not a registered agent`);
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -97,17 +102,18 @@ async function forward(
       if (sse) res.write(`\n: mesh-proxy-timeout budget=${Math.round(timeoutMs / 1000)}s\n\n`);
       res.end();
     } else {
-      fail(504, `Failed to reach target agent: no answer within ${Math.round(timeoutMs / 1000)}s`);
+      fail(ErrorCodes.TIMEOUT, `Failed to reach target agent: no answer within ${Math.round(timeoutMs / 1000)}s`);
     }
     upstream.destroy();
   }, timeoutMs);
-  const fail = (status: number, message: string) => {
+  // The reply is hijacked by now, so errors are written here, through the same code → status table.
+  const fail = (code: ErrorCode, message: string) => {
     clearTimeout(timer);
     if (res.headersSent) return void res.destroy();
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-    res.end(JSON.stringify({ error: message, timestamp: new Date().toISOString() }));
+    res.writeHead(httpStatusOf(code), { "content-type": "application/json; charset=utf-8" });
+    res.end(envelope(message));
   };
-  upstream.on("error", (e) => fail(502, `Failed to reach target agent: ${e.message}`));
+  upstream.on("error", (e) => fail(ErrorCodes.PROXY_UPSTREAM, `Failed to reach target agent: ${e.message}`));
   res.on("close", () => {
     clearTimeout(timer);
     if (!res.writableFinished) upstream.destroy();
@@ -129,8 +135,8 @@ function isMcpPath(path: string): boolean {
 
 /** The agent row a proxy target names: by registered host first, then by agent id or name. */
 function registeredTarget(core: RegistryCore, host: string, port: number) {
-  let byIdOrName: ReturnType<RegistryCore["topo"]["get"]>;
-  for (const a of core.topo.agents.values()) {
+  let byIdOrName: ReturnType<RegistryCore["agent"]>;
+  for (const a of core.eachAgent()) {
     if (a.http_port !== port || a.http_host === "") continue;
     if (a.http_host === host) return a;
     if (!byIdOrName && (a.agent_id === host || a.name === host)) byIdOrName = a;

@@ -7,11 +7,9 @@
 // unhealthy at once rather than after the heartbeat timeout (20-30 s). A live agent whose
 // stream merely dropped reconnects well inside the grace period.
 
-import { type ResolutionUpdate, rfc3339 } from "@mcp-mesh/protocol";
+import { ErrorCodes, MeshError, type ResolutionUpdate, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
-import { emptyResolution } from "../model.js";
-import { sendError } from "./errors.js";
 
 export interface WatchOptions {
   keepaliveMs: number;
@@ -23,10 +21,10 @@ export interface WatchOptions {
 export function watchRoutes(app: FastifyInstance, core: RegistryCore, opts: WatchOptions): void {
   app.get<{ Params: { id: string } }>("/watch/:id", async (req, reply) => {
     const id = req.params.id;
-    const agent = core.topo.get(id);
-    if (!agent) return sendError(reply, 404, `agent '${id}' is not registered; POST /heartbeat first`);
+    const agent = core.agent(id);
+    if (!agent) throw new MeshError(ErrorCodes.NOT_FOUND, `agent '${id}' is not registered; POST /heartbeat first`);
     if (agent.status !== "healthy")
-      return sendError(reply, 410, `agent '${id}' is unhealthy; POST /heartbeat to re-register`);
+      throw new MeshError(ErrorCodes.AGENT_GONE, `agent '${id}' is unhealthy; POST /heartbeat to re-register`);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -37,42 +35,43 @@ export function watchRoutes(app: FastifyInstance, core: RegistryCore, opts: Watc
     });
     let seq = 0;
     const send = (u: ResolutionUpdate) => res.write(`event: resolution\nid: ${++seq}\ndata: ${JSON.stringify(u)}\n\n`);
-    const current = core.resolutionOf(id) ?? emptyResolution();
-    send({ agent_id: id, ...current, timestamp: rfc3339(Date.now()) });
-    core.markDelivered(id, current);
-    const unsubscribe = core.watch.subscribe(id, send);
-    core.opts.metrics.watchConnections.inc();
+    const unsubscribe = core.watchAgent(id, send);
     const keepalive = setInterval(() => res.write(`: keepalive ${rfc3339(Date.now())}\n\n`), opts.keepaliveMs);
     keepalive.unref();
     res.on("close", () => {
       clearInterval(keepalive);
       unsubscribe();
-      core.opts.metrics.watchConnections.dec();
       if (opts.graceMs > 0 && !opts.isClosing()) scheduleSuspicion(core, id, opts.graceMs);
     });
   });
 }
 
 function scheduleSuspicion(core: RegistryCore, id: string, graceMs: number): void {
-  const droppedAt = core.opts.clock();
+  const droppedAt = core.now();
   const timer = setTimeout(() => {
-    const a = core.topo.get(id);
-    if (!a || a.status !== "healthy" || core.watch.watching(id) || a.updated_at > droppedAt) return;
-    core.opts.logger.info({ agent_id: id }, "watch stream lost and no heartbeat since: marking agent unhealthy");
+    // Checked again inside the change: a heartbeat or a new stream may arrive before it runs.
+    const silent = (a: { updated_at: number }) => !core.isWatched(id) && a.updated_at <= droppedAt;
+    const a = core.agent(id);
+    if (!a || a.status !== "healthy" || !silent(a)) return;
+    core.logger.info({ agent_id: id }, "watch stream lost and no heartbeat since: marking agent unhealthy");
     void core
-      .markUnhealthy([a], {
-        type: "unhealthy",
-        data: {
-          reason: "watch_disconnected",
-          old_status: "healthy",
-          new_status: "unhealthy",
-          detected_at: rfc3339(core.opts.clock()),
-          source: "watch_stream",
-          transition_type: "healthy_to_unhealthy",
-          description: `Watch stream closed and no heartbeat within ${graceMs} ms`,
+      .markUnhealthy(
+        [id],
+        {
+          type: "unhealthy",
+          data: {
+            reason: "watch_disconnected",
+            old_status: "healthy",
+            new_status: "unhealthy",
+            detected_at: rfc3339(core.now()),
+            source: "watch_stream",
+            transition_type: "healthy_to_unhealthy",
+            description: `Watch stream closed and no heartbeat within ${graceMs} ms`,
+          },
         },
-      })
-      .catch((e) => core.opts.logger.error({ err: e }, "marking agent unhealthy failed"));
+        silent,
+      )
+      .catch((e) => core.logger.error({ err: e }, "marking agent unhealthy failed"));
   }, graceMs);
   timer.unref();
 }

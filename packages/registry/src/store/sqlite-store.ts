@@ -122,15 +122,15 @@ export class SqliteStore implements RegistryStore {
     this.flush();
     const where: string[] = [];
     const args: unknown[] = [];
-    const filters: Array<[string, string | undefined]> = [
-      ["event_type", q.type],
-      ["agent_id", q.agent_id],
-      ["function_name", q.function_name],
+    const filters: Array<[string, string[]]> = [
+      ["event_type", q.types],
+      ["agent_id", q.agent_ids],
+      ["function_name", q.function_names],
     ];
-    for (const [column, value] of filters) {
-      if (!value) continue;
-      where.push(`${column} = ?`);
-      args.push(value);
+    for (const [column, values] of filters) {
+      if (!values.length) continue;
+      where.push(`${column} IN (${values.map(() => "?").join(", ")})`);
+      args.push(...values);
     }
     const sql = `SELECT * FROM registry_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map((r) => ({

@@ -25,10 +25,11 @@ export interface WriteBatch {
   schemas?: Array<{ hash: string; canonical: Record<string, unknown>; runtime_origin: string; created_at: number }>;
 }
 
+/** Each list is an OR of its values (empty: no filter); the lists combine with AND. */
 export interface EventQuery {
-  type?: EventType;
-  agent_id?: string;
-  function_name?: string;
+  types: EventType[];
+  agent_ids: string[];
+  function_names: string[];
   limit: number;
 }
 

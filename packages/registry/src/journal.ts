@@ -1,0 +1,164 @@
+// Staged changes to the registry's memory. A change is computed against memory as it is (the
+// resolver needs the new topology in place), then reverted at once, before anything else can
+// run; it is applied for real only after the store has written it. So memory never holds what
+// the store refused, and readers never see a change that is not durable.
+
+import type { AgentRecord } from "./model.js";
+import type { Topology } from "./topology.js";
+
+interface Participant {
+  /** Reverts this participant's changes since begin(); returns a function re-applying them. */
+  settle(): () => void;
+}
+
+export interface Staged {
+  apply(): void;
+}
+
+export class Journal {
+  private readonly parts = new Set<Participant>();
+  private recording = false;
+
+  get active(): boolean {
+    return this.recording;
+  }
+
+  touch(p: Participant): void {
+    this.parts.add(p);
+  }
+
+  begin(): void {
+    this.recording = true;
+  }
+
+  /** Reverts everything changed since begin() and returns it, to apply once durable. */
+  end(): Staged {
+    this.recording = false;
+    const redo = [...this.parts].map((p) => p.settle());
+    this.parts.clear();
+    return {
+      apply: () => {
+        for (const r of redo) r();
+      },
+    };
+  }
+}
+
+const ABSENT: unique symbol = Symbol("absent");
+type Slot<V> = V | typeof ABSENT;
+
+export class JournaledMap<K, V> extends Map<K, V> implements Participant {
+  private readonly before = new Map<K, Slot<V>>();
+  private journal: Journal | undefined;
+
+  static on<K, V>(journal: Journal): JournaledMap<K, V> {
+    const m = new JournaledMap<K, V>();
+    m.journal = journal;
+    return m;
+  }
+
+  override set(key: K, value: V): this {
+    this.note(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.note(key);
+    return super.delete(key);
+  }
+
+  private note(key: K): void {
+    if (!this.journal?.active || this.before.has(key)) return;
+    this.before.set(key, super.has(key) ? (super.get(key) as V) : ABSENT);
+    this.journal.touch(this);
+  }
+
+  settle(): () => void {
+    const after: Array<[K, Slot<V>]> = [];
+    for (const [key, was] of this.before) {
+      after.push([key, super.has(key) ? (super.get(key) as V) : ABSENT]);
+      this.put(key, was);
+    }
+    this.before.clear();
+    return () => {
+      for (const [key, value] of after) this.put(key, value);
+    };
+  }
+
+  private put(key: K, value: Slot<V>): void {
+    if (value === ABSENT) super.delete(key);
+    else super.set(key, value);
+  }
+}
+
+/** A Set journaled like the map (a set is a map to `true`). */
+export class JournaledSet<T> implements Participant {
+  private readonly map: JournaledMap<T, true>;
+  constructor(journal: Journal) {
+    this.map = JournaledMap.on(journal);
+  }
+  add(v: T): void {
+    this.map.set(v, true);
+  }
+  delete(v: T): void {
+    this.map.delete(v);
+  }
+  has(v: T): boolean {
+    return this.map.has(v);
+  }
+  settle(): () => void {
+    return this.map.settle();
+  }
+}
+
+/** The topology's mutations, journaled per agent: its record and its status. */
+export class JournaledTopology implements Participant {
+  private readonly before = new Map<string, { record: AgentRecord; status: AgentRecord["status"] } | null>();
+
+  constructor(
+    readonly topo: Topology,
+    private readonly journal: Journal,
+  ) {}
+
+  put(agent: AgentRecord): void {
+    this.note(agent.agent_id);
+    this.topo.put(agent);
+  }
+
+  remove(id: string): void {
+    this.note(id);
+    this.topo.remove(id);
+  }
+
+  setStatus(id: string, status: AgentRecord["status"]): void {
+    this.note(id);
+    this.topo.setStatus(id, status);
+  }
+
+  private note(id: string): void {
+    if (!this.journal.active || this.before.has(id)) return;
+    const a = this.topo.get(id);
+    this.before.set(id, a ? { record: a, status: a.status } : null);
+    this.journal.touch(this);
+  }
+
+  settle(): () => void {
+    const after: Array<[string, { record: AgentRecord; status: AgentRecord["status"] } | null]> = [];
+    for (const [id, was] of this.before) {
+      const a = this.topo.get(id);
+      after.push([id, a ? { record: a, status: a.status } : null]);
+      this.restore(id, was);
+    }
+    this.before.clear();
+    return () => {
+      for (const [id, state] of after) this.restore(id, state);
+    };
+  }
+
+  private restore(id: string, state: { record: AgentRecord; status: AgentRecord["status"] } | null): void {
+    if (!state) return void this.topo.remove(id);
+    // A status change keeps the same record: set the field, keep the agent's place in the map.
+    if (this.topo.get(id) !== state.record) this.topo.put(state.record);
+    this.topo.setStatus(id, state.status);
+  }
+}

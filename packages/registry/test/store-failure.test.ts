@@ -1,0 +1,123 @@
+// A store that refuses writes: every change it refuses leaves memory as it was (GET /agents,
+// resolutions, watch streams), the caller gets 503 store_unavailable with the envelope, and the
+// registry works normally, with memory and disk in agreement, once the store writes again.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ResolutionUpdate } from "@mcp-mesh/protocol";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRegistry, healthScan, openSqliteStore, type Registry, type RegistryStore } from "../src/index.js";
+import { agent, cleanup, tool } from "./fixtures.js";
+
+const P = "date-provider-1a2b3c4d";
+const Q = "date-replica-5e6f7a8b";
+const C = "greeter-9c0d1e2f";
+
+/** The real SQLite store, with a switch that makes every write fail. */
+function flakyStore(path: string): RegistryStore & { failing: boolean } {
+  const inner = openSqliteStore(path);
+  const store = Object.create(inner) as RegistryStore & { failing: boolean };
+  store.failing = false;
+  store.write = (batch) => (store.failing ? Promise.reject(new Error("disk I/O error")) : inner.write(batch));
+  return store;
+}
+
+async function start(store: RegistryStore, clock: { now: number }): Promise<Registry> {
+  return createRegistry({
+    store,
+    config: { watchGraceMs: 0 },
+    clock: () => clock.now,
+    logger: pino({ level: "silent" }),
+    timers: false,
+  });
+}
+
+describe("a store that fails its writes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mesh-reg-fail-"));
+  const clock = { now: Date.now() };
+  let store: ReturnType<typeof flakyStore>;
+  let reg: Registry;
+  const pushed: ResolutionUpdate[] = [];
+
+  const inject = async (method: "GET" | "POST" | "DELETE" | "HEAD", url: string, body?: unknown) => {
+    const r = await reg.app.inject({ method, url, payload: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.statusCode, json: r.body ? JSON.parse(r.body) : null };
+  };
+  const provider = (id: string, version = "1.0.0") => agent(id, [tool("get_date", "date_service", { version })]);
+  const consumer = agent(C, [tool("greet", "greeting", { dependencies: [{ capability: "date_service" }] })]);
+  const chosen = async () => (await inject("GET", `/agents/${C}`)).json.resolution.dependencies_resolved.greet[0];
+  const listing = async () => JSON.stringify((await inject("GET", "/agents")).json.agents);
+
+  beforeAll(async () => {
+    store = flakyStore(join(dir, "registry.db"));
+    reg = await start(store, clock);
+    expect((await inject("POST", "/heartbeat", provider(P))).json.status).toBe("success");
+    expect((await inject("POST", "/heartbeat", consumer)).json.status).toBe("success");
+    reg.core.watchAgent(C, (u) => pushed.push(u));
+  });
+  afterAll(async () => {
+    await reg.close();
+    cleanup(dir);
+  });
+
+  it("refuses a registration, an update and an unregister with 503, and nothing changes", async () => {
+    const before = await listing();
+    const beforeChosen = await chosen();
+    const pushedBefore = pushed.length;
+    store.failing = true;
+
+    for (const [method, url, body] of [
+      ["POST", "/heartbeat", provider(Q)],
+      ["POST", "/heartbeat", provider(P, "2.0.0")],
+      ["DELETE", `/agents/${P}`, undefined],
+    ] as const) {
+      const r = await inject(method, url, body);
+      expect(r.status, `${method} ${url}`).toBe(503);
+      expect(r.json).toEqual({
+        error: "registry store unavailable (sqlite): nothing was changed, retry later",
+        timestamp: expect.any(String),
+      });
+    }
+    // A registration refused on its merits writes nothing: it gets its answer all the same.
+    const refused = await inject("POST", "/heartbeat", { ...provider("bad-1"), runtime: "cobol" });
+    expect(refused.status).toBe(200);
+    expect(refused.json.status).toBe("error");
+    expect(await listing()).toBe(before);
+    expect(await chosen()).toEqual(beforeChosen);
+    expect((await inject("GET", `/agents/${Q}`)).status).toBe(404);
+    expect((await inject("HEAD", `/heartbeat/${P}`)).status).toBe(200);
+    expect(pushed.length).toBe(pushedBefore);
+  });
+
+  it("a health scan that cannot write leaves the silent agent healthy, and marks it once it can", async () => {
+    clock.now += 60_000;
+    await expect(healthScan(reg.core, clock.now, 20_000)).rejects.toThrow(/store unavailable/);
+    expect((await inject("GET", `/agents/${P}`)).json.status).toBe("healthy");
+    expect((await chosen()).agent_id).toBe(P);
+    store.failing = false;
+    // Both stale now; P and C re-register so the rest of the suite has a healthy mesh.
+    expect(await healthScan(reg.core, clock.now, 20_000)).toBe(2);
+    expect((await inject("GET", `/agents/${P}`)).json.status).toBe("unhealthy");
+    expect((await inject("POST", "/heartbeat", provider(P))).json.status).toBe("success");
+    expect((await inject("POST", "/heartbeat", consumer)).json.status).toBe("success");
+  });
+
+  it("works normally once the store writes again, and what it kept matches the disk", async () => {
+    expect((await inject("POST", "/heartbeat", provider(Q))).json.status).toBe("success");
+    expect((await chosen()).agent_id).toBe(P);
+    const pushedBefore = pushed.length;
+    expect((await inject("DELETE", `/agents/${P}`)).status).toBe(204);
+    expect((await chosen()).agent_id).toBe(Q);
+    expect(pushed.length).toBe(pushedBefore + 1);
+    expect(pushed.at(-1)?.dependencies_resolved.greet?.[0]?.agent_id).toBe(Q);
+
+    const live = (await inject("GET", "/agents")).json.agents.map((a: any) => [a.id, a.status, a.version]);
+    await reg.close();
+    store = flakyStore(join(dir, "registry.db"));
+    reg = await start(store, clock);
+    const reloaded = (await inject("GET", "/agents")).json.agents.map((a: any) => [a.id, a.status, a.version]);
+    expect(reloaded).toEqual(live);
+    expect((await chosen()).agent_id).toBe(Q);
+  });
+});
