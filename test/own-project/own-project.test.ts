@@ -129,6 +129,13 @@ describe("MCP Mesh in a user's own project, installed from packed tarballs", () 
       const version = await run(meshctl, ["--version"], project, env, 30_000);
       expect(version.output).toContain(`meshctl ${VERSION} `);
 
+      // Installed from npm (here: from the tarballs, as npm would), scaffold depends on versions.
+      const scaffold = await run(meshctl, ["scaffold", "weather", "--dry-run"], project, env, 30_000);
+      expect(scaffold.code, scaffold.output).toBe(0);
+      expect(scaffold.output).toContain(`"@mcp-mesh/sdk": "^${VERSION}"`);
+      expect(scaffold.output).toContain(`"@mcp-mesh/cli": "^${VERSION}"`);
+      expect(scaffold.output).not.toMatch(/checkout|file:/);
+
       const registry = `http://127.0.0.1:${await freePort()}`;
       mesh = start(
         meshctl,
