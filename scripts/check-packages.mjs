@@ -3,7 +3,9 @@
 //   a missing one works inside this repo (hoisting) and fails in a user's project;
 // - every package has the same version, and depends on its siblings at exactly that version,
 //   so the registry, the agents and meshctl report one version (read from packages/protocol);
-// - publint finds no error or warning in the packed package (exports, files, types, bin).
+// - publint finds no error or warning in the packed package (exports, files, types, bin);
+// - nothing in package-lock.json declares engines that exclude our minimum Node.js (npm would
+//   warn EBADENGINE on it; test/own-project checks what a user's install gets).
 // Exits 1 with every problem listed.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -11,6 +13,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
+import semver from "semver";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -100,6 +103,23 @@ export function versionProblems(dirs, version = releaseVersion()) {
   return problems;
 }
 
+/** Locked packages whose engines.node the oldest Node.js of our root engines does not satisfy. */
+export function engineProblems() {
+  const range = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).engines.node;
+  const oldest = semver.minVersion(range).version;
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
+  const problems = [];
+  for (const [path, p] of Object.entries(lock.packages)) {
+    const wants = p.engines?.node;
+    if (path && wants && !semver.satisfies(oldest, wants)) {
+      problems.push(
+        `${path}@${p.version} wants Node ${wants}; we promise ${range} (npm warns EBADENGINE on ${oldest})`,
+      );
+    }
+  }
+  return problems;
+}
+
 async function publintProblems(dir) {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   const { messages } = await publint({ pkgDir: dir, level: "suggestion", strict: true, pack: "npm" });
@@ -107,7 +127,7 @@ async function publintProblems(dir) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const problems = [...versionProblems(PACKAGES)];
+  const problems = [...versionProblems(PACKAGES), ...engineProblems()];
   for (const dir of PACKAGES) problems.push(...undeclaredImports(dir), ...(await publintProblems(dir)));
   if (problems.length > 0) {
     process.stderr.write(
@@ -115,5 +135,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     );
     process.exit(1);
   }
-  process.stdout.write(`check-packages: ${PACKAGES.length} packages OK (imports declared, one version, publint)\n`);
+  process.stdout.write(`check-packages: ${PACKAGES.length} packages OK (imports declared, one version, publint, lockfile engines)\n`);
 }
