@@ -35,7 +35,9 @@ async function loadRegistry(): Promise<typeof import("@mcp-mesh/registry")> {
   try {
     return await import("@mcp-mesh/registry");
   } catch (e) {
-    if ((e as { code?: string }).code !== "ERR_MODULE_NOT_FOUND" || !String(e).includes("@mcp-mesh/registry")) throw e;
+    // Only the package itself missing; a module missing inside it is a different problem.
+    const missing = /Cannot find package '@mcp-mesh\/registry'/.test(String((e as Error).message));
+    if ((e as { code?: string }).code !== "ERR_MODULE_NOT_FOUND" || !missing) throw e;
     throw new MeshError(
       ErrorCodes.CONFIG_INVALID,
       "@mcp-mesh/sdk/testing starts a registry in the test process, from @mcp-mesh/registry, which is not installed: npm install --save-dev @mcp-mesh/registry (or @mcp-mesh/cli, which includes it), or pass { registry: false }",
