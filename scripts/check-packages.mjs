@@ -3,14 +3,18 @@
 //   a missing one works inside this repo (hoisting) and fails in a user's project;
 // - every package has the same version, and depends on its siblings at exactly that version,
 //   so the registry, the agents and meshctl report one version (read from packages/protocol);
-// - publint finds no error or warning in the packed package (exports, files, types, bin);
+// - publint finds no error or warning in the packed package (exports, files, types, bin), and
+//   Are the Types Wrong finds every entry point's types for ESM consumers (node16 and bundler
+//   resolution; we ship ESM only, so CommonJS and node10 resolution are out of scope);
 // - nothing in package-lock.json declares engines that exclude our minimum Node.js (npm would
 //   warn EBADENGINE on it; test/own-project checks what a user's install gets).
 // Exits 1 with every problem listed.
+import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
 import semver from "semver";
@@ -126,14 +130,33 @@ async function publintProblems(dir) {
   return messages.map((m) => `${pkg.name}: publint ${m.type}: ${formatMessage(m, pkg) ?? m.code}`);
 }
 
+async function typesProblems(dir) {
+  const attw = join(root, "node_modules", ".bin", "attw");
+  try {
+    await promisify(execFile)(attw, ["--pack", dir, "--profile", "esm-only", "--format", "ascii"], {
+      cwd: root,
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+    });
+    return [];
+  } catch (e) {
+    const output = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim() || e.message;
+    return [`${relative(root, dir)}: attw (Are the Types Wrong) found problems:\n${output}`];
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const problems = [...versionProblems(PACKAGES), ...engineProblems()];
+  const types = Promise.all(PACKAGES.map(typesProblems)); // four npm packs at once
   for (const dir of PACKAGES) problems.push(...undeclaredImports(dir), ...(await publintProblems(dir)));
+  problems.push(...(await types).flat());
   if (problems.length > 0) {
     process.stderr.write(
       `check-packages: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}\n`,
     );
     process.exit(1);
   }
-  process.stdout.write(`check-packages: ${PACKAGES.length} packages OK (imports declared, one version, publint, lockfile engines)\n`);
+  process.stdout.write(
+    `check-packages: ${PACKAGES.length} packages OK (imports declared, one version, publint, attw, lockfile engines)\n`,
+  );
 }
