@@ -63,6 +63,10 @@ describe("meshctl scaffold from a checkout, outside the repository", () => {
       agent = start("npm", ["start"], project, env);
       const a = agent;
       await until(() => (/mesh ready/.test(a.output()) ? true : undefined), 60_000, "'mesh ready'", a.output);
+      // Its hints run the project's meshctl through its script, never npx.
+      await until(() => (/Ctrl-C stops it/.test(a.output()) ? true : undefined), 10_000, "the lines to try", a.output);
+      expect(a.output()).toContain("npm run meshctl -- list");
+      expect(a.output()).not.toContain("npx meshctl");
       const call = await run(
         "npm",
         ["run", "--silent", "meshctl", "--", "call", "weather_hello", '{"who": "Ada"}'],
