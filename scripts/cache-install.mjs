@@ -27,8 +27,15 @@ export async function installIntoCache(dir, packages, usable) {
       maxBuffer: 16 * 1024 * 1024,
     });
     if (!(await usable(staging))) throw new Error(`${packages.join(", ")}: install incomplete`);
+    // Two test files may fill the same cache at once: the one that finishes second keeps the
+    // first one's folder (which may be in use already) instead of deleting it.
+    if (await usable(dir)) return dir;
     rmSync(dir, { recursive: true, force: true });
-    renameSync(staging, dir);
+    try {
+      renameSync(staging, dir);
+    } catch (e) {
+      if (!(await usable(dir))) throw e;
+    }
     return dir;
   } finally {
     rmSync(staging, { recursive: true, force: true });

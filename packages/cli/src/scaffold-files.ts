@@ -3,6 +3,32 @@ export interface ScaffoldOptions {
   name: string;
   port: number;
   description: string;
+  /** Specs of our packages by name: npm versions, or file: tarballs packed from a checkout. */
+  meshPackages: MeshPackageSpecs;
+}
+
+export interface MeshPackageSpecs {
+  "@mcp-mesh/sdk": string;
+  "@mcp-mesh/cli": string;
+  /** Only from a checkout: the tarballs the SDK and meshctl depend on (not on npm either). */
+  "@mcp-mesh/protocol"?: string;
+  "@mcp-mesh/registry"?: string;
+}
+
+/** meshctl installed from npm: the project depends on the same release of the SDK and CLI. */
+export function npmPackageSpecs(version: string): MeshPackageSpecs {
+  return { "@mcp-mesh/sdk": `^${version}`, "@mcp-mesh/cli": `^${version}` };
+}
+
+const LOCAL_NOTE = `
+The MCP Mesh packages come from \`mcp-mesh-packages/\`: tarballs packed from the checkout of MCP
+Mesh for TypeScript that scaffolded this project (those versions were not on npm). Once they
+are published, depend on \`@mcp-mesh/sdk\` and \`@mcp-mesh/cli\` by version instead.
+`;
+
+function pick(specs: MeshPackageSpecs, name: "@mcp-mesh/protocol" | "@mcp-mesh/registry"): Record<string, string> {
+  const spec = specs[name];
+  return spec ? { [name]: spec } : {};
 }
 
 export function toolNameFor(agentName: string): string {
@@ -18,9 +44,25 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
     type: "module",
     main: "index.ts",
     description: o.description,
-    scripts: { start: "meshctl start index.ts", dev: "meshctl start index.ts --watch" },
-    dependencies: { "@mcp-mesh/sdk": "^0.1.0", zod: "^4.0.0" },
-    devDependencies: { "@mcp-mesh/cli": "^0.1.0", "@types/node": "^20.0.0", typescript: "^5.9.0" },
+    // Scripts run node_modules/.bin/meshctl; `npx meshctl` would fetch an unrelated npm package
+    // whenever ours is not installed, so the README uses these instead.
+    scripts: {
+      start: "meshctl start index.ts",
+      dev: "meshctl start index.ts --watch",
+      meshctl: "meshctl",
+      typecheck: "tsc",
+    },
+    dependencies: {
+      ...pick(o.meshPackages, "@mcp-mesh/protocol"),
+      "@mcp-mesh/sdk": o.meshPackages["@mcp-mesh/sdk"],
+      zod: "^4.2.0",
+    },
+    devDependencies: {
+      "@mcp-mesh/cli": o.meshPackages["@mcp-mesh/cli"],
+      ...pick(o.meshPackages, "@mcp-mesh/registry"),
+      "@types/node": "^20.19.0",
+      typescript: "^5.9.0",
+    },
   };
   const tsconfig = {
     compilerOptions: {
@@ -66,13 +108,16 @@ agent.tool({
 ${o.description}
 
 \`\`\`bash
-npm install                          # @mcp-mesh/sdk, zod and meshctl
-npx meshctl start .                  # starts a registry if none runs, then this agent
-npx meshctl call ${tool} '{"who": "Ada"}'
-npx meshctl list
+npm install                                          # @mcp-mesh/sdk, zod, and meshctl (@mcp-mesh/cli)
+npm start                                            # starts a registry if none runs, then this agent
+npm run meshctl -- call ${tool} '{"who": "Ada"}'   # from another shell
+npm run meshctl -- list
 \`\`\`
 
-\`npx meshctl start . --watch\` restarts the agent whenever a file here changes.
-`,
+\`npm run dev\` restarts the agent whenever a file here changes; \`npm run typecheck\` checks the
+types. \`npm run meshctl -- <command>\` runs this project's meshctl (\`meshctl --help\` lists the
+commands); do not use \`npx meshctl\`, which fetches an unrelated npm package when ours is not
+installed.
+${o.meshPackages["@mcp-mesh/sdk"].startsWith("file:") ? LOCAL_NOTE : ""}`,
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentInfo } from "./agent-info.js";
 import { meshctlName, shellQuote, tryLines } from "./start-call.js";
@@ -45,5 +48,20 @@ describe("what meshctl start suggests trying", () => {
   it("says npx meshctl when run from an npm script", () => {
     expect(meshctlName({ npm_lifecycle_event: "demo" })).toBe("npx meshctl");
     expect(meshctlName({})).toBe("meshctl");
+  });
+
+  it("says npm run meshctl -- in a project with a meshctl script (never npx there)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "meshctl-name-"));
+    try {
+      const file = join(dir, "package.json");
+      writeFileSync(file, JSON.stringify({ scripts: { start: "meshctl start index.ts", meshctl: "meshctl" } }));
+      expect(meshctlName({ npm_lifecycle_event: "start", npm_package_json: file })).toBe("npm run meshctl --");
+      writeFileSync(file, JSON.stringify({ scripts: { demo: "meshctl start ." } }));
+      expect(meshctlName({ npm_lifecycle_event: "demo", npm_package_json: file })).toBe("npx meshctl");
+      writeFileSync(file, "not json");
+      expect(meshctlName({ npm_lifecycle_event: "demo", npm_package_json: file })).toBe("npx meshctl");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // What `meshctl start` does once its agents are registered: with --call, one call to a tool of
 // those agents (after their dependencies are wired), and then the commands and URLs to try.
+import { readFileSync } from "node:fs";
 import type { AgentInfo } from "./agent-info.js";
 import { userCapabilities } from "./agent-info.js";
 import { findTool } from "./agent-match.js";
@@ -92,9 +93,25 @@ export function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** How the person runs meshctl from another shell: through npx when this one came from npm. */
+/**
+ * How the person runs meshctl from another shell. From an npm script of a project that has a
+ * "meshctl" script (meshctl scaffold writes one): through it, since `npx meshctl` fetches an
+ * unrelated npm package wherever ours is not installed. From another npm script (this
+ * repository's `npm run demo`, where npx finds the workspace's meshctl): npx.
+ */
 export function meshctlName(env: NodeJS.ProcessEnv): string {
-  return env.npm_lifecycle_event || env.npm_command ? "npx meshctl" : "meshctl";
+  if (!(env.npm_lifecycle_event || env.npm_command)) return "meshctl";
+  return hasMeshctlScript(env.npm_package_json) ? "npm run meshctl --" : "npx meshctl";
+}
+
+function hasMeshctlScript(packageJson: string | undefined): boolean {
+  if (!packageJson) return false;
+  try {
+    const pkg = JSON.parse(readFileSync(packageJson, "utf8")) as { scripts?: Record<string, unknown> };
+    return pkg.scripts?.meshctl === "meshctl";
+  } catch {
+    return false;
+  }
 }
 
 export interface TryInput {

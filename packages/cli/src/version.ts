@@ -1,6 +1,2 @@
-// The CLI's version, read once from its package.json so releases need no code change.
-import { readFileSync } from "node:fs";
-
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+// The CLI's version: the one release version every package reports (packages/protocol).
+export { MESH_VERSION as VERSION } from "@mcp-mesh/protocol";

@@ -12,6 +12,7 @@ export type {
   EventInfo,
   EventListResponse,
 } from "./registry-views.js";
+export { MESH_VERSION } from "./release.js";
 export type { TagMatch, TagTerm } from "./tags.js";
 export { matchTags, plainTags } from "./tags.js";
 export { compareVersions, isValidVersion, satisfiesConstraint } from "./version.js";

@@ -1,10 +1,17 @@
 // The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite,
 // graceful shutdown on SIGINT/SIGTERM.
+import { MESH_VERSION } from "@mcp-mesh/protocol";
 import { createRegistry } from "./app.js";
 import { helpText, loadConfig } from "./config.js";
 import { openStore } from "./store/open-store.js";
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv[0] === "--version" || argv[0] === "-v") {
+    process.stdout.write(
+      `mcp-mesh-registry ${MESH_VERSION} (MCP Mesh for TypeScript; wire-compatible with MCP Mesh 3.7.1)\n`,
+    );
+    return 0;
+  }
   const parsed = loadConfig(argv, env);
   if ("help" in parsed) {
     process.stdout.write(helpText());
@@ -28,7 +35,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const log = registry.app.log;
   try {
     const url = await registry.listen();
-    log.info({ url, database: config.databaseUrl, agents: registry.core.agentCount }, "registry listening");
+    log.info(
+      { url, version: MESH_VERSION, database: config.databaseUrl, agents: registry.core.agentCount },
+      "registry listening",
+    );
   } catch (e) {
     process.stderr.write(
       `mcp-mesh-registry: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}\n`,

@@ -1,12 +1,13 @@
 // The mcp-mesh-registry binary as a user runs it: --help, bad configuration, a real listen,
 // and a graceful stop on SIGTERM that keeps the database.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MESH_VERSION } from "@mcp-mesh/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup } from "./fixtures.js";
+import { cleanup, startRegistry } from "./fixtures.js";
 
 const BIN = fileURLToPath(new URL("../bin/mcp-mesh-registry.js", import.meta.url));
 const children: ChildProcess[] = [];
@@ -47,6 +48,23 @@ describe("mcp-mesh-registry binary", () => {
       "MCP_MESH_SWEEP_INTERVAL",
     ]) {
       expect(r.stdout).toContain(name);
+    }
+  });
+
+  it("--version prints the release every package reports, and /health reports it too", async () => {
+    const r = spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      `mcp-mesh-registry ${MESH_VERSION} (MCP Mesh for TypeScript; wire-compatible with MCP Mesh 3.7.1)\n`,
+    );
+    expect(MESH_VERSION).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version);
+    const reg = await startRegistry();
+    try {
+      expect((await reg.get("/health")).json.version).toBe(MESH_VERSION);
+      expect((await reg.get("/")).json.version).toBe(MESH_VERSION);
+    } finally {
+      await reg.close();
+      cleanup(reg.dir);
     }
   });
 

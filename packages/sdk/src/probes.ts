@@ -1,5 +1,5 @@
 // What /ready and /health answer (PROTOCOL.md §4.3, the reference TS runtime's bodies).
-import { rfc3339 } from "@mcp-mesh/protocol";
+import { MESH_VERSION, rfc3339 } from "@mcp-mesh/protocol";
 import type { AgentConfig } from "./config.js";
 import type { HealthCheck, HealthStatus } from "./types.js";
 
@@ -20,6 +20,8 @@ export function readiness(state: string, config: AgentConfig) {
       agent: config.name,
       runtime,
       mcp_wrappers: 1,
+      // Ours: the MCP Mesh for TypeScript release this agent runs (the registry reports the same).
+      mesh_version: MESH_VERSION,
       timestamp: rfc3339(Date.now()),
       ...(ok ? {} : { reason: runtime }),
     },

@@ -1,5 +1,6 @@
 // /mcp as any MCP caller sees it: the official SDK client, meshctl-style raw calls without
 // initialize, SSE answers, and bad input that must be answered without hurting the agent.
+import { MESH_VERSION } from "@mcp-mesh/protocol";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -292,7 +293,11 @@ describe("bad input", () => {
 describe("probes and metrics", () => {
   it("answers /livez, /ready, /health and counts calls in /metrics", async () => {
     expect(await (await fetch(`${url}/livez`)).json()).toMatchObject({ alive: true, agent: "endpoint" });
-    expect(await (await fetch(`${url}/ready`)).json()).toMatchObject({ ready: true, runtime: "standalone" });
+    expect(await (await fetch(`${url}/ready`)).json()).toMatchObject({
+      ready: true,
+      runtime: "standalone",
+      mesh_version: MESH_VERSION,
+    });
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: "healthy" });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/mcp_mesh_tool_calls_total\{tool="add",outcome="ok",agent="endpoint"\} \d+/);

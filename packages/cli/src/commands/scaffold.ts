@@ -5,7 +5,8 @@ import { AGENT_ID_PATTERN } from "@mcp-mesh/protocol";
 import { intOption, parseCommand } from "../args.js";
 import type { Command, Context } from "../context.js";
 import { usageError } from "../errors.js";
-import { scaffoldFiles, toolNameFor } from "../scaffold-files.js";
+import { npmPackageSpecs, scaffoldFiles, toolNameFor } from "../scaffold-files.js";
+import { LOCAL_PACKAGES_DIR, localPackageSpecs, packageSource, packLocalPackages } from "../scaffold-source.js";
 
 const OPTIONS = {
   output: { type: "string", short: "o" },
@@ -23,13 +24,20 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   if (!AGENT_ID_PATTERN.test(name) || name.length > 54) {
     throw usageError(`'${name}' is not a valid agent name: use lowercase letters, digits and '-' (e.g. my-agent)`);
   }
+  const source = packageSource();
   const files = scaffoldFiles({
     name,
     port: intOption(values.port, "port", 0),
     description: values.description ?? `The ${name} agent`,
+    meshPackages: source.kind === "npm" ? npmPackageSpecs(source.version) : localPackageSpecs(),
   });
   const dir = resolve(ctx.cwd, values.output ?? name);
   const { out } = ctx;
+  if (source.kind === "checkout") {
+    out.err(
+      `${out.c.yellow("!")} meshctl runs from a checkout (${source.root}): its packages may not be on npm, so the project gets them packed into ${LOCAL_PACKAGES_DIR}/`,
+    );
+  }
   if (values["dry-run"]) {
     for (const [file, text] of Object.entries(files)) out.out(`--- ${join(dir, file)}\n${text}`);
     return;
@@ -39,10 +47,12 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   }
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  const tarballs = source.kind === "checkout" ? await packLocalPackages(source.root, dir) : [];
   const rel = relative(ctx.cwd, dir) || ".";
-  out.err(`${out.c.green("✓")} created ${rel}/ (${Object.keys(files).join(", ")})`);
-  out.err(`  meshctl start ${rel}                      # run it (starts a registry when none runs)`);
-  out.err(`  meshctl call ${toolNameFor(name)} '{"who": "Ada"}'   # call its tool`);
+  out.err(`${out.c.green("✓")} created ${rel}/ (${[...Object.keys(files), ...tarballs].join(", ")})`);
+  out.err(`  cd ${rel} && npm install                 # the SDK, zod and meshctl`);
+  out.err(`  npm start                                # run it (starts a registry when none runs)`);
+  out.err(`  npm run meshctl -- call ${toolNameFor(name)} '{"who": "Ada"}'   # call its tool`);
 }
 
 export const scaffoldCommand: Command = {
@@ -57,6 +67,10 @@ Writes <name>/ with index.ts (one tool with an optional dependency), package.jso
 and a README. 'meshctl start <name>' runs it as generated: no install or build needed while
 meshctl itself is installed (npm install adds the SDK to the project for editors and for
 running it without meshctl).
+
+The project depends on @mcp-mesh/sdk and @mcp-mesh/cli at this meshctl's version. Run from a
+checkout of MCP Mesh for TypeScript (whose versions may not be on npm), meshctl says so, packs
+the checkout's packages into <name>/mcp-mesh-packages/ and depends on those tarballs instead.
 
 Flags:
   -o, --output DIR       where to write (default ./<name>)

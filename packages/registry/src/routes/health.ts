@@ -1,13 +1,14 @@
 // GET / and GET|HEAD /health as the reference answers them; /livez and /ready are ours.
 
-import { ErrorCodes, rfc3339 } from "@mcp-mesh/protocol";
+import { ErrorCodes, MESH_VERSION, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
 import type { RegistryCore } from "../core.js";
 import { httpStatusOf } from "./errors.js";
 
 const SERVICE = "mcp-mesh-registry";
-// The reference hard-codes 1.0.0 here; clients only check the status.
-const WIRE_VERSION = "1.0.0";
+// The reference hard-codes 1.0.0 here; clients only check the status, so we report our release
+// (the one version meshctl and the agents report too).
+const WIRE_VERSION = MESH_VERSION;
 
 export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt: number): void {
   const uptime = () => Math.floor((Date.now() - startedAt) / 1000);

@@ -2,6 +2,7 @@
 // in-memory SQLite store), agents pointed at it with test-friendly defaults (loopback, any free
 // port, short heartbeat, quiet logs, no signal handlers), and hooks on a running agent (hooks.ts):
 // fakes for dependencies, waiting until a dependency is wired.
+
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { Registry } from "@mcp-mesh/registry";
 import pino from "pino";
@@ -28,10 +29,25 @@ export interface TestRegistryOptions {
   port?: number;
 }
 
+// The registry is an optional peer of the SDK: only tests need it (and meshctl, which depends on
+// it, brings it along), so an agent in production does not install Fastify and SQLite.
+async function loadRegistry(): Promise<typeof import("@mcp-mesh/registry")> {
+  try {
+    return await import("@mcp-mesh/registry");
+  } catch (e) {
+    // Only the package itself missing; a module missing inside it is a different problem.
+    const missing = /Cannot find package '@mcp-mesh\/registry'/.test(String((e as Error).message));
+    if ((e as { code?: string }).code !== "ERR_MODULE_NOT_FOUND" || !missing) throw e;
+    throw new MeshError(
+      ErrorCodes.CONFIG_INVALID,
+      "@mcp-mesh/sdk/testing starts a registry in the test process, from @mcp-mesh/registry, which is not installed: npm install --save-dev @mcp-mesh/registry (or @mcp-mesh/cli, which includes it), or pass { registry: false }",
+    );
+  }
+}
+
 /** Starts our registry in this process on a free loopback port, with nothing persisted. */
 export async function startTestRegistry(opts: TestRegistryOptions = {}): Promise<TestRegistry> {
-  // Loaded on demand: only tests need the registry package.
-  const { createRegistry, openSqliteStore } = await import("@mcp-mesh/registry");
+  const { createRegistry, openSqliteStore } = await loadRegistry();
   const registry = await createRegistry({
     store: openSqliteStore(":memory:"),
     config: {
