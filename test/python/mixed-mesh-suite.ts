@@ -1,0 +1,181 @@
+// One mixed mesh — reference Python agents (PyPI mcp-mesh 3.7.1, real processes) and our
+// TypeScript agents (in this process) — on a registry given by the caller: ours or the
+// reference binary. The same assertions run on both, so what our registry does for Python
+// agents is what the reference does. Processes are shared across the tests of a file (a Python
+// agent takes seconds to start); tests that stop an agent bring it back before they end.
+import { ErrorCodes, type MeshAgent } from "@mcp-mesh/sdk";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWithPrerequisites } from "../interop/prerequisites.js";
+import type { RegistryProcess } from "../interop/processes.js";
+import { callMcpTool, jsonOf } from "./mcp-call.js";
+import { missingPython, type PythonAgent, startPythonAgent } from "./python-env.js";
+import { LANG_EXPECTED, type Outcome, tsConsumer, tsProvider } from "./ts-agents.js";
+
+const WIRE_MS = 45_000;
+
+/** Polls `probe` until `done` accepts its value; returns the last value (even on timeout). */
+async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = WIRE_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function mixedMeshSuite(
+  registryName: string,
+  missingRegistry: () => string[],
+  startRegistry: () => Promise<RegistryProcess>,
+): void {
+  describeWithPrerequisites(
+    `a mixed Python/TypeScript mesh on ${registryName}`,
+    [...missingPython(), ...missingRegistry()],
+    () => {
+      let registry: RegistryProcess;
+      let pyProvider: PythonAgent;
+      let pyConsumer: PythonAgent;
+      let provider: MeshAgent;
+      let consumer: MeshAgent;
+
+      const startPyProvider = () =>
+        startPythonAgent("py_provider.py", { registryUrl: registry.url, name: "py-provider" });
+      const relayFromPython = async (kind: string) => jsonOf(await callMcpTool(pyConsumer.url, "py_relay", { kind }));
+      const relayFromTs = (kind: string) => consumer.callLocal("ts_relay", { kind }) as Promise<Outcome>;
+
+      beforeAll(async () => {
+        registry = await startRegistry();
+        provider = tsProvider(registry.url);
+        consumer = tsConsumer(registry.url);
+        [pyProvider, pyConsumer] = await Promise.all([
+          startPyProvider(),
+          startPythonAgent("py_consumer.py", { registryUrl: registry.url, name: "py-consumer" }),
+          provider.start(),
+          consumer.start(),
+        ]);
+      }, 180_000);
+
+      afterAll(async () => {
+        await Promise.allSettled([pyProvider?.stop(), pyConsumer?.stop(), provider?.stop(), consumer?.stop()]);
+        await registry?.stop();
+      });
+
+      it("lists the Python agents with runtime python next to ours", async () => {
+        const res = await fetch(`${registry.url}/agents`);
+        const { agents } = (await res.json()) as { agents: { id: string; runtime: string; status: string }[] };
+        const byId = new Map(agents.map((a) => [a.id, [a.runtime, a.status]]));
+        expect(byId.get(pyProvider.agentId)).toEqual(["python", "healthy"]);
+        expect(byId.get(pyConsumer.agentId)).toEqual(["python", "healthy"]);
+        expect(byId.get(provider.agentId as string)).toEqual(["typescript", "healthy"]);
+      });
+
+      it("a Python consumer's dependencies resolve to our TS provider and decode what it returns", async () => {
+        const first = await pollUntil(
+          () => relayFromPython("string"),
+          (r) => r.wired === true,
+        );
+        expect(first).toEqual({ kind: "string", wired: true, type: "str", value: "hello Ada from typescript" });
+        const got: Record<string, unknown> = {};
+        for (const kind of ["number", "float", "bool", "object", "list", "null", "error"]) {
+          got[kind] = await pollUntil(
+            () => relayFromPython(kind),
+            (r) => r.wired === true,
+          );
+        }
+        expect(got).toEqual({
+          number: { kind: "number", wired: true, type: "int", value: 42 },
+          float: { kind: "float", wired: true, type: "float", value: 2.5 },
+          bool: { kind: "bool", wired: true, type: "bool", value: true },
+          object: {
+            kind: "object",
+            wired: true,
+            type: "dict",
+            value: { lang: "typescript", n: 1, nested: { ok: true, none: null } },
+          },
+          list: { kind: "list", wired: true, type: "list", value: [1, "two", { three: 3 }, null] },
+          // Our handler's null goes out as "" text, as the reference TS SDK does (PROTOCOL.md
+          // §4.2); the Python runtime hands its caller that empty string, not None.
+          null: { kind: "null", wired: true, type: "str", value: "" },
+          // A thrown error is an isError result; the Python proxy raises it as a RuntimeError.
+          error: {
+            kind: "error",
+            wired: true,
+            error: "RuntimeError",
+            message: expect.stringContaining("typescript says no"),
+          },
+        });
+      });
+
+      it("our TS consumer's dependencies resolve to the Python provider and decode what it returns", async () => {
+        await consumer.waitForDependency("py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+        expect(consumer.providers("py_string")).toEqual([pyProvider.url]);
+        const got: Record<string, Outcome> = {};
+        for (const kind of ["string", "number", "float", "bool", "dict", "list", "none", "error"]) {
+          await consumer.waitForDependency(`py_${kind}`, { timeoutMs: WIRE_MS });
+          got[kind] = await relayFromTs(kind);
+        }
+        expect(got).toEqual({
+          string: { wired: true, value: "hello Ada from python" },
+          number: { wired: true, value: 42 },
+          float: { wired: true, value: 2.5 },
+          bool: { wired: true, value: true },
+          dict: { wired: true, value: { lang: "python", n: 1, nested: { ok: true, none: null } } },
+          list: { wired: true, value: [1, "two", { three: 3 }, null] },
+          // A Python tool returning None answers empty content: null here.
+          none: { wired: true, value: null },
+          error: {
+            wired: true,
+            error: { code: ErrorCodes.REMOTE_TOOL_ERROR, message: expect.stringContaining("python says no") },
+          },
+        });
+      });
+
+      it("tags and version constraints choose between the Python and the TS provider, the same for both consumers", async () => {
+        const wiredAll = (picked: Record<string, unknown>) =>
+          Object.entries(LANG_EXPECTED).every(([k, want]) => picked[k] === want);
+        const fromPython = await pollUntil(async () => jsonOf(await callMcpTool(pyConsumer.url, "py_pick")), wiredAll);
+        expect(fromPython).toEqual(LANG_EXPECTED);
+        const fromTs = await pollUntil(
+          async () => (await consumer.callLocal("ts_pick")) as Record<string, unknown>,
+          wiredAll,
+        );
+        expect(fromTs).toEqual(LANG_EXPECTED);
+      });
+
+      it("the Python provider stops: our consumer's dependency becomes null, and re-wires when it returns", async () => {
+        await consumer.waitForDependency("py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+        await pyProvider.stop();
+        await consumer.waitForDependency("py_string", { unwired: true, timeoutMs: WIRE_MS });
+        expect(await relayFromTs("string")).toEqual({ wired: false });
+
+        pyProvider = await startPyProvider();
+        await consumer.waitForDependency("py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+        expect(await relayFromTs("string")).toEqual({ wired: true, value: "hello Ada from python" });
+      });
+
+      it("our TS provider stops: the Python consumer's dependency becomes None, and re-wires when it returns", async () => {
+        const wired = (r: { wired: boolean }) => r.wired;
+        expect(await pollUntil(() => relayFromPython("number"), wired)).toMatchObject({ wired: true, value: 42 });
+        await provider.stop();
+        expect(
+          await pollUntil(
+            () => relayFromPython("number"),
+            (r) => !wired(r),
+          ),
+        ).toEqual({
+          kind: "number",
+          wired: false,
+        });
+
+        provider = tsProvider(registry.url);
+        await provider.start();
+        expect(await pollUntil(() => relayFromPython("number"), wired)).toEqual({
+          kind: "number",
+          wired: true,
+          type: "int",
+          value: 42,
+        });
+      });
+    },
+  );
+}
