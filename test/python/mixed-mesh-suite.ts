@@ -3,15 +3,33 @@
 // reference binary. The same assertions run on both, so what our registry does for Python
 // agents is what the reference does. Processes are shared across the tests of a file (a Python
 // agent takes seconds to start); tests that stop an agent bring it back before they end.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { ErrorCodes, type MeshAgent } from "@mcp-mesh/sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithPrerequisites } from "../interop/prerequisites.js";
 import type { RegistryProcess } from "../interop/processes.js";
+import { REPO_ROOT } from "../interop/reference.js";
 import { callMcpTool, jsonOf } from "./mcp-call.js";
 import { missingPython, type PythonAgent, startPythonAgent } from "./python-env.js";
 import { LANG_EXPECTED, type Outcome, tsConsumer, tsProvider } from "./ts-agents.js";
 
 const WIRE_MS = 45_000;
+const MESHCTL = join(REPO_ROOT, "packages", "cli", "bin", "meshctl.js");
+
+/** Our meshctl as a user runs it (async: the TS agents in this process must keep serving). */
+function meshctl(
+  registryUrl: string,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", MCP_MESH_REGISTRY_URL: registryUrl };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MESHCTL, ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 /** Polls `probe` until `done` accepts its value; returns the last value (even on timeout). */
 async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = WIRE_MS): Promise<T> {
@@ -67,6 +85,37 @@ export function mixedMeshSuite(
         expect(byId.get(pyProvider.agentId)).toEqual(["python", "healthy"]);
         expect(byId.get(pyConsumer.agentId)).toEqual(["python", "healthy"]);
         expect(byId.get(provider.agentId as string)).toEqual(["typescript", "healthy"]);
+      });
+
+      it("our meshctl lists the Python agents, shows their wiring and calls their tools", async () => {
+        const run = (...args: string[]) => meshctl(registry.url, ...args);
+        await pollUntil(
+          () => relayFromPython("string"),
+          (r) => r.wired === true,
+        );
+        const list = await run("list");
+        expect(list.code, list.stderr).toBe(0);
+        expect(list.stdout).toContain(pyProvider.agentId);
+        expect(list.stdout).toContain(pyConsumer.agentId);
+
+        const status = await run("status", "py-consumer");
+        expect(status.code, status.stderr).toBe(0);
+        expect(status.stdout).toContain("(python, version 1.0.0)");
+        expect(status.stdout).toMatch(new RegExp(`py_relay → ts_string: ✓ ${provider.agentId}:ts_string`));
+
+        // A Python str comes back wrapped ({"result": ...} plus FastMCP's marker): printed as the str.
+        const call = await run("call", "py-provider:py_string", '{"name": "Ada"}');
+        expect(call, call.stderr).toMatchObject({ code: 0, stdout: "hello Ada from python\n" });
+        const raw = await run("call", "py_dict", "--raw");
+        expect(raw.code, raw.stderr).toBe(0);
+        expect(JSON.parse(raw.stdout).structuredContent).toEqual({
+          lang: "python",
+          n: 1,
+          nested: { ok: true, none: null },
+        });
+        const failed = await run("call", "py_error");
+        expect(failed.code).toBe(1);
+        expect(failed.stderr).toContain("python says no");
       });
 
       it("a Python consumer's dependencies resolve to our TS provider and decode what it returns", async () => {
