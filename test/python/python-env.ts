@@ -70,6 +70,8 @@ function pythonEnv(registryUrl: string, name: string, port: number, home: string
     MCP_MESH_TELEMETRY_ENABLED: "false",
     MCP_MESH_REDIS_TRACE_PUBLISHING: "false",
     REDIS_URL: "redis://127.0.0.1:1",
+    FASTMCP_CHECK_FOR_UPDATES: "off",
+    FASTMCP_SHOW_SERVER_BANNER: "false",
     // The reference waits up to 20 s for unresolved dependencies on a first call; the tests poll.
     MCP_MESH_SETTLE_TIMEOUT: "2",
     MCP_MESH_LOG_LEVEL: "INFO",
