@@ -12,7 +12,7 @@ import type { RegistryProcess } from "../interop/processes.js";
 import { REPO_ROOT } from "../interop/reference.js";
 import { callMcpTool, jsonOf } from "./mcp-call.js";
 import { missingPython, type PythonAgent, startPythonAgent } from "./python-env.js";
-import { LANG_EXPECTED, type Outcome, tsConsumer, tsProvider } from "./ts-agents.js";
+import { LANG_EXPECTED, type Outcome, PY_KINDS, tsConsumer, tsProvider } from "./ts-agents.js";
 
 const WIRE_MS = 45_000;
 const MESHCTL = join(REPO_ROOT, "packages", "cli", "bin", "meshctl.js");
@@ -159,7 +159,7 @@ export function mixedMeshSuite(
         await consumer.waitForDependency("py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
         expect(consumer.providers("py_string")).toEqual([pyProvider.url]);
         const got: Record<string, Outcome> = {};
-        for (const kind of ["string", "number", "float", "bool", "dict", "list", "none", "error"]) {
+        for (const kind of PY_KINDS) {
           await consumer.waitForDependency(`py_${kind}`, { timeoutMs: WIRE_MS });
           got[kind] = await relayFromTs(kind);
         }
@@ -172,6 +172,10 @@ export function mixedMeshSuite(
           list: { wired: true, value: [1, "two", { three: 3 }, null] },
           // A Python tool returning None answers empty content: null here.
           none: { wired: true, value: null },
+          // Without a return annotation FastMCP sends only the text "42": a string here, as the
+          // reference TS SDK decodes it (only text starting with { or [ is parsed). A Python
+          // consumer would get the int 42: the Python runtime JSON-parses any text.
+          untyped: { wired: true, value: "42" },
           error: {
             wired: true,
             error: { code: ErrorCodes.REMOTE_TOOL_ERROR, message: expect.stringContaining("python says no") },

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { freePort } from "../interop/processes.js";
 import { REPO_ROOT } from "../interop/reference.js";
 
@@ -107,7 +107,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /**
- * Runs test/python/agents/<script> with the venv's Python on a free loopback port, and resolves
+ * Runs test/python/agents/<script> (or the absolute path `script`) with the venv's Python on a free loopback port, and resolves
  * once the registry lists it as healthy and its /ready answers 200. `name` becomes the agent's
  * name (MCP_MESH_AGENT_NAME), so one script can run as several agents.
  */
@@ -120,8 +120,9 @@ export async function startPythonAgent(
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const home = mkdtempSync(join(tmpdir(), "mesh-python-home-"));
-    const child = spawn(VENV_PYTHON, [join(AGENTS_DIR, script)], {
-      cwd: AGENTS_DIR,
+    const file = isAbsolute(script) ? script : join(AGENTS_DIR, script);
+    const child = spawn(VENV_PYTHON, [file], {
+      cwd: dirname(file),
       env: pythonEnv(opts.registryUrl, opts.name, port, home, opts.env ?? {}),
       stdio: ["ignore", "pipe", "pipe"],
     });

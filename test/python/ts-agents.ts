@@ -51,7 +51,7 @@ export function tsProvider(registryUrl: string, name = "ts-provider"): MeshAgent
 }
 
 /** The Python provider's capabilities, each wired by the TS consumer's `ts_relay`. */
-export const PY_KINDS = ["string", "number", "float", "bool", "dict", "list", "none", "error"] as const;
+export const PY_KINDS = ["string", "number", "float", "bool", "dict", "list", "none", "untyped", "error"] as const;
 export type PyKind = (typeof PY_KINDS)[number];
 
 /** Same keys and specs as py_pick in agents/py_consumer.py. */
@@ -100,6 +100,7 @@ export function tsConsumer(registryUrl: string, name = "ts-consumer"): MeshAgent
       dict: "py_dict",
       list: "py_list",
       none: "py_none",
+      untyped: "py_untyped",
       error: "py_error",
     },
     // Reports what our proxy decoded from the Python tool (or the error it threw).

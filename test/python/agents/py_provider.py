@@ -50,6 +50,13 @@ def py_none() -> None:
     return None
 
 
+# No return annotation: FastMCP sends only the text "42", no structuredContent.
+@app.tool()
+@mesh.tool(capability="py_untyped")
+def py_untyped():
+    return 42
+
+
 @app.tool()
 @mesh.tool(capability="py_error")
 def py_error() -> str:
