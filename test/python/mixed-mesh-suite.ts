@@ -12,7 +12,7 @@ import type { RegistryProcess } from "../interop/processes.js";
 import { REPO_ROOT } from "../interop/reference.js";
 import { callMcpTool, jsonOf } from "./mcp-call.js";
 import { missingPython, type PythonAgent, startPythonAgent } from "./python-env.js";
-import { LANG_EXPECTED, type Outcome, PY_KINDS, tsConsumer, tsProvider } from "./ts-agents.js";
+import { LANG_EXPECTED, type Outcome, PY_KINDS, tsConsumer, tsProvider, tsSlowConsumer } from "./ts-agents.js";
 
 const WIRE_MS = 45_000;
 // Generous: Python agents are slow on a loaded 2-core machine; the waits inside are bounded anyway.
@@ -216,6 +216,24 @@ export function mixedMeshSuite(
             wiredAll,
           );
           expect(fromTs).toEqual(LANG_EXPECTED);
+        },
+        TEST_MS,
+      );
+
+      it(
+        "a Python tool's own timeout (its kwargs) is what our consumer waits, unless the dependency sets one",
+        async () => {
+          const slowConsumer = tsSlowConsumer(registry.url);
+          try {
+            await slowConsumer.start();
+            await slowConsumer.waitForDependency("py_slow", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+            expect(await slowConsumer.callLocal("ts_slow")).toEqual({
+              slow: { wired: true, value: "slow but fine" },
+              impatient: { wired: true, error: { code: ErrorCodes.TIMEOUT, message: expect.any(String) } },
+            });
+          } finally {
+            await slowConsumer.stop();
+          }
         },
         TEST_MS,
       );

@@ -5,7 +5,7 @@
 import { type MeshAgent, mesh } from "@mcp-mesh/sdk";
 import { z } from "zod";
 
-function agentOptions(name: string, registryUrl: string) {
+function agentOptions(name: string, registryUrl: string, env: Record<string, string> = {}) {
   return {
     name,
     registryUrl,
@@ -17,7 +17,7 @@ function agentOptions(name: string, registryUrl: string) {
     autoRun: false,
     handleSignals: false,
     // The test's settings are final: an exported MCP_MESH_REGISTRY_URL must not leak in.
-    env: {},
+    env,
   };
 }
 
@@ -121,6 +121,30 @@ export function tsConsumer(registryUrl: string, name = "ts-consumer"): MeshAgent
       const out: Record<string, unknown> = {};
       for (const [key, proxy] of Object.entries(deps)) out[key] = proxy ? await proxy() : null;
       return out;
+    },
+  });
+  return agent;
+}
+
+/**
+ * A consumer whose calls time out after 1 s unless told otherwise, of the Python provider's
+ * slow tool (2.5 s, declaring `timeout=60`): once as is, once with its own 0.5 s timeout.
+ */
+export function tsSlowConsumer(registryUrl: string): MeshAgent {
+  const agent = mesh.agent(agentOptions("ts-slow-consumer", registryUrl, { MCP_MESH_CALL_TIMEOUT: "1" }));
+  agent.tool({
+    name: "ts_slow",
+    dependencies: { slow: "py_slow", impatient: { capability: "py_slow", timeout: 500 } },
+    async handler(_args, deps) {
+      const outcome = async (proxy: typeof deps.slow): Promise<Outcome> => {
+        if (!proxy) return { wired: false };
+        try {
+          return { wired: true, value: await proxy() };
+        } catch (err) {
+          return { wired: true, error: { code: (err as { code?: unknown }).code, message: (err as Error).message } };
+        }
+      };
+      return { slow: await outcome(deps.slow), impatient: await outcome(deps.impatient) };
     },
   });
   return agent;

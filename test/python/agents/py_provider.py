@@ -2,6 +2,8 @@
 # kind of result, and a `lang` capability that a TypeScript agent also provides (with another
 # version and other tags) so consumers' tags and version constraints choose between them.
 # The test sets MCP_MESH_REGISTRY_URL, MCP_MESH_AGENT_NAME, MCP_MESH_HTTP_PORT, ... (python-env.ts).
+import asyncio
+
 import mesh
 from fastmcp import FastMCP
 
@@ -61,6 +63,14 @@ def py_untyped():
 @mesh.tool(capability="py_error")
 def py_error() -> str:
     raise ValueError("python says no")
+
+
+# A slow tool that says so: `timeout` reaches consumers in the resolution's kwargs.
+@app.tool()
+@mesh.tool(capability="py_slow", timeout=60)
+async def py_slow() -> str:
+    await asyncio.sleep(2.5)
+    return "slow but fine"
 
 
 @app.tool()
