@@ -60,7 +60,8 @@ async function attemptAll(
   options: CallOptions | undefined,
 ): Promise<unknown> {
   const ctx = callContext.getStore();
-  const timeoutMs = options?.timeout ?? slot.spec.timeoutMs ?? env.defaultTimeoutMs;
+  const timeoutMs =
+    options?.timeout ?? slot.spec.timeoutMs ?? providerTimeoutMs(slot.providers[0]) ?? env.defaultTimeoutMs;
   let lastError: MeshError | undefined;
   for (let attempt = 0; attempt <= slot.spec.retries; attempt++) {
     if (attempt > 0) await sleep(backoffMs(attempt));
@@ -119,6 +120,15 @@ function propagated(ctx: ToolContext | undefined, allow: string[]): Record<strin
     if (allow.some((a) => (a.endsWith("*") ? k.startsWith(a.slice(0, -1)) : k === a))) out[k] = v;
   }
   return out;
+}
+
+// A provider may say how long its tool takes: `timeout` (seconds) in the kwargs of its
+// resolution, e.g. Python's @mesh.tool(timeout=60). The reference proxies wait that long instead
+// of their default; a timeout the consumer sets itself still wins. Capped where timers overflow.
+function providerTimeoutMs(p: Provider | undefined): number | undefined {
+  const seconds = p?.kwargs?.timeout;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return Math.min(seconds * 1000, 2_147_483_647);
 }
 
 export function backoffMs(attempt: number): number {

@@ -20,6 +20,19 @@ describe("meshctl call", () => {
     expect(formatResult({ content: [], structuredContent: { ok: true } }, plain)).toBe('{\n  "ok": true\n}');
   });
 
+  it("prints a Python (FastMCP) agent's wrapped result as the value it wraps", () => {
+    const wrapped = (value: unknown) => ({
+      content: [{ type: "text", text: typeof value === "string" ? value : JSON.stringify(value) }],
+      structuredContent: { result: value },
+      _meta: { fastmcp: { wrap_result: true } },
+    });
+    expect(formatResult(wrapped("hello Ada from python"), plain)).toBe("hello Ada from python");
+    expect(formatResult(wrapped(42), plain)).toBe("42");
+    expect(formatResult(wrapped([1, "two"]), plain)).toBe('[\n  1,\n  "two"\n]');
+    // Without FastMCP's marker a {"result": ...} object is the tool's own answer: printed whole.
+    expect(formatResult({ content: [], structuredContent: { result: "x" } }, plain)).toBe('{\n  "result": "x"\n}');
+  });
+
   it("turns tool errors into one line", () => {
     const failure = toolFailure("t", {
       jsonrpc: "2.0",

@@ -54,7 +54,10 @@ export function parseHeaders(lines: string[] | undefined): Record<string, string
 
 /** Tool output for people: text as text, JSON text and structured results as indented JSON. */
 export function formatResult(result: ToolResult, c: Colors): string {
-  if (result.structuredContent !== undefined) return prettyJson(result.structuredContent, c);
+  if (result.structuredContent !== undefined) {
+    const value = structuredValue(result);
+    return typeof value === "string" ? value : prettyJson(value, c);
+  }
   const parts = (result.content ?? []).map((item) => {
     if (item.type === "text") {
       const text = item.text ?? "";
@@ -74,6 +77,15 @@ export function formatResult(result: ToolResult, c: Colors): string {
     return prettyJson(item, c);
   });
   return parts.join("\n");
+}
+
+// FastMCP (the Python runtime) wraps a non-object return as {"result": X} and marks it in
+// _meta; X is what the tool returned and what a mesh consumer receives (PROTOCOL.md §4.2).
+function structuredValue(result: ToolResult): unknown {
+  const s = result.structuredContent;
+  const meta = result._meta as { fastmcp?: { wrap_result?: unknown } } | undefined;
+  const wrapped = meta?.fastmcp?.wrap_result === true && typeof s === "object" && s !== null && "result" in s;
+  return wrapped ? (s as { result: unknown }).result : s;
 }
 
 function prettyJson(value: unknown, c: Colors): string {
