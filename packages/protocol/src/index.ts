@@ -1,5 +1,6 @@
 export type { ErrorCode } from "./errors.js";
 export { ErrorCodes, isMeshError, MeshError } from "./errors.js";
+export { matchesHeaderRule } from "./headers.js";
 export type { TagMatch, TagTerm } from "./tags.js";
 export { matchTags, plainTags } from "./tags.js";
 export { compareVersions, isValidVersion, satisfiesConstraint } from "./version.js";

@@ -11,6 +11,7 @@
 // elicitation requests) goes to that request's HTTP response, as SSE, when the caller accepts it.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { matchesHeaderRule } from "@mcp-mesh/protocol";
 import type {
   CallToolResult,
   JSONRPCMessage,
@@ -244,8 +245,7 @@ function stripReserved(params: Json, headers: Record<string, string | string[] |
   // Allow-listed HTTP headers first; `_mesh_headers` (what TS callers also send) wins.
   if (allow.length > 0)
     for (const [k, v] of Object.entries(headers))
-      if (typeof v === "string" && allow.some((a) => (a.endsWith("*") ? k.startsWith(a.slice(0, -1)) : k === a)))
-        propagated[k] = v;
+      if (typeof v === "string" && matchesHeaderRule(k, allow)) propagated[k] = v;
   for (const [k, v] of Object.entries(meshHeaders)) if (typeof v === "string") propagated[k.toLowerCase()] = v;
   const ctx = newContext(
     h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined),
