@@ -17,6 +17,7 @@ export const ErrorCodes = {
   UNREACHABLE: "unreachable",
   REMOTE_TOOL_ERROR: "remote_tool_error",
   DEPENDENCY_UNAVAILABLE: "dependency_unavailable",
+  OUTPUT_MISMATCH: "output_mismatch",
   USAGE: "usage",
   AMBIGUOUS: "ambiguous",
   START_FAILED: "start_failed",

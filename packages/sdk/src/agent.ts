@@ -16,6 +16,7 @@ import { detectHost } from "./host.js";
 import { createHttpServer, listen } from "./http-server.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
+import { createOutlierTracker, outlierMessage } from "./outlier.js";
 import { readiness, runHealthCheck } from "./probes.js";
 import { createProxy, fakeTool } from "./proxy.js";
 import { deleteAgent, registrationPayload } from "./registration.js";
@@ -120,6 +121,7 @@ export class MeshAgent {
     const logger = pino({ level: config.logLevel, base: { agent_id: agentId } });
     const metrics = createMetrics(config.name);
     const dispatcher = createDispatcher();
+    const outliers = createOutlierTracker(undefined, (e) => logger.info(e, outlierMessage(e)));
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
         dispatcher,
@@ -128,6 +130,7 @@ export class MeshAgent {
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
         record: metrics.recordDependency,
+        outliers,
       }),
     );
     this.endpoint.propagate = config.propagateHeaders;

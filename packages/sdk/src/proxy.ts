@@ -1,11 +1,14 @@
 // The callable injected for a dependency. Calls rotate over the primary and its equal replicas;
 // a provider that cannot be reached (connection refused/reset) is skipped at once for the next
-// one, so a dead replica costs no failed call while another is alive. Timeouts and exhausted
-// providers are retried `retries` times with exponential backoff and jitter.
-import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+// one, so a dead replica costs no failed call while another is alive. One deadline covers the
+// whole call (queueing, attempts, backoff). A timed-out call moves on to the next provider only
+// when the dependency (or the call) says it is safe to repeat (`retryOnTimeout`). Providers that
+// keep timing out or refusing are ejected for a while (./outlier.ts) and tried last.
+import { ErrorCodes, MeshError, matchesHeaderRule } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import { callContext } from "./call-context.js";
 import { decodeResponse } from "./decode-result.js";
+import type { OutlierTracker } from "./outlier.js";
 import { postToolsCall } from "./transport-client.js";
 import type { CallOptions, McpMeshTool, ToolArgs, ToolContext } from "./types.js";
 import type { Provider, Slot } from "./wiring.js";
@@ -18,6 +21,8 @@ export interface ProxyEnv {
   defaultTimeoutMs: number;
   propagateHeaders: string[];
   record: (capability: string, outcome: "ok" | "error", seconds: number) => void;
+  /** Shared by the agent's proxies; absent: no ejection. */
+  outliers?: OutlierTracker;
 }
 
 export function createProxy(slot: Slot, env: ProxyEnv): McpMeshTool {
@@ -27,9 +32,9 @@ export function createProxy(slot: Slot, env: ProxyEnv): McpMeshTool {
   Object.defineProperties(proxy, {
     callTool: { value: (name: string, args?: ToolArgs, options?: CallOptions) => call(name, args, options) },
     capability: { get: () => slot.spec.capability, enumerable: true },
-    endpoint: { get: () => slot.providers[0]?.endpoint ?? "", enumerable: true },
-    functionName: { get: () => slot.providers[0]?.functionName ?? "", enumerable: true },
-    agentId: { get: () => slot.providers[0]?.agentId ?? "", enumerable: true },
+    endpoint: { get: () => slot.target.providers[0]?.endpoint ?? "", enumerable: true },
+    functionName: { get: () => slot.target.providers[0]?.functionName ?? "", enumerable: true },
+    agentId: { get: () => slot.target.providers[0]?.agentId ?? "", enumerable: true },
   });
   return proxy;
 }
@@ -44,12 +49,30 @@ async function callSlot(
   const started = performance.now();
   try {
     const value = await attemptAll(slot, env, functionName, args, options);
+    // The declared output describes the dependency's own tool, not others reached by callTool.
+    const out = functionName === undefined ? checkOutput(slot, value) : value;
     env.record(slot.spec.capability, "ok", (performance.now() - started) / 1000);
-    return value;
+    return out;
   } catch (err) {
     env.record(slot.spec.capability, "error", (performance.now() - started) / 1000);
     throw err;
   }
+}
+
+function checkOutput(slot: Slot, value: unknown): unknown {
+  const schema = slot.spec.output;
+  if (!schema) return value;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "(answer)"}: ${i.message}`)
+    .join("; ");
+  throw new MeshError(
+    ErrorCodes.OUTPUT_MISMATCH,
+    `dependency "${slot.spec.key}" (capability ${slot.spec.capability}) answered a value that does not match its declared output: ${issues}`,
+    { capability: slot.spec.capability, issues: parsed.error.issues.slice(0, 20) },
+  );
 }
 
 async function attemptAll(
@@ -61,9 +84,26 @@ async function attemptAll(
 ): Promise<unknown> {
   const ctx = callContext.getStore();
   const timeoutMs = options?.timeout ?? slot.spec.timeoutMs ?? env.defaultTimeoutMs;
+  const deadline = performance.now() + timeoutMs;
+  const retryOnTimeout = options?.retryOnTimeout ?? slot.spec.retryOnTimeout;
+  const attemptMs = retryOnTimeout
+    ? (options?.attemptTimeout ?? slot.spec.attemptTimeoutMs ?? Math.max(1, Math.floor(timeoutMs / 3)))
+    : timeoutMs;
+  const outliers = env.outliers;
   let lastError: MeshError | undefined;
+  const expired = () =>
+    new MeshError(
+      ErrorCodes.TIMEOUT,
+      `dependency "${slot.spec.key}" (capability ${slot.spec.capability}): no answer within ${timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ""}`,
+      { capability: slot.spec.capability, timeoutMs },
+    );
   for (let attempt = 0; attempt <= slot.spec.retries; attempt++) {
-    if (attempt > 0) await sleep(backoffMs(attempt));
+    if (attempt > 0) {
+      const wait = Math.min(backoffMs(attempt), deadline - performance.now());
+      if (wait <= 0) throw expired();
+      await sleep(wait);
+    }
+    // One read of the slot's target: a re-wiring during this call is seen by the next one.
     const order = callOrder(slot);
     if (order.length === 0) {
       lastError = new MeshError(
@@ -73,35 +113,55 @@ async function attemptAll(
       );
       continue;
     }
-    for (const p of order) {
+    // Ejected providers go last: they are still tried when every other one failed.
+    let timedOut = false;
+    for (const p of outliers ? ejectedLast(order, outliers, env.selfId()) : order) {
       const name = functionName ?? p.functionName;
+      if (p.agentId === env.selfId()) return await env.callLocal(name, args, ctx);
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
       try {
-        if (p.agentId === env.selfId()) return await env.callLocal(name, args, ctx);
         const response = await postToolsCall(env.dispatcher, {
           endpoint: p.endpoint,
           functionName: name,
           args,
-          timeoutMs,
+          timeoutMs: Math.min(attemptMs, remaining),
           headers: { ...slot.spec.headers, ...options?.headers },
           traceId: ctx?.traceId,
           propagated: propagated(ctx, env.propagateHeaders),
         });
+        outliers?.success(p.endpoint, performance.now()); // it answered, even with an error
         return decodeResponse(response, `${slot.spec.capability}/${name} at ${p.endpoint}`);
       } catch (err) {
         if (!(err instanceof MeshError)) throw err;
         lastError = err;
+        if (err.code === ErrorCodes.UNREACHABLE || err.code === ErrorCodes.TIMEOUT)
+          outliers?.failure(p.endpoint, performance.now());
         if (err.code === ErrorCodes.UNREACHABLE) continue; // next provider, at once
-        if (err.code === ErrorCodes.TIMEOUT) break; // retry (if any) after backoff
+        if (err.code === ErrorCodes.TIMEOUT) {
+          timedOut = true;
+          if (retryOnTimeout) continue; // repeatable: the next provider gets the rest of the deadline
+          break; // retry (if any) after backoff
+        }
         throw err;
       }
     }
+    if (timedOut && performance.now() >= deadline) break;
   }
   throw lastError ?? new MeshError(ErrorCodes.UNREACHABLE, `dependency "${slot.spec.key}" could not be reached`);
 }
 
+function ejectedLast(order: readonly Provider[], outliers: OutlierTracker, selfId: string): readonly Provider[] {
+  const live: Provider[] = [];
+  const ejected: Provider[] = [];
+  for (const p of order)
+    (p.agentId === selfId || outliers.admit(p.endpoint, performance.now()) ? live : ejected).push(p);
+  return ejected.length === 0 ? live : live.concat(ejected);
+}
+
 /** Equal replicas in rotation, then the ranked fall-backs. */
-function callOrder(slot: Slot): Provider[] {
-  const { providers, equalCount } = slot;
+function callOrder(slot: Slot): readonly Provider[] {
+  const { providers, equalCount } = slot.target;
   if (providers.length <= 1) return providers;
   const n = Math.max(1, Math.min(equalCount, providers.length));
   const start = slot.cursor++ % n;
@@ -115,9 +175,7 @@ function callOrder(slot: Slot): Provider[] {
 function propagated(ctx: ToolContext | undefined, allow: string[]): Record<string, string> {
   if (!ctx || allow.length === 0) return {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ctx.headers)) {
-    if (allow.some((a) => (a.endsWith("*") ? k.startsWith(a.slice(0, -1)) : k === a))) out[k] = v;
-  }
+  for (const [k, v] of Object.entries(ctx.headers)) if (matchesHeaderRule(k, allow)) out[k] = v;
   return out;
 }
 

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { createOutlierTracker, type OutlierEvent } from "./outlier.js";
+
+const policy = { consecutiveFailures: 3, baseEjectionMs: 1000, maxEjectionMs: 4000 };
+
+describe("outlier ejection", () => {
+  it("ejects an endpoint after consecutive failures, probes it once, and lets it back in when it answers", () => {
+    const events: OutlierEvent[] = [];
+    const t = createOutlierTracker(policy, (e) => events.push(e));
+    const a = "http://a:1";
+    t.failure(a, 0);
+    t.failure(a, 10);
+    expect(t.admit(a, 20)).toBe(true); // two failures: still in rotation
+    t.failure(a, 30);
+    expect(events).toEqual([{ kind: "ejected", endpoint: a, failures: 3, forMs: 1000 }]);
+    expect(t.admit(a, 500)).toBe(false);
+    t.failure(a, 600); // a call sent before the ejection timing out: no new ejection
+    expect(events).toHaveLength(1);
+    // Half-open: past the ejection exactly one caller is let through.
+    expect(t.admit(a, 1031)).toBe(true);
+    expect(t.admit(a, 1032)).toBe(false);
+    t.success(a, 1100);
+    expect(events[1]).toEqual({ kind: "returned", endpoint: a, ejectedMs: 1070 });
+    expect(t.admit(a, 1101)).toBe(true);
+    expect(t.admit(a, 1102)).toBe(true);
+  });
+
+  it("a failed probe ejects for twice as long, up to the maximum", () => {
+    const t = createOutlierTracker(policy);
+    const a = "http://a:1";
+    for (let i = 0; i < 3; i++) t.failure(a, 0);
+    expect(t.admit(a, 1000)).toBe(true);
+    t.failure(a, 1001); // probe failed
+    expect(t.admit(a, 2500)).toBe(false);
+    expect(t.admit(a, 3001)).toBe(true);
+    t.failure(a, 3002);
+    expect(t.isEjected(a, 7001)).toBe(true); // 3002 + 4000
+    expect(t.admit(a, 7002)).toBe(true);
+    t.failure(a, 7003);
+    expect(t.isEjected(a, 11_002)).toBe(true); // capped at 4000
+    expect(t.isEjected(a, 11_004)).toBe(false);
+  });
+
+  it("a success resets the count, and other endpoints are unaffected", () => {
+    const t = createOutlierTracker(policy);
+    t.failure("a", 0);
+    t.failure("a", 1);
+    t.success("a", 2);
+    t.failure("a", 3);
+    t.failure("a", 4);
+    expect(t.admit("a", 5)).toBe(true);
+    for (let i = 0; i < 3; i++) t.failure("b", 0);
+    expect(t.admit("a", 6)).toBe(true);
+    expect(t.admit("b", 6)).toBe(false);
+  });
+
+  it("a probe that never settles frees the half-open slot after one ejection period", () => {
+    const t = createOutlierTracker(policy);
+    for (let i = 0; i < 3; i++) t.failure("a", 0);
+    expect(t.admit("a", 1000)).toBe(true);
+    expect(t.admit("a", 1500)).toBe(false);
+    expect(t.admit("a", 2001)).toBe(true);
+  });
+});
