@@ -9,6 +9,7 @@ import pino, { type Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { callContext } from "./call-context.js";
+import { endpointAnswers } from "./client/probe.js";
 import { type AgentConfig, configError, parseAgentConfig } from "./config.js";
 import { decodeResponse } from "./decode-result.js";
 import { HeartbeatLoop } from "./heartbeat.js";
@@ -121,7 +122,10 @@ export class MeshAgent {
     const logger = pino({ level: config.logLevel, base: { agent_id: agentId } });
     const metrics = createMetrics(config.name);
     const dispatcher = createDispatcher();
-    const outliers = createOutlierTracker(undefined, (e) => logger.info(e, outlierMessage(e)));
+    const outliers = createOutlierTracker({
+      onEvent: (e) => logger.info(e, outlierMessage(e)),
+      probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
+    });
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
         dispatcher,

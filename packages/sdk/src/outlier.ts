@@ -1,24 +1,34 @@
-// Outlier ejection (a circuit breaker per provider endpoint): an endpoint whose calls keep
-// timing out or failing to connect stops getting traffic for a while, then gets one probe call
-// (half-open); the probe's answer lets it back in, another failure ejects it for longer. Shared
-// by every dependency of an agent: a hung replica is hung for all of them. Time is passed in.
+// Outlier ejection (a circuit breaker per provider endpoint), shared by every dependency of an
+// agent: a hung replica is hung for all of them. Time is passed in (or read from `clock` for
+// the probe's late answer).
+//
+// - An endpoint is ejected after `consecutiveFailures` timeouts / connection failures in a row,
+//   or at once when a call times out and the endpoint has answered nothing at all since that
+//   call was sent (a hung process, not a slow tool: a slow one answers its other calls).
+// - Ejected, it gets no calls (proxies try it only when every other provider failed).
+// - Past the ejection it is probed once (half-open): by a side-effect-free health request when
+//   `probe` is given, else by the next call. An answer lets it back in; a failure ejects it for
+//   twice as long, up to `maxEjectionMs`.
+// It also counts calls in flight per endpoint, so proxies prefer the less loaded equal replica:
+// a hung one collects unanswered calls and new calls go elsewhere before any timeout fires.
 
 export interface OutlierPolicy {
   /** Consecutive timeouts / connection failures that eject an endpoint (default 3). */
   consecutiveFailures: number;
-  /** First ejection, ms (default 2000); doubled on each failed probe up to `maxEjectionMs`. */
+  /** First ejection, ms (default 1000); doubled on each failed probe up to `maxEjectionMs`. */
   baseEjectionMs: number;
+  /** Longest ejection, ms (default 5000): probes are cheap, a recovered replica returns soon. */
   maxEjectionMs: number;
 }
 
 export const DEFAULT_OUTLIER_POLICY: OutlierPolicy = {
   consecutiveFailures: 3,
-  baseEjectionMs: 2000,
-  maxEjectionMs: 30_000,
+  baseEjectionMs: 1000,
+  maxEjectionMs: 5000,
 };
 
 export type OutlierEvent =
-  | { kind: "ejected"; endpoint: string; failures: number; forMs: number }
+  | { kind: "ejected"; endpoint: string; failures: number; forMs: number; reason: string }
   | { kind: "returned"; endpoint: string; ejectedMs: number };
 
 interface State {
@@ -26,70 +36,127 @@ interface State {
   ejectedAt: number;
   ejectedUntil: number;
   ejectionMs: number;
-  /** When the current half-open probe was let through (0: none in flight). */
+  /** When the current half-open probe started (0: none in flight). */
   probeAt: number;
 }
 
 export interface OutlierTracker {
-  /** May a call go to `endpoint` now? Past its ejection, the first caller is the probe. */
+  /** May a call go to `endpoint` now? Past its ejection this starts (or is) the probe. */
   admit(endpoint: string, now: number): boolean;
   success(endpoint: string, now: number): void;
-  failure(endpoint: string, now: number): void;
+  /** A timeout or connection failure; `sentAt` (timeouts): when the failed call was sent. */
+  failure(endpoint: string, now: number, sentAt?: number): void;
   isEjected(endpoint: string, now: number): boolean;
+  /** Calls in flight to `endpoint`. */
+  inFlight(endpoint: string): number;
+  /**
+   * Orders two equal replicas: fewer calls in flight first; when both have some, the one that
+   * answered more recently (a hung one has answered nothing since it hung). 0: let rotation decide.
+   */
+  compare(a: string, b: string): number;
+  started(endpoint: string): void;
+  finished(endpoint: string): void;
 }
 
+export interface OutlierOptions {
+  policy?: OutlierPolicy;
+  onEvent?: (e: OutlierEvent) => void;
+  /** Resolves true when the endpoint answers; used instead of a real call as the half-open probe. */
+  probe?: (endpoint: string) => Promise<boolean>;
+  /** For the probe's completion, which arrives later (default performance.now). */
+  clock?: () => number;
+}
+
+/** Bound on remembered endpoints (an agent talks to far fewer). */
 const MAX_TRACKED = 4096;
 
-export function createOutlierTracker(
-  policy: OutlierPolicy = DEFAULT_OUTLIER_POLICY,
-  onEvent: (e: OutlierEvent) => void = () => {},
-): OutlierTracker {
+export function createOutlierTracker(opts: OutlierOptions = {}): OutlierTracker {
+  const policy = opts.policy ?? DEFAULT_OUTLIER_POLICY;
+  const onEvent = opts.onEvent ?? (() => {});
+  const clock = opts.clock ?? (() => performance.now());
   const states = new Map<string, State>();
+  const inFlight = new Map<string, number>(); // entries only while calls are in flight
+  const answeredAt = new Map<string, number>();
+  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (!map.has(key) && map.size >= MAX_TRACKED) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  };
   const ejected = (s: State | undefined, now: number) => s !== undefined && s.ejectedUntil > 0 && now < s.ejectedUntil;
-  return {
+
+  const tracker: OutlierTracker = {
     admit(endpoint, now) {
       const s = states.get(endpoint);
       if (!s || s.ejectedUntil === 0) return true;
       if (now < s.ejectedUntil) return false;
-      // Half-open: one probe at a time; a probe that never settles frees the slot after a while.
+      // One probe at a time; a probe that never settles frees the slot after a while.
       if (s.probeAt !== 0 && now - s.probeAt < s.ejectionMs) return false;
       s.probeAt = now;
-      return true;
+      if (!opts.probe) return true; // this call is the probe
+      opts.probe(endpoint).then(
+        (ok) => (ok ? tracker.success(endpoint, clock()) : tracker.failure(endpoint, clock())),
+        () => tracker.failure(endpoint, clock()),
+      );
+      return false;
     },
     success(endpoint, now) {
+      remember(answeredAt, endpoint, now);
       const s = states.get(endpoint);
       if (!s) return;
       states.delete(endpoint);
       if (s.ejectedUntil !== 0) onEvent({ kind: "returned", endpoint, ejectedMs: Math.round(now - s.ejectedAt) });
     },
-    failure(endpoint, now) {
+    failure(endpoint, now, sentAt) {
       let s = states.get(endpoint);
       if (!s) {
-        if (states.size >= MAX_TRACKED) states.delete(states.keys().next().value as string);
         s = { failures: 0, ejectedAt: 0, ejectedUntil: 0, ejectionMs: 0, probeAt: 0 };
-        states.set(endpoint, s);
+        remember(states, endpoint, s);
       }
       s.failures++;
-      const probeFailed = s.ejectedUntil !== 0 && now >= s.ejectedUntil;
-      if (ejected(s, now)) return; // calls sent before the ejection still failing
-      if (!probeFailed && s.failures < policy.consecutiveFailures) return;
+      if (ejected(s, now)) return; // calls sent before the ejection, failing late
+      const probeFailed = s.ejectedUntil !== 0;
+      const silent = sentAt !== undefined && (answeredAt.get(endpoint) ?? Number.NEGATIVE_INFINITY) < sentAt;
+      if (!probeFailed && !silent && s.failures < policy.consecutiveFailures) return;
       s.ejectionMs = probeFailed
         ? Math.min(policy.maxEjectionMs, s.ejectionMs * 2)
         : Math.min(policy.maxEjectionMs, policy.baseEjectionMs);
-      if (s.ejectedUntil === 0) s.ejectedAt = now;
+      if (!probeFailed) s.ejectedAt = now;
       s.ejectedUntil = now + s.ejectionMs;
       s.probeAt = 0;
-      if (!probeFailed) onEvent({ kind: "ejected", endpoint, failures: s.failures, forMs: s.ejectionMs });
+      if (!probeFailed) {
+        const reason =
+          s.failures >= policy.consecutiveFailures
+            ? `${s.failures} consecutive timeouts or connection failures`
+            : "a timeout with no answer at all since the call was sent";
+        onEvent({ kind: "ejected", endpoint, failures: s.failures, forMs: s.ejectionMs, reason });
+      }
     },
     isEjected(endpoint, now) {
       return ejected(states.get(endpoint), now);
     },
+    inFlight(endpoint) {
+      return inFlight.get(endpoint) ?? 0;
+    },
+    compare(a, b) {
+      const x = inFlight.get(a) ?? 0;
+      const y = inFlight.get(b) ?? 0;
+      if (x !== y || x === 0) return x - y;
+      return (answeredAt.get(b) ?? 0) - (answeredAt.get(a) ?? 0);
+    },
+    started(endpoint) {
+      remember(inFlight, endpoint, (inFlight.get(endpoint) ?? 0) + 1);
+    },
+    finished(endpoint) {
+      const n = (inFlight.get(endpoint) ?? 0) - 1;
+      if (n > 0) inFlight.set(endpoint, n);
+      else inFlight.delete(endpoint);
+    },
   };
+  return tracker;
 }
 
 /** The log line for an ejection or a return (info level: routine, but worth seeing). */
 export function outlierMessage(e: OutlierEvent): string {
   return e.kind === "ejected"
-    ? `provider ${e.endpoint} ejected for ${e.forMs} ms after ${e.failures} consecutive timeouts or connection failures`
+    ? `provider ${e.endpoint} ejected for ${e.forMs} ms after ${e.reason}`
     : `provider ${e.endpoint} answers again: back in rotation after ${e.ejectedMs} ms`;
 }

@@ -104,7 +104,7 @@ async function attemptAll(
       await sleep(wait);
     }
     // One read of the slot's target: a re-wiring during this call is seen by the next one.
-    const order = callOrder(slot);
+    const order = slot.target.providers;
     if (order.length === 0) {
       lastError = new MeshError(
         ErrorCodes.DEPENDENCY_UNAVAILABLE,
@@ -113,13 +113,17 @@ async function attemptAll(
       );
       continue;
     }
-    // Ejected providers go last: they are still tried when every other one failed.
     let timedOut = false;
-    for (const p of outliers ? ejectedLast(order, outliers, env.selfId()) : order) {
+    // Ejected providers go to the end: tried only when every other one failed.
+    for (const p of outliers
+      ? ejectedLast(callOrder(slot, outliers), outliers, env.selfId())
+      : callOrder(slot, undefined)) {
       const name = functionName ?? p.functionName;
       if (p.agentId === env.selfId()) return await env.callLocal(name, args, ctx);
       const remaining = deadline - performance.now();
       if (remaining <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
+      outliers?.started(p.endpoint);
+      const sentAt = performance.now();
       try {
         const response = await postToolsCall(env.dispatcher, {
           endpoint: p.endpoint,
@@ -135,8 +139,8 @@ async function attemptAll(
       } catch (err) {
         if (!(err instanceof MeshError)) throw err;
         lastError = err;
-        if (err.code === ErrorCodes.UNREACHABLE || err.code === ErrorCodes.TIMEOUT)
-          outliers?.failure(p.endpoint, performance.now());
+        if (err.code === ErrorCodes.UNREACHABLE) outliers?.failure(p.endpoint, performance.now());
+        if (err.code === ErrorCodes.TIMEOUT) outliers?.failure(p.endpoint, performance.now(), sentAt);
         if (err.code === ErrorCodes.UNREACHABLE) continue; // next provider, at once
         if (err.code === ErrorCodes.TIMEOUT) {
           timedOut = true;
@@ -144,6 +148,8 @@ async function attemptAll(
           break; // retry (if any) after backoff
         }
         throw err;
+      } finally {
+        outliers?.finished(p.endpoint);
       }
     }
     if (timedOut && performance.now() >= deadline) break;
@@ -151,16 +157,21 @@ async function attemptAll(
   throw lastError ?? new MeshError(ErrorCodes.UNREACHABLE, `dependency "${slot.spec.key}" could not be reached`);
 }
 
+/** Admitted providers in their order, then the ejected ones (admit also starts due probes). */
 function ejectedLast(order: readonly Provider[], outliers: OutlierTracker, selfId: string): readonly Provider[] {
+  const now = performance.now();
   const live: Provider[] = [];
   const ejected: Provider[] = [];
-  for (const p of order)
-    (p.agentId === selfId || outliers.admit(p.endpoint, performance.now()) ? live : ejected).push(p);
+  for (const p of order) (p.agentId === selfId || outliers.admit(p.endpoint, now) ? live : ejected).push(p);
   return ejected.length === 0 ? live : live.concat(ejected);
 }
 
-/** Equal replicas in rotation, then the ranked fall-backs. */
-function callOrder(slot: Slot): readonly Provider[] {
+/**
+ * Equal replicas in rotation, the one with fewest calls in flight first (a replica that hangs
+ * collects unanswered calls, so new ones go elsewhere before any timeout), then the ranked
+ * fall-backs.
+ */
+function callOrder(slot: Slot, outliers: OutlierTracker | undefined): readonly Provider[] {
   const { providers, equalCount } = slot.target;
   if (providers.length <= 1) return providers;
   const n = Math.max(1, Math.min(equalCount, providers.length));
@@ -168,6 +179,7 @@ function callOrder(slot: Slot): readonly Provider[] {
   if (slot.cursor > 1e9) slot.cursor = 0;
   const order: Provider[] = [];
   for (let i = 0; i < n; i++) order.push(providers[(start + i) % n] as Provider);
+  if (outliers && n > 1) order.sort((x, y) => outliers.compare(x.endpoint, y.endpoint)); // stable: ties keep rotation
   for (let i = n; i < providers.length; i++) order.push(providers[i] as Provider);
   return order;
 }

@@ -82,7 +82,7 @@ describe("a replica that hangs", () => {
     const result = await load(consumer.url, 8, () => Date.now() - t0 > 2500);
     expect(result.failures).toBe(0);
     expect(result.calls).toBeGreaterThan(50);
-    expect(consumer.output()).toMatch(/provider http:\/\/127\.0\.0\.1:\d+ ejected for \d+ ms after 3 consecutive/);
+    expect(consumer.output()).toMatch(/provider http:\/\/127\.0\.0\.1:\d+ ejected for \d+ ms after /);
 
     signal(a.pid, "SIGCONT");
     stopped.delete(a.pid);
@@ -95,7 +95,7 @@ describe("a replica that hangs", () => {
     expect(consumer.output()).toMatch(/answers again: back in rotation after \d+ ms/);
   }, 60_000);
 
-  it("without retryOnTimeout, calls stop going to it once it is ejected", async () => {
+  it("without retryOnTimeout, it costs at most the calls in flight, and calls stop going to it", async () => {
     const { a, consumer } = await meshWithTwoReplicas({ DEP_TIMEOUT: "400" });
     signal(a.pid, "SIGSTOP");
     stopped.add(a.pid);
@@ -103,7 +103,9 @@ describe("a replica that hangs", () => {
     const t0 = Date.now();
     const before = await load(consumer.url, 4, () => /ejected for/.test(consumer.output()) || Date.now() - t0 > 10_000);
     expect(consumer.output()).toMatch(/ejected for/);
-    expect(before.failures).toBeGreaterThanOrEqual(3);
+    // At most the calls that were in flight when it hung: 4 callers, so at most 4.
+    expect(before.failures).toBeGreaterThanOrEqual(1);
+    expect(before.failures).toBeLessThanOrEqual(4);
     // From then on every call is answered by the other replica.
     for (let i = 0; i < 100; i++) expect(await callText(consumer.url, "hello")).toBe("Hello world! b:CET");
     signal(a.pid, "SIGCONT");
