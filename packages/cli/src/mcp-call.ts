@@ -43,7 +43,7 @@ export async function callTool(req: CallRequest): Promise<JsonRpcResponse> {
         `tool '${req.tool}' did not answer within ${req.timeoutMs / 1000} s: raise --timeout if it is slow`,
       );
     if (isMeshError(e) && e.code === ErrorCodes.UNREACHABLE)
-      throw new MeshError(ErrorCodes.UNREACHABLE, `cannot reach ${req.url}: ${e.message.replace(/^[^:]*: /, "")}`);
+      throw new MeshError(ErrorCodes.UNREACHABLE, `cannot reach ${req.url} (${e.details?.reason ?? e.message})`);
     throw e;
   } finally {
     dispatcher.destroy().catch(() => {});

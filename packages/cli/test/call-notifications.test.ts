@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { baseEnv, fixture, killQuietly, MESHCTL } from "./meshctl-process.js";
+import { baseEnv, fixture, killQuietly, MESHCTL, meshctl } from "./meshctl-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "meshctl-notify-"));
 const pids: number[] = [];
@@ -64,4 +64,13 @@ describe("meshctl call shows a tool's progress and logs", () => {
     expect(stderr).toBe('progress 40% (2/5) parsing\nwarning db: slow ⏎ query\ninfo {"rows":3}\n');
     expect(JSON.parse(stdout)).toEqual({ imported: 3 });
   }, 60_000);
+
+  it("an agent that is not there is one line and exit code 3", async () => {
+    const r = await meshctl(["call", "x", "--agent-url", "http://127.0.0.1:1"], baseEnv(dir));
+    expect(r).toEqual({
+      code: 3,
+      stdout: "",
+      stderr: "meshctl: cannot reach http://127.0.0.1:1/mcp (connection refused)\n",
+    });
+  });
 });

@@ -24,13 +24,16 @@ export function classifyError(err: unknown, where: string, timeoutMs: number, ti
   const code = e.code ?? e.cause?.code ?? "";
   if (timedOut || TIMEOUT_ERRORS.has(code) || e.name === "TimeoutError")
     return new MeshError(ErrorCodes.TIMEOUT, `${where}: no answer within ${timeoutMs} ms`, { timeoutMs });
-  if (CONNECT_ERRORS.has(code) || /ECONNREFUSED|ECONNRESET|socket/i.test(e.message ?? ""))
-    return new MeshError(ErrorCodes.UNREACHABLE, `${where}: ${describe(code, e.message)}`, { cause: code });
-  return new MeshError(ErrorCodes.UNREACHABLE, `${where}: ${e.message ?? String(err)}`);
+  const reason =
+    CONNECT_ERRORS.has(code) || /ECONNREFUSED|ECONNRESET|socket/i.test(e.message ?? "")
+      ? describe(code, e.message)
+      : (e.message ?? String(err));
+  // `reason` is the failure without the tool and endpoint, for callers that word it themselves.
+  return new MeshError(ErrorCodes.UNREACHABLE, `${where}: ${reason}`, { cause: code || undefined, reason });
 }
 
 function describe(code: string, message: string | undefined): string {
-  if (code === "ECONNREFUSED") return "connection refused (is the agent running?)";
+  if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
   return code || message || "connection failed";
 }
@@ -40,7 +43,7 @@ export function httpStatusError(status: number, body: string, where: string): Me
   const text = errorText(body);
   const code =
     status === 502 || status === 503 || status === 504 ? ErrorCodes.UNREACHABLE : ErrorCodes.REMOTE_TOOL_ERROR;
-  return new MeshError(code, `${where}: HTTP ${status}: ${text}`, { status });
+  return new MeshError(code, `${where}: HTTP ${status}: ${text}`, { status, reason: `HTTP ${status}: ${text}` });
 }
 
 /** The registry proxy answers errors as {"error": "..."}; agents may answer plain text. */
