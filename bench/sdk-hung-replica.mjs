@@ -77,6 +77,14 @@ for (const r of results) {
     `| ${r.mode} | ${r.hung.calls} | ${r.hung.failed} | ${r.inFlightAtHang} | ${r.hung.p50} | ${r.hung.p90} | ${r.hung.p99} | ${r.hung.max} | ${r.resumed.byA} of ${r.resumed.calls} (first after ${r.resumed.firstByAms} ms) |`,
   );
 }
+// Before the hang both replicas are healthy: failures or slow calls then mean the machine was
+// too busy for the figures to say anything about the hang.
+for (const r of results) {
+  if (r.warmup.failed > 0 || r.warmup.p99 > timeoutMs / 4)
+    console.warn(
+      `warning: ${r.mode}: ${r.warmup.failed} failed calls, p99 ${r.warmup.p99} ms before the hang: the machine is overloaded, discard this run`,
+    );
+}
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(
   join(root, "bench/results/sdk-hung-replica.json"),
