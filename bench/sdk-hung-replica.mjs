@@ -14,7 +14,7 @@
 // alternative costs at most the calls in flight at the moment it hung.
 //
 //   npm run build && node bench/sdk-hung-replica.mjs [--rate 200] [--hung 10] [--timeout 1000]
-//     [--attempt 250] [--resume 5] [--log]
+//     [--attempt 250] [--resume 5] [--log] [--modes default,retryOnTimeout]
 //
 // --log shows the consumer's info log (the ejection and return lines).
 // Writes bench/results/sdk-hung-replica.json.
@@ -36,6 +36,7 @@ const { values: opts } = parseArgs({
     resume: { type: "string", default: "5" },
     warmup: { type: "string", default: "2" },
     log: { type: "boolean", default: false },
+    modes: { type: "string", default: "default,retryOnTimeout" },
   },
 });
 const rate = Number(opts.rate);
@@ -65,7 +66,7 @@ process.on("exit", () => {
 });
 
 const results = [];
-for (const mode of ["default", "retryOnTimeout"]) results.push(await runScenario(mode));
+for (const mode of opts.modes.split(",")) results.push(await runScenario(mode));
 
 console.log("");
 console.log(

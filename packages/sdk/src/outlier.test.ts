@@ -135,4 +135,18 @@ describe("outlier ejection", () => {
     expect([t.inFlight("a"), t.inFlight("b")]).toEqual([0, 0]);
     expect(t.compare("a", "b")).toBe(0);
   });
+
+  it("passes over a replica that has calls out and has been silent well past its peer", () => {
+    const t = createOutlierTracker({ policy });
+    t.success("a", 1000);
+    t.success("b", 1050);
+    t.started("a"); // one call out, nothing back
+    for (let i = 0; i < 3; i++) t.started("b"); // three out, but answering
+    expect(t.compare("a", "b")).toBeLessThan(0); // within 100 ms: fewer in flight wins
+    t.success("b", 1200);
+    expect(t.compare("a", "b")).toBeGreaterThan(0); // a silent 200 ms longer: b first
+    expect(t.compare("b", "a")).toBeLessThan(0);
+    t.finished("a"); // no call out: a is not stalling, just idle
+    expect(t.compare("a", "b")).toBeLessThan(0);
+  });
 });

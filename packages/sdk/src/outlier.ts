@@ -50,8 +50,9 @@ export interface OutlierTracker {
   /** Calls in flight to `endpoint`. */
   inFlight(endpoint: string): number;
   /**
-   * Orders two equal replicas: fewer calls in flight first; when both have some, the one that
-   * answered more recently (a hung one has answered nothing since it hung). 0: let rotation decide.
+   * Orders two equal replicas: one with calls out that answered nothing for 100 ms longer than
+   * the other goes last; otherwise fewer calls in flight first, then the one that answered
+   * more recently. 0: let rotation decide.
    */
   compare(a: string, b: string): number;
   started(endpoint: string): void;
@@ -66,6 +67,9 @@ export interface OutlierOptions {
   /** For the probe's completion, which arrives later (default performance.now). */
   clock?: () => number;
 }
+
+/** How much longer than its peer a replica with calls out may stay silent before it is passed over. */
+const STALL_MS = 100;
 
 /** Bound on remembered endpoints (an agent talks to far fewer). */
 const MAX_TRACKED = 4096;
@@ -139,8 +143,14 @@ export function createOutlierTracker(opts: OutlierOptions = {}): OutlierTracker 
     compare(a, b) {
       const x = inFlight.get(a) ?? 0;
       const y = inFlight.get(b) ?? 0;
+      const ax = answeredAt.get(a) ?? 0;
+      const bx = answeredAt.get(b) ?? 0;
+      // A replica with calls out that has been silent well past its peer's last answer is
+      // stalling: new calls go to the peer, however many calls each has in flight.
+      if (x > 0 && bx - ax > STALL_MS) return 1;
+      if (y > 0 && ax - bx > STALL_MS) return -1;
       if (x !== y || x === 0) return x - y;
-      return (answeredAt.get(b) ?? 0) - (answeredAt.get(a) ?? 0);
+      return bx - ax;
     },
     started(endpoint) {
       remember(inFlight, endpoint, (inFlight.get(endpoint) ?? 0) + 1);
