@@ -72,14 +72,14 @@ async function load(url: string, workers: number, until: () => boolean) {
 describe("a replica that hangs", () => {
   it("with retryOnTimeout, costs no failed call; it is ejected, probed, and used again after SIGCONT", async () => {
     const { a, consumer } = await meshWithTwoReplicas({
-      DEP_TIMEOUT: "5000",
+      DEP_TIMEOUT: "10000",
       DEP_RETRY_ON_TIMEOUT: "1",
-      DEP_ATTEMPT_TIMEOUT: "300",
+      DEP_ATTEMPT_TIMEOUT: "1000",
     });
     signal(a.pid, "SIGSTOP");
     stopped.add(a.pid);
     const t0 = Date.now();
-    const result = await load(consumer.url, 8, () => Date.now() - t0 > 2500);
+    const result = await load(consumer.url, 8, () => Date.now() - t0 > 3000);
     expect(result.failures).toBe(0);
     expect(result.calls).toBeGreaterThan(50);
     expect(consumer.output()).toMatch(/provider http:\/\/127\.0\.0\.1:\d+ ejected for \d+ ms after /);
@@ -96,7 +96,7 @@ describe("a replica that hangs", () => {
   }, 60_000);
 
   it("without retryOnTimeout, it costs at most the calls in flight, and calls stop going to it", async () => {
-    const { a, consumer } = await meshWithTwoReplicas({ DEP_TIMEOUT: "400" });
+    const { a, consumer } = await meshWithTwoReplicas({ DEP_TIMEOUT: "1500" });
     signal(a.pid, "SIGSTOP");
     stopped.add(a.pid);
     // Calls that were sent to it time out (they are not repeated: the tool might have run).
