@@ -111,6 +111,9 @@ describe("callToolHttp", () => {
       res.writeHead(200, { "content-type": "application/json" }).end("<html>"),
     );
     handlers.set("huge", (_req, _b, res) => res.writeHead(200).end("x".repeat(5000)));
+    handlers.set("cut", (_req, _b, res) =>
+      res.writeHead(200, { "content-type": "text/event-stream" }).end(": mesh-proxy-timeout budget=1s\n\n"),
+    );
     const d = createDispatcher();
     const fail = (tool: string, url = `${base}/mcp`) =>
       callToolHttp(d, { url, tool, args: {}, timeoutMs: 5000, maxBytes: 1000 }).then(
@@ -136,6 +139,10 @@ describe("callToolHttp", () => {
     });
     expect(await fail("garbage")).toMatchObject({ code: ErrorCodes.REMOTE_TOOL_ERROR, message: /not JSON-RPC/ });
     expect(await fail("huge")).toMatchObject({ code: ErrorCodes.REMOTE_TOOL_ERROR, message: /larger than 1000 bytes/ });
+    expect(await fail("cut")).toEqual({
+      code: ErrorCodes.REMOTE_TOOL_ERROR,
+      message: `cut at ${base}: the event stream ended without an answer`,
+    });
     await d.close();
   });
 });

@@ -128,7 +128,8 @@ async function exchangeOnce(
   if (type.includes("text/event-stream")) {
     const answer = await readSse(res.body, id, req, where);
     if (answer) return answer;
-    throw httpStatusError(res.statusCode, "event stream ended without an answer", where);
+    // The tool may have run (a crash mid-call, a proxy's time budget): not safe to repeat.
+    throw new MeshError(ErrorCodes.REMOTE_TOOL_ERROR, `${where}: the event stream ended without an answer`);
   }
   const text = await readText(res.body, req.maxBytes, where);
   const answer = parseMessage(text);
