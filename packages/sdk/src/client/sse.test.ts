@@ -16,6 +16,16 @@ describe("the SSE parser", () => {
     expect(seen).toEqual(['{"a":1}', "first\nsecond", "unterminated"]);
   });
 
+  it("names each event by its event field", () => {
+    const seen: [string, string][] = [];
+    const p = createSseParser((d, e) => seen.push([e, d]));
+    p.push("event: resolution\nid: 1\ndata: {}\n\ndata: plain\n\n");
+    expect(seen).toEqual([
+      ["resolution", "{}"],
+      ["message", "plain"],
+    ]);
+  });
+
   it("reads every data payload of a whole body", () => {
     expect(sseData("id: 1\nevent: message\ndata: x\n\nretry: 10\n\ndata: y\n\n")).toEqual(["x", "y"]);
   });

@@ -8,24 +8,33 @@ export interface SseParser {
   end(): void;
 }
 
-/** `maxEventChars` bounds one event's buffered text: a stream that never ends an event fails. */
-export function createSseParser(onData: (data: string) => void, maxEventChars = 32 * 1024 * 1024): SseParser {
+/**
+ * `onData` gets each event's data and its `event:` name ("message" when none). `maxEventChars`
+ * bounds one event's buffered text: a stream that never ends an event fails.
+ */
+export function createSseParser(
+  onData: (data: string, event: string) => void,
+  maxEventChars = 32 * 1024 * 1024,
+): SseParser {
   let buffer = "";
   let data: string[] = [];
   let dataChars = 0;
+  let event = "message";
   const dispatch = () => {
-    if (data.length > 0) onData(data.join("\n"));
+    if (data.length > 0) onData(data.join("\n"), event);
     data = [];
     dataChars = 0;
+    event = "message";
   };
   const line = (l: string) => {
     if (l === "") return dispatch();
     if (l.startsWith(":")) return; // comment / keep-alive
     const colon = l.indexOf(":");
     const field = colon < 0 ? l : l.slice(0, colon);
-    if (field !== "data") return; // event, id, retry: nothing a tools/call answer needs
     let value = colon < 0 ? "" : l.slice(colon + 1);
     if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "event") event = value;
+    if (field !== "data") return; // id, retry: nothing our callers need
     dataChars += value.length;
     if (dataChars > maxEventChars) throw new Error(`event larger than ${maxEventChars} characters`);
     data.push(value);
