@@ -9,6 +9,7 @@ import type { Dispatcher } from "undici";
 import { callContext } from "./call-context.js";
 import { decodeResponse } from "./decode-result.js";
 import type { OutlierTracker } from "./outlier.js";
+import { checkOutput } from "./output-check.js";
 import { postToolsCall } from "./transport-client.js";
 import type { CallOptions, McpMeshTool, ToolArgs, ToolContext } from "./types.js";
 import type { Provider, Slot } from "./wiring.js";
@@ -50,29 +51,13 @@ async function callSlot(
   try {
     const value = await attemptAll(slot, env, functionName, args, options);
     // The declared output describes the dependency's own tool, not others reached by callTool.
-    const out = functionName === undefined ? checkOutput(slot, value) : value;
+    const out = functionName === undefined ? checkOutput(slot.spec, value) : value;
     env.record(slot.spec.capability, "ok", (performance.now() - started) / 1000);
     return out;
   } catch (err) {
     env.record(slot.spec.capability, "error", (performance.now() - started) / 1000);
     throw err;
   }
-}
-
-function checkOutput(slot: Slot, value: unknown): unknown {
-  const schema = slot.spec.output;
-  if (!schema) return value;
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "(answer)"}: ${i.message}`)
-    .join("; ");
-  throw new MeshError(
-    ErrorCodes.OUTPUT_MISMATCH,
-    `dependency "${slot.spec.key}" (capability ${slot.spec.capability}) answered a value that does not match its declared output: ${issues}`,
-    { capability: slot.spec.capability, issues: parsed.error.issues.slice(0, 20) },
-  );
 }
 
 async function attemptAll(
