@@ -6,53 +6,16 @@ import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import { Agent, type Dispatcher } from "undici";
 import { classifyError, httpStatusError } from "./classify.js";
 import { createSseParser } from "./sse.js";
+import type { DispatcherOptions, JsonRpcResponse, ToolCallRequest, ToolNotification } from "./types.js";
 
-export interface JsonRpcError {
-  code: number;
-  message: string;
-  data?: unknown;
-}
-
-export interface ToolResult {
-  content?: Array<{ type: string; text?: string; mimeType?: string; data?: string; [k: string]: unknown }>;
-  structuredContent?: unknown;
-  isError?: boolean;
-  [k: string]: unknown;
-}
-
-export interface JsonRpcResponse {
-  jsonrpc: "2.0";
-  id: number | string | null;
-  result?: ToolResult;
-  error?: JsonRpcError;
-}
-
-/** A JSON-RPC notification the tool sent while running (progress, log messages). */
-export interface ToolNotification {
-  method: string;
-  params: Record<string, unknown>;
-}
-
-export interface ToolCallRequest {
-  /** Full URL of the MCP endpoint, e.g. http://host:port/mcp or a registry /proxy/... URL. */
-  url: string;
-  tool: string;
-  args: Record<string, unknown>;
-  /** Deadline for the whole call (queueing, connect, answer), ms. Sent as X-Mesh-Timeout. */
-  timeoutMs: number;
-  headers?: Record<string, string>;
-  /** Sent as `_meta.progressToken`, so that the tool may report progress. */
-  progressToken?: string | number;
-  /** Called for each notification as it arrives (SSE answers only). */
-  onNotification?: (n: ToolNotification) => void;
-  /** Bound on the answer's size (default 32 MiB). */
-  maxBytes?: number;
-}
-
-export interface DispatcherOptions {
-  /** Connections per provider origin (default 256). */
-  connections?: number;
-}
+export type {
+  DispatcherOptions,
+  JsonRpcError,
+  JsonRpcResponse,
+  ToolCallRequest,
+  ToolNotification,
+  ToolResult,
+} from "./types.js";
 
 /** A pooled keep-alive HTTP dispatcher for tool calls; one per process (or agent) is enough. */
 export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
