@@ -9,12 +9,13 @@
 // registry's threshold is set far longer, so only the consumer's proxy acts) calls are counted
 // and timed; then SIGCONT, and the calls replica "a" answers again are counted.
 //
-// Run for each setting: the default (a timed-out call is not repeated) and retryOnTimeout (the
-// call moves to the other replica after attemptTimeout). Target: a hung replica with a healthy
+// Run for each setting: the default (a timed-out call is not repeated), retryOnTimeout (the
+// call moves to the other replica after attemptTimeout) and hedgeAfter (after --hedge ms
+// without an answer the call is also sent to the other replica; the first answer wins). Target: a hung replica with a healthy
 // alternative costs at most the calls in flight at the moment it hung.
 //
 //   npm run build && node bench/sdk-hung-replica.mjs [--rate 200] [--hung 10] [--timeout 1000]
-//     [--attempt 250] [--resume 5] [--log] [--modes default,retryOnTimeout]
+//     [--attempt 250] [--hedge 50] [--resume 5] [--log] [--modes default,retryOnTimeout,hedgeAfter]
 //
 // --log shows the consumer's info log (the ejection and return lines).
 // Writes bench/results/sdk-hung-replica.json.
@@ -36,7 +37,8 @@ const { values: opts } = parseArgs({
     resume: { type: "string", default: "5" },
     warmup: { type: "string", default: "2" },
     log: { type: "boolean", default: false },
-    modes: { type: "string", default: "default,retryOnTimeout" },
+    modes: { type: "string", default: "default,retryOnTimeout,hedgeAfter" },
+    hedge: { type: "string", default: "50" },
   },
 });
 const rate = Number(opts.rate);
@@ -52,7 +54,7 @@ console.log(
     .join(" ")}`,
 );
 console.log(
-  `rate ${rate}/s, hung ${hungS} s, dependency timeout ${timeoutMs} ms, attemptTimeout ${attemptMs} ms (retry mode)`,
+  `rate ${rate}/s, hung ${hungS} s, dependency timeout ${timeoutMs} ms, attemptTimeout ${attemptMs} ms (retry mode), hedgeAfter ${opts.hedge} ms (hedge mode)`,
 );
 
 const children = [];
@@ -111,6 +113,7 @@ async function runScenario(mode) {
     capability: "date_service",
     timeout: timeoutMs,
     ...(mode === "retryOnTimeout" && { retryOnTimeout: true, attemptTimeout: attemptMs }),
+    ...(mode === "hedgeAfter" && { hedgeAfter: Number(opts.hedge) }),
   };
   consumer.tool({
     name: "capture",

@@ -18,6 +18,7 @@ export const ErrorCodes = {
   REMOTE_TOOL_ERROR: "remote_tool_error",
   DEPENDENCY_UNAVAILABLE: "dependency_unavailable",
   OUTPUT_MISMATCH: "output_mismatch",
+  CANCELLED: "cancelled",
   USAGE: "usage",
   AMBIGUOUS: "ambiguous",
   START_FAILED: "start_failed",

@@ -2,14 +2,17 @@
 // a provider that cannot be reached (connection refused/reset) is skipped at once for the next
 // one, so a dead replica costs no failed call while another is alive. One deadline covers the
 // whole call (queueing, attempts, backoff). A timed-out call moves on to the next provider only
-// when the dependency (or the call) says it is safe to repeat (`retryOnTimeout`). Providers that
-// keep timing out or refusing are ejected for a while (./outlier.ts) and tried last.
+// when the dependency (or the call) says it is safe to repeat (`retryOnTimeout`), or is sent to
+// a second provider after `hedgeAfter` ms (./hedge.ts). Providers that keep timing out or
+// refusing are ejected for a while (./outlier.ts) and tried last (./provider-order.ts).
 import { ErrorCodes, MeshError, matchesHeaderRule } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import { callContext } from "./call-context.js";
 import { decodeResponse } from "./decode-result.js";
+import { hedge } from "./hedge.js";
 import type { OutlierTracker } from "./outlier.js";
 import { checkOutput } from "./output-check.js";
+import { providerOrder } from "./provider-order.js";
 import { postToolsCall } from "./transport-client.js";
 import type { CallOptions, McpMeshTool, ToolArgs, ToolContext } from "./types.js";
 import type { Provider, Slot } from "./wiring.js";
@@ -71,10 +74,12 @@ async function attemptAll(
   const timeoutMs = options?.timeout ?? slot.spec.timeoutMs ?? env.defaultTimeoutMs;
   const deadline = performance.now() + timeoutMs;
   const retryOnTimeout = options?.retryOnTimeout ?? slot.spec.retryOnTimeout;
+  const hedgeAfter = options?.hedgeAfter ?? slot.spec.hedgeAfterMs;
   const attemptMs = retryOnTimeout
     ? (options?.attemptTimeout ?? slot.spec.attemptTimeoutMs ?? Math.max(1, Math.floor(timeoutMs / 3)))
     : timeoutMs;
   const outliers = env.outliers;
+  const selfId = env.selfId();
   let lastError: MeshError | undefined;
   const expired = () =>
     new MeshError(
@@ -82,6 +87,33 @@ async function attemptAll(
       `dependency "${slot.spec.key}" (capability ${slot.spec.capability}): no answer within ${timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ""}`,
       { capability: slot.spec.capability, timeoutMs },
     );
+  /** One request to one provider, with the ejection bookkeeping; resolves to the decoded value. */
+  const sendTo = async (p: Provider, signal?: AbortSignal): Promise<unknown> => {
+    const name = functionName ?? p.functionName;
+    outliers?.started(p.endpoint);
+    const sentAt = performance.now();
+    try {
+      const response = await postToolsCall(env.dispatcher, {
+        endpoint: p.endpoint,
+        functionName: name,
+        args,
+        timeoutMs: Math.min(attemptMs, deadline - sentAt),
+        headers: { ...slot.spec.headers, ...options?.headers },
+        traceId: ctx?.traceId,
+        propagated: propagated(ctx, env.propagateHeaders),
+        signal,
+      });
+      outliers?.success(p.endpoint, performance.now()); // it answered, even with an error
+      return decodeResponse(response, `${slot.spec.capability}/${name} at ${p.endpoint}`);
+    } catch (err) {
+      const code = (err as MeshError).code;
+      if (code === ErrorCodes.UNREACHABLE) outliers?.failure(p.endpoint, performance.now());
+      if (code === ErrorCodes.TIMEOUT) outliers?.failure(p.endpoint, performance.now(), sentAt);
+      throw err;
+    } finally {
+      outliers?.finished(p.endpoint);
+    }
+  };
   for (let attempt = 0; attempt <= slot.spec.retries; attempt++) {
     if (attempt > 0) {
       const wait = Math.min(backoffMs(attempt), deadline - performance.now());
@@ -89,8 +121,8 @@ async function attemptAll(
       await sleep(wait);
     }
     // One read of the slot's target: a re-wiring during this call is seen by the next one.
-    const order = slot.target.providers;
-    if (order.length === 0) {
+    const list = providerOrder(slot, outliers, selfId);
+    if (list.length === 0) {
       lastError = new MeshError(
         ErrorCodes.DEPENDENCY_UNAVAILABLE,
         `dependency "${slot.spec.key}" (capability ${slot.spec.capability}) has no provider`,
@@ -99,33 +131,25 @@ async function attemptAll(
       continue;
     }
     let timedOut = false;
-    // Ejected providers go to the end: tried only when every other one failed.
-    for (const p of outliers
-      ? ejectedLast(callOrder(slot, outliers), outliers, env.selfId())
-      : callOrder(slot, undefined)) {
-      const name = functionName ?? p.functionName;
-      if (p.agentId === env.selfId()) return await env.callLocal(name, args, ctx);
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
-      outliers?.started(p.endpoint);
-      const sentAt = performance.now();
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i] as Provider;
+      if (p.agentId === selfId) return await env.callLocal(functionName ?? p.functionName, args, ctx);
+      if (deadline - performance.now() <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
+      const backup = hedgeAfter !== undefined ? list[i + 1] : undefined;
       try {
-        const response = await postToolsCall(env.dispatcher, {
-          endpoint: p.endpoint,
-          functionName: name,
-          args,
-          timeoutMs: Math.min(attemptMs, remaining),
-          headers: { ...slot.spec.headers, ...options?.headers },
-          traceId: ctx?.traceId,
-          propagated: propagated(ctx, env.propagateHeaders),
-        });
-        outliers?.success(p.endpoint, performance.now()); // it answered, even with an error
-        return decodeResponse(response, `${slot.spec.capability}/${name} at ${p.endpoint}`);
+        if (!backup || backup.agentId === selfId) return await sendTo(p);
+        const out = await hedge(
+          (signal) => sendTo(p, signal),
+          (signal) => sendTo(backup, signal),
+          hedgeAfter as number,
+          isAnswer,
+        );
+        if (out.ok) return out.value;
+        if (out.hedged) i++; // the backup was tried too
+        throw out.error;
       } catch (err) {
         if (!(err instanceof MeshError)) throw err;
         lastError = err;
-        if (err.code === ErrorCodes.UNREACHABLE) outliers?.failure(p.endpoint, performance.now());
-        if (err.code === ErrorCodes.TIMEOUT) outliers?.failure(p.endpoint, performance.now(), sentAt);
         if (err.code === ErrorCodes.UNREACHABLE) continue; // next provider, at once
         if (err.code === ErrorCodes.TIMEOUT) {
           timedOut = true;
@@ -133,8 +157,6 @@ async function attemptAll(
           break; // retry (if any) after backoff
         }
         throw err;
-      } finally {
-        outliers?.finished(p.endpoint);
       }
     }
     if (timedOut && performance.now() >= deadline) break;
@@ -142,31 +164,10 @@ async function attemptAll(
   throw lastError ?? new MeshError(ErrorCodes.UNREACHABLE, `dependency "${slot.spec.key}" could not be reached`);
 }
 
-/** Admitted providers in their order, then the ejected ones (admit also starts due probes). */
-function ejectedLast(order: readonly Provider[], outliers: OutlierTracker, selfId: string): readonly Provider[] {
-  const now = performance.now();
-  const live: Provider[] = [];
-  const ejected: Provider[] = [];
-  for (const p of order) (p.agentId === selfId || outliers.admit(p.endpoint, now) ? live : ejected).push(p);
-  return ejected.length === 0 ? live : live.concat(ejected);
-}
-
-/**
- * Equal replicas in rotation, the one with fewest calls in flight first (a replica that hangs
- * collects unanswered calls, so new ones go elsewhere before any timeout), then the ranked
- * fall-backs.
- */
-function callOrder(slot: Slot, outliers: OutlierTracker | undefined): readonly Provider[] {
-  const { providers, equalCount } = slot.target;
-  if (providers.length <= 1) return providers;
-  const n = Math.max(1, Math.min(equalCount, providers.length));
-  const start = slot.cursor++ % n;
-  if (slot.cursor > 1e9) slot.cursor = 0;
-  const order: Provider[] = [];
-  for (let i = 0; i < n; i++) order.push(providers[(start + i) % n] as Provider);
-  if (outliers && n > 1) order.sort((x, y) => outliers.compare(x.endpoint, y.endpoint)); // stable: ties keep rotation
-  for (let i = n; i < providers.length; i++) order.push(providers[i] as Provider);
-  return order;
+/** An error that is the provider's answer (the tool failed), not a failure to get one. */
+function isAnswer(err: unknown): boolean {
+  const code = (err as MeshError).code;
+  return code !== ErrorCodes.TIMEOUT && code !== ErrorCodes.UNREACHABLE && code !== ErrorCodes.CANCELLED;
 }
 
 function propagated(ctx: ToolContext | undefined, allow: string[]): Record<string, string> {

@@ -21,6 +21,8 @@ export interface DependencySlotSpec {
   retryOnTimeout: boolean;
   /** How long one provider gets before a `retryOnTimeout` call moves on, ms. */
   attemptTimeoutMs: number | undefined;
+  /** Send the call to a second provider too when the first has not answered after this, ms. */
+  hedgeAfterMs: number | undefined;
   /** The provider's declared output: answers are validated against it. */
   output: z.ZodType | undefined;
 }
@@ -65,6 +67,8 @@ export function normalizeTool(
       problems.push(`${where}: dependency "${key}" retries must be a whole number >= 0`);
     if (spec?.attemptTimeout !== undefined && !(spec.attemptTimeout > 0))
       problems.push(`${where}: dependency "${key}" attemptTimeout must be > 0 ms`);
+    if (spec?.hedgeAfter !== undefined && !(spec.hedgeAfter >= 0))
+      problems.push(`${where}: dependency "${key}" hedgeAfter must be >= 0 ms`);
     if (spec?.output !== undefined && typeof (spec.output as { safeParse?: unknown }).safeParse !== "function")
       problems.push(`${where}: dependency "${key}" output must be a zod schema`);
     return {
@@ -79,6 +83,7 @@ export function normalizeTool(
       headers: { ...(spec?.headers ?? {}) },
       retryOnTimeout: spec?.retryOnTimeout === true,
       attemptTimeoutMs: spec?.attemptTimeout,
+      hedgeAfterMs: spec?.hedgeAfter,
       output: spec?.output,
     };
   });

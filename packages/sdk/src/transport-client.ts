@@ -15,6 +15,8 @@ export interface HttpCall {
   headers: Record<string, string>;
   traceId: string | undefined;
   propagated: Record<string, string>;
+  /** Cancels the request (a hedge's loser). */
+  signal?: AbortSignal;
 }
 
 /** Resolves with the JSON-RPC response object; throws MeshError(unreachable | timeout | remote_tool_error). */
@@ -37,6 +39,7 @@ export function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<J
     args,
     timeoutMs: call.timeoutMs,
     headers,
+    signal: call.signal,
   });
 }
 

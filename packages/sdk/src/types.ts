@@ -32,6 +32,12 @@ export type DependencyDeclaration =
       readonly retryOnTimeout?: boolean;
       /** With `retryOnTimeout`: how long one provider gets, ms (default: `timeout` / 3). */
       readonly attemptTimeout?: number;
+      /**
+       * Hedging: when the provider has not answered after this many ms, send the same call to
+       * the next provider too and take the first answer (the other request is cancelled). Cuts
+       * tail latency and hides a hung replica; same caveat as `retryOnTimeout`, both may run.
+       */
+      readonly hedgeAfter?: number;
       /** The provider's output schema: calls resolve to its type and answers are validated. */
       readonly output?: z.ZodType;
       /** Headers sent with every call to this dependency. */
@@ -63,6 +69,8 @@ export interface CallOptions {
   /** See the dependency's `retryOnTimeout`. */
   retryOnTimeout?: boolean;
   attemptTimeout?: number;
+  /** See the dependency's `hedgeAfter`. */
+  hedgeAfter?: number;
 }
 
 /** The injected object: one key per declared dependency. */

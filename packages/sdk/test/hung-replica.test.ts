@@ -112,3 +112,36 @@ describe("a replica that hangs", () => {
     stopped.delete(a.pid);
   }, 60_000);
 });
+
+describe("a replica that answers slowly, with hedgeAfter", () => {
+  it("calls it gets are also sent to the other replica after the hedge delay, whose answer wins", async () => {
+    const registry = await startOurRegistry();
+    registries.push(registry);
+    const env = { MCP_MESH_REGISTRY_URL: registry.url, MCP_MESH_HEALTH_INTERVAL: "1" };
+    const slow = await start("provider.mjs", {
+      ...env,
+      AGENT_NAME: "slow-a",
+      REPLY: "a",
+      DELAY_MS: "4000",
+      LOG_CALLS: "1",
+    });
+    await start("provider.mjs", { ...env, AGENT_NAME: "fast-b", REPLY: "b" });
+    const consumer = await start("consumer.mjs", {
+      ...env,
+      AGENT_NAME: "hedger",
+      DEP_TIMEOUT: "10000",
+      DEP_HEDGE_AFTER: "100",
+    });
+    // Wired to both: the slow one is in rotation (it receives calls) yet never answers first.
+    const answers: string[] = [];
+    await waitFor(
+      async () => {
+        answers.push(await callText(consumer.url, "hello"));
+        return (slow.output().match(/CALLED/g) ?? []).length >= 3 && answers.length >= 10 ? true : undefined;
+      },
+      30_000,
+      "calls sent to the slow replica",
+    );
+    expect(new Set(answers)).toEqual(new Set(["Hello world! b:CET"]));
+  }, 60_000);
+});

@@ -48,13 +48,20 @@ export async function callToolHttp(dispatcher: Dispatcher, req: ToolCallRequest)
   let timer: NodeJS.Timeout | undefined;
   // undici applies an abort to a queued request only once it gets a connection, so the deadline
   // is a race of its own: the caller hears of it on time, and the queued request is dropped.
+  let cancel: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       timedOut = true;
       abort.abort();
       reject(new Error("deadline"));
     }, timeoutMs);
+    cancel = () => {
+      abort.abort();
+      reject(new MeshError(ErrorCodes.CANCELLED, `${where}: cancelled by the caller`));
+    };
   });
+  if (req.signal?.aborted) cancel?.();
+  req.signal?.addEventListener("abort", cancel as () => void, { once: true });
   const exchange = exchangeOnce(dispatcher, req, id, body, headers, timeoutMs, abort.signal, where);
   exchange.catch(() => {}); // lost the race: its own failure is of no interest
   try {
@@ -63,6 +70,7 @@ export async function callToolHttp(dispatcher: Dispatcher, req: ToolCallRequest)
     throw classifyError(err, where, timeoutMs, timedOut);
   } finally {
     clearTimeout(timer);
+    req.signal?.removeEventListener("abort", cancel as () => void);
   }
 }
 

@@ -38,6 +38,8 @@ export interface ToolCallRequest {
   progressToken?: string | number;
   /** Called for each notification as it arrives (SSE answers only). */
   onNotification?: (n: ToolNotification) => void;
+  /** Aborting it ends the call at once with MeshError `cancelled` (e.g. the loser of a hedge). */
+  signal?: AbortSignal;
   /** Bound on the answer's size (default 32 MiB). */
   maxBytes?: number;
 }
