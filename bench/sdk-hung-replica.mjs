@@ -35,7 +35,7 @@ const { values: opts } = parseArgs({
     timeout: { type: "string", default: "1000" },
     attempt: { type: "string", default: "250" },
     resume: { type: "string", default: "5" },
-    warmup: { type: "string", default: "2" },
+    warmup: { type: "string", default: "3" },
     log: { type: "boolean", default: false },
     modes: { type: "string", default: "default,retryOnTimeout,hedgeAfter" },
     hedge: { type: "string", default: "50" },
@@ -80,12 +80,12 @@ for (const r of results) {
     `| ${r.mode} | ${r.hung.calls} | ${r.hung.failed} | ${r.inFlightAtHang} | ${r.hung.p50} | ${r.hung.p90} | ${r.hung.p99} | ${r.hung.max} | ${r.resumed.byA} of ${r.resumed.calls} (first after ${r.resumed.firstByAms} ms) |`,
   );
 }
-// Before the hang both replicas are healthy: failures or slow calls then mean the machine was
-// too busy for the figures to say anything about the hang.
+// In the last second before the hang both replicas are healthy and warm: failures or slow calls
+// then mean the machine was too busy for the figures to say anything about the hang.
 for (const r of results) {
-  if (r.warmup.failed > 0 || r.warmup.p99 > timeoutMs / 4)
+  if (r.steady.failed > 0 || r.steady.p99 > timeoutMs / 4)
     console.warn(
-      `warning: ${r.mode}: ${r.warmup.failed} failed calls, p99 ${r.warmup.p99} ms before the hang: the machine is overloaded, discard this run`,
+      `warning: ${r.mode}: ${r.steady.failed} failed calls, p99 ${r.steady.p99} ms in the second before the hang: the machine is overloaded, discard this run`,
     );
 }
 mkdirSync(join(root, "bench/results"), { recursive: true });
@@ -166,6 +166,7 @@ async function runScenario(mode) {
   }, 2);
   await sleep(warmupS * 1000);
   phase = "hung";
+  const hungAt = performance.now();
   const inFlightAtHang = inFlight;
   a.child.kill("SIGSTOP");
   await sleep(hungS * 1000);
@@ -178,6 +179,7 @@ async function runScenario(mode) {
   while (inFlight > 0 && Date.now() < drainUntil) await sleep(20);
 
   const hung = stats(records.filter((r) => r.phase === "hung"));
+  const steady = stats(records.filter((r) => r.phase === "warmup" && r.at >= hungAt - 1000));
   const resumed = records.filter((r) => r.phase === "resumed");
   const byA = resumed.filter((r) => r.ok && r.by === "a");
   const firstByA = byA.length > 0 ? Math.min(...byA.map((r) => r.at)) - resumedAt : Number.NaN;
@@ -185,6 +187,7 @@ async function runScenario(mode) {
     mode,
     inFlightAtHang,
     warmup: stats(records.filter((r) => r.phase === "warmup")),
+    steady,
     hung,
     resumed: {
       calls: resumed.length,

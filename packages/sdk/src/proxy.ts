@@ -87,8 +87,11 @@ async function attemptAll(
       `dependency "${slot.spec.key}" (capability ${slot.spec.capability}): no answer within ${timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ""}`,
       { capability: slot.spec.capability, timeoutMs },
     );
-  /** One request to one provider, with the ejection bookkeeping; resolves to the decoded value. */
-  const sendTo = async (p: Provider, signal?: AbortSignal): Promise<unknown> => {
+  /**
+   * One request to one provider, with the ejection bookkeeping; resolves to the decoded value.
+   * The last provider of the round gets the rest of the deadline: there is no one to move on to.
+   */
+  const sendTo = async (p: Provider, last: boolean, signal?: AbortSignal): Promise<unknown> => {
     const name = functionName ?? p.functionName;
     outliers?.started(p.endpoint);
     const sentAt = performance.now();
@@ -97,7 +100,7 @@ async function attemptAll(
         endpoint: p.endpoint,
         functionName: name,
         args,
-        timeoutMs: Math.min(attemptMs, deadline - sentAt),
+        timeoutMs: last ? deadline - sentAt : Math.min(attemptMs, deadline - sentAt),
         headers: { ...slot.spec.headers, ...options?.headers },
         traceId: ctx?.traceId,
         propagated: propagated(ctx, env.propagateHeaders),
@@ -136,11 +139,12 @@ async function attemptAll(
       if (p.agentId === selfId) return await env.callLocal(functionName ?? p.functionName, args, ctx);
       if (deadline - performance.now() <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
       const backup = hedgeAfter !== undefined ? list[i + 1] : undefined;
+      const last = i === list.length - 1;
       try {
-        if (!backup || backup.agentId === selfId) return await sendTo(p);
+        if (!backup || backup.agentId === selfId) return await sendTo(p, last);
         const out = await hedge(
-          (signal) => sendTo(p, signal),
-          (signal) => sendTo(backup, signal),
+          (signal) => sendTo(p, false, signal),
+          (signal) => sendTo(backup, i + 1 === list.length - 1, signal),
           hedgeAfter as number,
           isAnswer,
         );

@@ -30,7 +30,7 @@ export type DependencyDeclaration =
        * provider may still have done the work.
        */
       readonly retryOnTimeout?: boolean;
-      /** With `retryOnTimeout`: how long one provider gets, ms (default: `timeout` / 3). */
+      /** With `retryOnTimeout`: how long one provider gets, ms (default `timeout` / 3; the last gets the rest). */
       readonly attemptTimeout?: number;
       /**
        * Hedging: when the provider has not answered after this many ms, send the same call to

@@ -18,7 +18,18 @@ describe("one deadline per call", () => {
       // Never answers on its own: the test releases it at the end.
       handler: () => new Promise<string>((r) => release.push(() => r("late"))),
     });
+    provider.tool({
+      name: "slowish",
+      handler: () => new Promise<string>((r) => setTimeout(() => r("slow but fine"), 400)),
+    });
     consumer = m.agent({ name: "impatient" });
+    consumer.tool({
+      name: "ask_slowish",
+      dependencies: {
+        slowish: { capability: "slowish", timeout: 5000, retryOnTimeout: true, attemptTimeout: 100 },
+      },
+      handler: async (_args, { slowish }) => slowish?.(),
+    });
     consumer.tool({
       name: "ask",
       dependencies: { stuck: { capability: "stuck", timeout: 500, retries: 3 } },
@@ -34,6 +45,7 @@ describe("one deadline per call", () => {
     });
     await m.start();
     await consumer.waitForDependency("stuck");
+    await consumer.waitForDependency("slowish");
   });
   afterAll(async () => {
     for (const r of release) r();
@@ -46,5 +58,10 @@ describe("one deadline per call", () => {
     // Four attempts of 500 ms each plus backoff would be at least 2175 ms.
     expect(r.ms).toBeGreaterThanOrEqual(490);
     expect(r.ms).toBeLessThan(2000);
+  });
+
+  it("with retryOnTimeout, the last provider left gets the rest of the deadline, not attemptTimeout", async () => {
+    // One provider, 400 ms per answer, attemptTimeout 100 ms: nobody to move on to, so it waits.
+    expect(await m.call(consumer, "ask_slowish")).toBe("slow but fine");
   });
 });
