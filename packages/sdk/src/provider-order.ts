@@ -3,19 +3,30 @@
 import type { OutlierTracker } from "./outlier.js";
 import type { Provider, Slot } from "./wiring.js";
 
-/** The providers one call tries, in order (advances the slot's rotation). */
-export function providerOrder(slot: Slot, outliers: OutlierTracker | undefined, selfId: string): readonly Provider[] {
+/**
+ * The providers one call tries, in order (advances the slot's rotation), and how many of them
+ * lead the list as live (the rest are ejected).
+ */
+export function providerOrder(
+  slot: Slot,
+  outliers: OutlierTracker | undefined,
+  selfId: string,
+): { order: readonly Provider[]; live: number } {
   const order = callOrder(slot, outliers);
-  return outliers ? ejectedLast(order, outliers, selfId) : order;
+  return outliers ? ejectedLast(order, outliers, selfId) : { order, live: order.length };
 }
 
 /** Admitted providers in their order, then the ejected ones (admit also starts due probes). */
-function ejectedLast(order: readonly Provider[], outliers: OutlierTracker, selfId: string): readonly Provider[] {
+function ejectedLast(
+  order: readonly Provider[],
+  outliers: OutlierTracker,
+  selfId: string,
+): { order: readonly Provider[]; live: number } {
   const now = performance.now();
   const live: Provider[] = [];
   const ejected: Provider[] = [];
   for (const p of order) (p.agentId === selfId || outliers.admit(p.endpoint, now) ? live : ejected).push(p);
-  return ejected.length === 0 ? live : live.concat(ejected);
+  return { order: ejected.length === 0 ? live : live.concat(ejected), live: live.length };
 }
 
 /**

@@ -89,7 +89,7 @@ async function attemptAll(
     );
   /**
    * One request to one provider, with the ejection bookkeeping; resolves to the decoded value.
-   * The last provider of the round gets the rest of the deadline: there is no one to move on to.
+   * The last live provider of the round gets the rest of the deadline (see below).
    */
   const sendTo = async (p: Provider, last: boolean, signal?: AbortSignal): Promise<unknown> => {
     const name = functionName ?? p.functionName;
@@ -124,7 +124,7 @@ async function attemptAll(
       await sleep(wait);
     }
     // One read of the slot's target: a re-wiring during this call is seen by the next one.
-    const list = providerOrder(slot, outliers, selfId);
+    const { order: list, live } = providerOrder(slot, outliers, selfId);
     if (list.length === 0) {
       lastError = new MeshError(
         ErrorCodes.DEPENDENCY_UNAVAILABLE,
@@ -138,13 +138,15 @@ async function attemptAll(
       const p = list[i] as Provider;
       if (p.agentId === selfId) return await env.callLocal(functionName ?? p.functionName, args, ctx);
       if (deadline - performance.now() <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
-      const backup = hedgeAfter !== undefined ? list[i + 1] : undefined;
-      const last = i === list.length - 1;
+      const backup = hedgeAfter !== undefined && i + 1 < live ? list[i + 1] : undefined; // never an ejected one
+      // The last live provider keeps the rest of the deadline: giving up on it for an ejected one
+      // (or for nobody) would turn a slow answer into a failure.
+      const last = i >= live - 1;
       try {
         if (!backup || backup.agentId === selfId) return await sendTo(p, last);
         const out = await hedge(
           (signal) => sendTo(p, false, signal),
-          (signal) => sendTo(backup, i + 1 === list.length - 1, signal),
+          (signal) => sendTo(backup, i + 1 >= live - 1, signal),
           hedgeAfter as number,
           isAnswer,
         );
