@@ -1,28 +1,11 @@
-// One MCP tools/call over streamable HTTP, as PROTOCOL.md §4.1 has meshctl send it: no
-// initialize, no session, Accept both JSON and SSE; the answer may come either way.
+// meshctl's use of the one tools/call client (@mcp-mesh/sdk/client): the wording of its errors
+// for a person at a terminal, and how a tool's progress and log notifications read on stderr.
 import { randomBytes } from "node:crypto";
-import { ErrorCodes, MeshError } from "./errors.js";
-import { describeNetworkError } from "./registry-client.js";
+import { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
+import { callToolHttp, createDispatcher, type JsonRpcResponse, type ToolNotification } from "@mcp-mesh/sdk/client";
+import type { Colors } from "./output.js";
 
-export interface JsonRpcError {
-  code: number;
-  message: string;
-  data?: unknown;
-}
-
-export interface ToolResult {
-  content?: Array<{ type: string; text?: string; mimeType?: string; data?: string; [k: string]: unknown }>;
-  structuredContent?: unknown;
-  isError?: boolean;
-  [k: string]: unknown;
-}
-
-export interface JsonRpcResponse {
-  jsonrpc: "2.0";
-  id: number | string | null;
-  result?: ToolResult;
-  error?: JsonRpcError;
-}
+export type { JsonRpcResponse, ToolResult } from "@mcp-mesh/sdk/client";
 
 export interface CallRequest {
   /** Full URL of the /mcp endpoint (through the registry proxy or direct). */
@@ -32,6 +15,8 @@ export interface CallRequest {
   timeoutMs: number;
   headers?: Record<string, string>;
   traceId?: string;
+  /** Receives the tool's notifications as they arrive; asks the tool for progress reports. */
+  onNotification?: (n: ToolNotification) => void;
 }
 
 export function newTraceId(): string {
@@ -39,80 +24,70 @@ export function newTraceId(): string {
 }
 
 export async function callTool(req: CallRequest): Promise<JsonRpcResponse> {
-  const id = 1;
-  const args = req.traceId ? { ...req.args, _trace_id: req.traceId } : req.args;
-  let res: Response;
+  // One call per meshctl run: a dispatcher of its own, closed after, so nothing keeps the process.
+  const dispatcher = createDispatcher({ connections: 1 });
   try {
-    res = await fetch(req.url, {
-      method: "POST",
-      headers: {
-        ...req.headers,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "x-mesh-timeout": String(Math.ceil(req.timeoutMs / 1000)),
-        ...(req.traceId ? { "x-trace-id": req.traceId } : {}),
-      },
-      body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name: req.tool, arguments: args } }),
-      signal: AbortSignal.timeout(req.timeoutMs),
+    return await callToolHttp(dispatcher, {
+      url: req.url,
+      tool: req.tool,
+      args: req.traceId ? { ...req.args, _trace_id: req.traceId } : req.args,
+      timeoutMs: req.timeoutMs,
+      headers: { ...req.headers, ...(req.traceId ? { "x-trace-id": req.traceId } : {}) },
+      ...(req.onNotification && { progressToken: `meshctl-${randomBytes(4).toString("hex")}` }),
+      onNotification: req.onNotification,
     });
   } catch (e) {
-    throw transportError(req, e);
+    if (isMeshError(e) && e.code === ErrorCodes.TIMEOUT)
+      throw new MeshError(
+        ErrorCodes.TIMEOUT,
+        `tool '${req.tool}' did not answer within ${req.timeoutMs / 1000} s: raise --timeout if it is slow`,
+      );
+    if (isMeshError(e) && e.code === ErrorCodes.UNREACHABLE)
+      throw new MeshError(ErrorCodes.UNREACHABLE, `cannot reach ${req.url} (${e.details?.reason ?? e.message})`);
+    throw e;
+  } finally {
+    dispatcher.destroy().catch(() => {});
   }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (e) {
-    throw transportError(req, e);
-  }
-  const type = res.headers.get("content-type") ?? "";
-  const message = type.includes("text/event-stream") ? fromSse(text, id) : parseJson(text);
-  if (message && (message.result !== undefined || message.error !== undefined)) return message;
-  throw new MeshError(ErrorCodes.UNREACHABLE, `${req.url} answered ${res.status}: ${httpErrorText(text)}`, {
-    status: res.status,
-  });
 }
 
-function transportError(req: CallRequest, e: unknown): MeshError {
-  const name = (e as { name?: string })?.name;
-  if (name === "TimeoutError" || name === "AbortError") {
-    return new MeshError(
-      ErrorCodes.TIMEOUT,
-      `tool '${req.tool}' did not answer within ${req.timeoutMs / 1000} s: raise --timeout if it is slow`,
-    );
-  }
-  return new MeshError(ErrorCodes.UNREACHABLE, `cannot reach ${req.url} (${describeNetworkError(e)})`);
-}
+const LEVEL_COLOR: Record<string, keyof Colors> = {
+  debug: "dim",
+  info: "cyan",
+  notice: "cyan",
+  warning: "yellow",
+  error: "red",
+  critical: "red",
+  alert: "red",
+  emergency: "red",
+};
 
-/** The JSON-RPC answer with our id among the SSE `data:` events (others are notifications). */
-export function fromSse(text: string, id: number | string): JsonRpcResponse | undefined {
-  for (const block of text.split(/\r?\n\r?\n/)) {
-    const data = block
-      .split(/\r?\n/)
-      .filter((l) => l.startsWith("data:"))
-      .map((l) => l.slice(5).replace(/^ /, ""))
-      .join("\n");
-    const msg = data ? parseJson(data) : undefined;
-    if (msg && msg.id === id) return msg;
+/** One readable line for a progress or log notification; undefined for anything else. */
+export function notificationLine(n: ToolNotification, c: Colors): string | undefined {
+  const p = n.params;
+  if (n.method === "notifications/progress") {
+    const progress = typeof p.progress === "number" ? p.progress : undefined;
+    const total = typeof p.total === "number" ? p.total : undefined;
+    const amount =
+      progress === undefined
+        ? ""
+        : total !== undefined && total > 0
+          ? `${Math.round((progress / total) * 100)}% (${progress}/${total})`
+          : String(progress);
+    const message = typeof p.message === "string" ? clean(p.message) : "";
+    return `${c.dim("progress")} ${[amount, message].filter(Boolean).join(" ")}`;
+  }
+  if (n.method === "notifications/message") {
+    const level = typeof p.level === "string" && p.level in LEVEL_COLOR ? p.level : "info";
+    const paint = c[LEVEL_COLOR[level] ?? "cyan"] as (s: string) => string;
+    const logger = typeof p.logger === "string" ? ` ${clean(p.logger)}:` : "";
+    const data = typeof p.data === "string" ? p.data : (JSON.stringify(p.data) ?? "");
+    return `${paint(level)}${logger} ${clean(data)}`;
   }
   return undefined;
 }
 
-function parseJson(text: string): JsonRpcResponse | undefined {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as JsonRpcResponse) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The registry proxy answers errors as {"error": "..."}; agents may answer plain text. */
-function httpErrorText(text: string): string {
-  try {
-    const v = JSON.parse(text) as { error?: unknown };
-    if (typeof v.error === "string") return v.error;
-  } catch {
-    // not JSON
-  }
-  return text.trim().slice(0, 300) || "(empty body)";
+/** A tool's text must not break the one-line-per-notification layout, nor drive the terminal. */
+function clean(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  return text.replace(/\r?\n/g, " ⏎ ").replace(/[\u0000-\u001f\u007f]/g, "");
 }

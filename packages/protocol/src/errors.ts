@@ -24,6 +24,8 @@ export const ErrorCodes = {
   DEPENDENCY_UNAVAILABLE: "dependency_unavailable",
   REGISTRY_REJECTED: "registry_rejected",
   AGENT_STATE: "agent_state",
+  OUTPUT_MISMATCH: "output_mismatch",
+  CANCELLED: "cancelled",
   USAGE: "usage",
   AMBIGUOUS: "ambiguous",
   START_FAILED: "start_failed",

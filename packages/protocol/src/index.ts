@@ -2,6 +2,7 @@ export type { ErrorCode } from "./errors.js";
 export { ErrorCodes, isMeshError, MeshError } from "./errors.js";
 export type { EventType } from "./events.js";
 export { EVENT_TYPES } from "./events.js";
+export { matchesHeaderRule } from "./headers.js";
 export type {
   AgentInfo,
   AgentListResponse,

@@ -9,6 +9,7 @@ import pino, { type Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { exposeInternals } from "./agent-internals.js";
+import { endpointAnswers } from "./client/probe.js";
 import { configError, parseAgentConfig } from "./config.js";
 import { decodeResponse } from "./decode-result.js";
 import { detectHost } from "./host.js";
@@ -17,6 +18,7 @@ import { listen, localRegistryPort, warnFallback } from "./listen.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
+import { createOutlierTracker, outlierMessage } from "./outlier.js";
 import { readiness, runHealthCheck } from "./probes.js";
 import { createProxy } from "./proxy.js";
 import { installSignalHandlers, running } from "./signals.js";
@@ -119,6 +121,10 @@ export class MeshAgent {
     const logger = pino({ level: config.logLevel, base: { agent_id: agentId } });
     const metrics = createMetrics(config.name);
     const dispatcher = createDispatcher();
+    const outliers = createOutlierTracker({
+      onEvent: (e) => logger.info(e, outlierMessage(e)),
+      probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
+    });
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
         dispatcher,
@@ -127,6 +133,7 @@ export class MeshAgent {
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
         record: metrics.recordDependency,
+        outliers,
       }),
     );
     this.endpoint.propagate = config.propagateHeaders;

@@ -11,6 +11,7 @@ export type {
   CallOptions,
   DependencyDeclaration,
   DependencyMap,
+  DependencyOutput,
   HealthCheck,
   HealthStatus,
   InjectedDependencies,

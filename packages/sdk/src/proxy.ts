@@ -1,11 +1,18 @@
 // The callable injected for a dependency. Calls rotate over the primary and its equal replicas;
 // a provider that cannot be reached (connection refused/reset) is skipped at once for the next
-// one, so a dead replica costs no failed call while another is alive. Timeouts and exhausted
-// providers are retried `retries` times with exponential backoff and jitter.
-import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+// one, so a dead replica costs no failed call while another is alive. One deadline covers the
+// whole call (queueing, attempts, backoff). A timed-out call moves on to the next provider only
+// when the dependency (or the call) says it is safe to repeat (`retryOnTimeout`), or is sent to
+// a second provider after `hedgeAfter` ms (./hedge.ts). Providers that keep timing out or
+// refusing are ejected for a while (./outlier.ts) and tried last (./provider-order.ts).
+import { ErrorCodes, MeshError, matchesHeaderRule } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import { callContext } from "./call-context.js";
 import { decodeResponse } from "./decode-result.js";
+import { hedge } from "./hedge.js";
+import type { OutlierTracker } from "./outlier.js";
+import { checkOutput } from "./output-check.js";
+import { providerOrder } from "./provider-order.js";
 import { postToolsCall } from "./transport-client.js";
 import type { CallOptions, McpMeshTool, ToolArgs, ToolContext } from "./types.js";
 import type { Provider, Slot } from "./wiring.js";
@@ -18,6 +25,8 @@ export interface ProxyEnv {
   defaultTimeoutMs: number;
   propagateHeaders: string[];
   record: (capability: string, outcome: "ok" | "error", seconds: number) => void;
+  /** Shared by the agent's proxies; absent: no ejection. */
+  outliers?: OutlierTracker;
 }
 
 export function createProxy(slot: Slot, env: ProxyEnv): McpMeshTool {
@@ -27,9 +36,9 @@ export function createProxy(slot: Slot, env: ProxyEnv): McpMeshTool {
   Object.defineProperties(proxy, {
     callTool: { value: (name: string, args?: ToolArgs, options?: CallOptions) => call(name, args, options) },
     capability: { get: () => slot.spec.capability, enumerable: true },
-    endpoint: { get: () => slot.providers[0]?.endpoint ?? "", enumerable: true },
-    functionName: { get: () => slot.providers[0]?.functionName ?? "", enumerable: true },
-    agentId: { get: () => slot.providers[0]?.agentId ?? "", enumerable: true },
+    endpoint: { get: () => slot.target.providers[0]?.endpoint ?? "", enumerable: true },
+    functionName: { get: () => slot.target.providers[0]?.functionName ?? "", enumerable: true },
+    agentId: { get: () => slot.target.providers[0]?.agentId ?? "", enumerable: true },
   });
   return proxy;
 }
@@ -44,8 +53,10 @@ async function callSlot(
   const started = performance.now();
   try {
     const value = await attemptAll(slot, env, functionName, args, options);
+    // The declared output describes the dependency's own tool, not others reached by callTool.
+    const out = functionName === undefined ? checkOutput(slot.spec, value) : value;
     env.record(slot.spec.capability, "ok", (performance.now() - started) / 1000);
-    return value;
+    return out;
   } catch (err) {
     env.record(slot.spec.capability, "error", (performance.now() - started) / 1000);
     throw err;
@@ -61,12 +72,61 @@ async function attemptAll(
 ): Promise<unknown> {
   const ctx = callContext.getStore();
   const timeoutMs =
-    options?.timeout ?? slot.spec.timeoutMs ?? providerTimeoutMs(slot.providers[0]) ?? env.defaultTimeoutMs;
+    options?.timeout ?? slot.spec.timeoutMs ?? providerTimeoutMs(slot.target.providers[0]) ?? env.defaultTimeoutMs;
+  const deadline = performance.now() + timeoutMs;
+  const retryOnTimeout = options?.retryOnTimeout ?? slot.spec.retryOnTimeout;
+  const hedgeAfter = options?.hedgeAfter ?? slot.spec.hedgeAfterMs;
+  const attemptMs = retryOnTimeout
+    ? (options?.attemptTimeout ?? slot.spec.attemptTimeoutMs ?? Math.max(1, Math.floor(timeoutMs / 3)))
+    : timeoutMs;
+  const outliers = env.outliers;
+  const selfId = env.selfId();
   let lastError: MeshError | undefined;
+  const expired = () =>
+    new MeshError(
+      ErrorCodes.TIMEOUT,
+      `dependency "${slot.spec.key}" (capability ${slot.spec.capability}): no answer within ${timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ""}`,
+      { capability: slot.spec.capability, timeoutMs },
+    );
+  /**
+   * One request to one provider, with the ejection bookkeeping; resolves to the decoded value.
+   * The last live provider of the round gets the rest of the deadline (see below).
+   */
+  const sendTo = async (p: Provider, last: boolean, signal?: AbortSignal): Promise<unknown> => {
+    const name = functionName ?? p.functionName;
+    outliers?.started(p.endpoint);
+    const sentAt = performance.now();
+    try {
+      const response = await postToolsCall(env.dispatcher, {
+        endpoint: p.endpoint,
+        functionName: name,
+        args,
+        timeoutMs: last ? deadline - sentAt : Math.min(attemptMs, deadline - sentAt),
+        headers: { ...slot.spec.headers, ...options?.headers },
+        traceId: ctx?.traceId,
+        propagated: propagated(ctx, env.propagateHeaders),
+        signal,
+      });
+      outliers?.success(p.endpoint, performance.now()); // it answered, even with an error
+      return decodeResponse(response, `${slot.spec.capability}/${name} at ${p.endpoint}`);
+    } catch (err) {
+      const code = (err as MeshError).code;
+      if (code === ErrorCodes.UNREACHABLE) outliers?.failure(p.endpoint, performance.now());
+      if (code === ErrorCodes.TIMEOUT) outliers?.failure(p.endpoint, performance.now(), sentAt);
+      throw err;
+    } finally {
+      outliers?.finished(p.endpoint);
+    }
+  };
   for (let attempt = 0; attempt <= slot.spec.retries; attempt++) {
-    if (attempt > 0) await sleep(backoffMs(attempt));
-    const order = callOrder(slot);
-    if (order.length === 0) {
+    if (attempt > 0) {
+      const wait = Math.min(backoffMs(attempt), deadline - performance.now());
+      if (wait <= 0) throw expired();
+      await sleep(wait);
+    }
+    // One read of the slot's target: a re-wiring during this call is seen by the next one.
+    const { order: list, live } = providerOrder(slot, outliers, selfId);
+    if (list.length === 0) {
       lastError = new MeshError(
         ErrorCodes.DEPENDENCY_UNAVAILABLE,
         `dependency "${slot.spec.key}" (capability ${slot.spec.capability}) has no provider`,
@@ -74,51 +134,53 @@ async function attemptAll(
       );
       continue;
     }
-    for (const p of order) {
-      const name = functionName ?? p.functionName;
+    let timedOut = false;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i] as Provider;
+      if (p.agentId === selfId) return await env.callLocal(functionName ?? p.functionName, args, ctx);
+      if (deadline - performance.now() <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
+      const backup = hedgeAfter !== undefined && i + 1 < live ? list[i + 1] : undefined; // never an ejected one
+      // The last live provider keeps the rest of the deadline: giving up on it for an ejected one
+      // (or for nobody) would turn a slow answer into a failure.
+      const last = i >= live - 1;
       try {
-        if (p.agentId === env.selfId()) return await env.callLocal(name, args, ctx);
-        const response = await postToolsCall(env.dispatcher, {
-          endpoint: p.endpoint,
-          functionName: name,
-          args,
-          timeoutMs,
-          headers: { ...slot.spec.headers, ...options?.headers },
-          traceId: ctx?.traceId,
-          propagated: propagated(ctx, env.propagateHeaders),
-        });
-        return decodeResponse(response, `${slot.spec.capability}/${name} at ${p.endpoint}`);
+        if (!backup || backup.agentId === selfId) return await sendTo(p, last);
+        const out = await hedge(
+          (signal) => sendTo(p, false, signal),
+          (signal) => sendTo(backup, i + 1 >= live - 1, signal),
+          hedgeAfter as number,
+          isAnswer,
+        );
+        if (out.ok) return out.value;
+        if (out.hedged) i++; // the backup was tried too
+        throw out.error;
       } catch (err) {
         if (!(err instanceof MeshError)) throw err;
         lastError = err;
         if (err.code === ErrorCodes.UNREACHABLE) continue; // next provider, at once
-        if (err.code === ErrorCodes.TIMEOUT) break; // retry (if any) after backoff
+        if (err.code === ErrorCodes.TIMEOUT) {
+          timedOut = true;
+          if (retryOnTimeout) continue; // repeatable: the next provider gets the rest of the deadline
+          break; // retry (if any) after backoff
+        }
         throw err;
       }
     }
+    if (timedOut && performance.now() >= deadline) break;
   }
   throw lastError ?? new MeshError(ErrorCodes.UNREACHABLE, `dependency "${slot.spec.key}" could not be reached`);
 }
 
-/** Equal replicas in rotation, then the ranked fall-backs. */
-function callOrder(slot: Slot): Provider[] {
-  const { providers, equalCount } = slot;
-  if (providers.length <= 1) return providers;
-  const n = Math.max(1, Math.min(equalCount, providers.length));
-  const start = slot.cursor++ % n;
-  if (slot.cursor > 1e9) slot.cursor = 0;
-  const order: Provider[] = [];
-  for (let i = 0; i < n; i++) order.push(providers[(start + i) % n] as Provider);
-  for (let i = n; i < providers.length; i++) order.push(providers[i] as Provider);
-  return order;
+/** An error that is the provider's answer (the tool failed), not a failure to get one. */
+function isAnswer(err: unknown): boolean {
+  const code = (err as MeshError).code;
+  return code !== ErrorCodes.TIMEOUT && code !== ErrorCodes.UNREACHABLE && code !== ErrorCodes.CANCELLED;
 }
 
 function propagated(ctx: ToolContext | undefined, allow: string[]): Record<string, string> {
   if (!ctx || allow.length === 0) return {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ctx.headers)) {
-    if (allow.some((a) => (a.endsWith("*") ? k.startsWith(a.slice(0, -1)) : k === a))) out[k] = v;
-  }
+  for (const [k, v] of Object.entries(ctx.headers)) if (matchesHeaderRule(k, allow)) out[k] = v;
   return out;
 }
 

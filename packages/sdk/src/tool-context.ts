@@ -2,6 +2,7 @@
 // arguments, propagated headers), then completed with the caller's log/progress channel and the
 // call's abort signal from the official server.
 import { randomUUID } from "node:crypto";
+import { matchesHeaderRule } from "@mcp-mesh/protocol";
 import { isObject, type Json } from "./jsonrpc.js";
 import type { LogLevel, ToolContext } from "./types.js";
 
@@ -28,8 +29,7 @@ export function stripReserved(params: Json, headers: Headers, allow: string[]) {
   // Allow-listed HTTP headers first; `_mesh_headers` (what TS callers also send) wins.
   if (allow.length > 0)
     for (const [k, v] of Object.entries(headers))
-      if (typeof v === "string" && allow.some((a) => (a.endsWith("*") ? k.startsWith(a.slice(0, -1)) : k === a)))
-        propagated[k] = v;
+      if (typeof v === "string" && matchesHeaderRule(k, allow)) propagated[k] = v;
   for (const [k, v] of Object.entries(meshHeaders)) if (typeof v === "string") propagated[k.toLowerCase()] = v;
   const ctx = newContext(
     h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined),

@@ -17,6 +17,14 @@ export interface DependencySlotSpec {
   timeoutMs: number | undefined;
   retries: number;
   headers: Record<string, string>;
+  /** Move a timed-out call to an alternative provider (safe only for repeatable tools). */
+  retryOnTimeout: boolean;
+  /** How long one provider gets before a `retryOnTimeout` call moves on, ms. */
+  attemptTimeoutMs: number | undefined;
+  /** Send the call to a second provider too when the first has not answered after this, ms. */
+  hedgeAfterMs: number | undefined;
+  /** The provider's declared output: answers are validated against it. */
+  output: z.ZodType | undefined;
 }
 
 export interface RuntimeTool {
@@ -57,6 +65,12 @@ export function normalizeTool(
       problems.push(`${where}: dependency "${key}" timeout must be > 0 ms`);
     if (spec?.retries !== undefined && !(Number.isInteger(spec.retries) && spec.retries >= 0))
       problems.push(`${where}: dependency "${key}" retries must be a whole number >= 0`);
+    if (spec?.attemptTimeout !== undefined && !(spec.attemptTimeout > 0))
+      problems.push(`${where}: dependency "${key}" attemptTimeout must be > 0 ms`);
+    if (spec?.hedgeAfter !== undefined && !(spec.hedgeAfter >= 0))
+      problems.push(`${where}: dependency "${key}" hedgeAfter must be >= 0 ms`);
+    if (spec?.output !== undefined && typeof (spec.output as { safeParse?: unknown }).safeParse !== "function")
+      problems.push(`${where}: dependency "${key}" output must be a zod schema`);
     return {
       key,
       index,
@@ -67,6 +81,10 @@ export function normalizeTool(
       timeoutMs: spec?.timeout,
       retries: spec?.retries ?? 0,
       headers: { ...(spec?.headers ?? {}) },
+      retryOnTimeout: spec?.retryOnTimeout === true,
+      attemptTimeoutMs: spec?.attemptTimeout,
+      hedgeAfterMs: spec?.hedgeAfter,
+      output: spec?.output,
     };
   });
   return {

@@ -16,10 +16,30 @@ export type DependencyDeclaration =
       readonly version?: string;
       /** When true the handler gets a non-null proxy; the tool fails without running otherwise. */
       readonly required?: boolean;
-      /** Per-call timeout in milliseconds (default 30000). */
+      /**
+       * Deadline of one call in milliseconds (default MCP_MESH_CALL_TIMEOUT, 30000): the whole
+       * wait, including time queued for a connection, every attempt and every backoff.
+       */
       readonly timeout?: number;
-      /** Extra attempts after a timeout or an unreachable provider (default 0). */
+      /** Extra rounds over the providers after a timeout or when none could be reached (default 0). */
       readonly retries?: number;
+      /**
+       * When a provider does not answer within `attemptTimeout`, send the call to the next
+       * provider (an equal replica or ranked alternative) while the deadline allows (default
+       * false). Only for tools that are safe to run twice (read-only or idempotent): the slow
+       * provider may still have done the work.
+       */
+      readonly retryOnTimeout?: boolean;
+      /** With `retryOnTimeout`: how long one provider gets, ms (default `timeout` / 3; the last gets the rest). */
+      readonly attemptTimeout?: number;
+      /**
+       * Hedging: when the provider has not answered after this many ms, send the same call to
+       * the next provider too and take the first answer (the other request is cancelled). Cuts
+       * tail latency and hides a hung replica; same caveat as `retryOnTimeout`, both may run.
+       */
+      readonly hedgeAfter?: number;
+      /** The provider's output schema: calls resolve to its type and answers are validated. */
+      readonly output?: z.ZodType;
       /** Headers sent with every call to this dependency. */
       readonly headers?: Readonly<Record<string, string>>;
     };
@@ -30,8 +50,8 @@ export type DependencyMap = Readonly<Record<string, DependencyDeclaration>>;
 export type ToolArgs = Record<string, unknown>;
 
 /** An injected dependency: call it like a function, or call another tool of the provider. */
-export interface McpMeshTool {
-  (args?: ToolArgs, options?: CallOptions): Promise<unknown>;
+export interface McpMeshTool<T = unknown> {
+  (args?: ToolArgs, options?: CallOptions): Promise<T>;
   /** Calls tool `name` on the provider currently wired to this dependency. */
   callTool(name: string, args?: ToolArgs, options?: CallOptions): Promise<unknown>;
   readonly capability: string;
@@ -41,15 +61,27 @@ export interface McpMeshTool {
   readonly agentId: string;
 }
 
+/** Per-call overrides of the dependency's declaration. */
 export interface CallOptions {
+  /** Deadline of this call, ms (the whole wait). */
   timeout?: number;
   headers?: Record<string, string>;
+  /** See the dependency's `retryOnTimeout`. */
+  retryOnTimeout?: boolean;
+  attemptTimeout?: number;
+  /** See the dependency's `hedgeAfter`. */
+  hedgeAfter?: number;
 }
 
 /** The injected object: one key per declared dependency. */
 export type InjectedDependencies<D extends DependencyMap> = {
-  -readonly [K in keyof D]: D[K] extends { readonly required: true } ? McpMeshTool : McpMeshTool | null;
+  -readonly [K in keyof D]: D[K] extends { readonly required: true }
+    ? McpMeshTool<DependencyOutput<D[K]>>
+    : McpMeshTool<DependencyOutput<D[K]>> | null;
 };
+
+/** What calling a dependency resolves to: its declared `output` schema's type, else unknown. */
+export type DependencyOutput<D> = D extends { readonly output: infer S extends z.ZodType } ? z.output<S> : unknown;
 
 /** `input` as a user writes it: a raw shape `{ who: z.string() }` or any zod object schema. */
 export type InputDeclaration = Readonly<Record<string, z.ZodType>> | z.ZodType<Record<string, unknown>>;

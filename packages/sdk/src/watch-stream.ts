@@ -6,6 +6,7 @@
 import type { ResolutionUpdate } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
+import { createSseParser } from "./client/sse.js";
 
 export interface WatchOptions {
   dispatcher: Dispatcher;
@@ -19,6 +20,8 @@ export interface WatchOptions {
   logger: Logger;
 }
 
+/** A resolution update is a few KB; a registry sending more in one event is broken. */
+const MAX_EVENT_CHARS = 8 * 1024 * 1024;
 const UNSUPPORTED_RETRY_MS = 60_000;
 const SILENCE_LIMIT_MS = 45_000;
 
@@ -85,35 +88,20 @@ export class WatchStream {
       logger.debug({ status: res.statusCode }, "registry has no watch stream; relying on heartbeats");
       return this.retry(UNSUPPORTED_RETRY_MS);
     }
-    let buffer = "";
+    const parser = createSseParser((data, event) => this.handleEvent(data, event), MAX_EVENT_CHARS);
+    const decoder = new TextDecoder(); // a chunk may end inside a multi-byte character
     try {
-      for await (const chunk of res.body) {
-        buffer += chunk.toString();
-        let cut = buffer.search(/\r?\n\r?\n/);
-        while (cut >= 0) {
-          const frame = buffer.slice(0, cut);
-          buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, "");
-          this.handleFrame(frame);
-          cut = buffer.search(/\r?\n\r?\n/);
-        }
-      }
+      for await (const chunk of res.body) parser.push(decoder.decode(chunk, { stream: true }));
     } catch (err) {
       if (!this.stopped) logger.debug({ err: (err as Error).message }, "watch stream broke");
     }
     if (!this.stopped) this.retry(this.backoff());
   }
 
-  private handleFrame(frame: string): void {
-    let event = "message";
-    const data: string[] = [];
-    for (const line of frame.split(/\r?\n/)) {
-      if (line.startsWith(":")) continue;
-      if (line.startsWith("event:")) event = line.slice(6).trim();
-      else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-    }
-    if (event !== "resolution" || data.length === 0) return;
+  private handleEvent(data: string, event: string): void {
+    if (event !== "resolution") return;
     try {
-      const update = JSON.parse(data.join("\n")) as ResolutionUpdate;
+      const update = JSON.parse(data) as ResolutionUpdate;
       this.connected = true;
       this.failures = 0;
       this.opts.onResolution(update);

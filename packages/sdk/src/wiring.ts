@@ -1,7 +1,11 @@
 // Which provider each declared dependency is wired to. The registry answers positionally
 // (`dependencies_resolved[function][index]`); each slot keeps its ranked providers: the primary,
 // then `alternatives` (our registry's extension), the `equal` ones first. Proxies read the slot
-// at call time, so re-wiring is one assignment and never interrupts calls in flight.
+// at call time, so re-wiring is one assignment (`slot.target = ...`, an immutable value) and a
+// call in flight never sees a half-updated slot.
+//
+// Slots have a `kind`: today only "dependency"; the injected LLM (a provider plus a tool list)
+// will be a second kind with its own target, applied the same way.
 import type { ResolvedDependency } from "@mcp-mesh/protocol";
 import type { DependencySlotSpec, RuntimeTool } from "./tool.js";
 import type { McpMeshTool } from "./types.js";
@@ -13,12 +17,20 @@ export interface Provider {
   kwargs: Record<string, unknown> | undefined;
 }
 
+/** Where a dependency slot's calls go. Replaced whole on re-wiring, never mutated. */
+export interface DependencyTarget {
+  readonly providers: readonly Provider[];
+  /** How many leading providers are replicas of the primary (calls rotate over these). */
+  readonly equalCount: number;
+}
+
+const UNWIRED: DependencyTarget = Object.freeze({ providers: Object.freeze([]) as readonly Provider[], equalCount: 0 });
+
 export interface Slot {
+  readonly kind: "dependency";
   tool: string;
   spec: DependencySlotSpec;
-  providers: Provider[];
-  /** How many leading providers are replicas of the primary (calls rotate over these). */
-  equalCount: number;
+  target: DependencyTarget;
   cursor: number;
   /** A test's stand-in, used instead of any provider. */
   fake: McpMeshTool | undefined;
@@ -40,10 +52,10 @@ export class Wiring {
         t.name,
         t.dependencies.map((spec) => {
           const slot: Slot = {
+            kind: "dependency",
             tool: t.name,
             spec,
-            providers: [],
-            equalCount: 0,
+            target: UNWIRED,
             cursor: 0,
             fake: undefined,
             proxy: undefined as never,
@@ -68,15 +80,14 @@ export class Wiring {
       for (const slot of slots) {
         const next = providersOf(answers[slot.spec.index]);
         if (keepWired && next.providers.length === 0) continue;
-        if (sameProviders(slot.providers, next.providers)) {
-          slot.equalCount = next.equalCount;
+        if (sameProviders(slot.target.providers, next.providers)) {
+          if (slot.target.equalCount !== next.equalCount) slot.target = next;
           continue;
         }
-        const before = slot.providers[0]?.endpoint ?? "none";
+        const before = slot.target.providers[0]?.endpoint ?? "none";
         const after = next.providers[0]?.endpoint ?? "none";
         const fallbacks = next.providers.length - 1;
-        slot.providers = next.providers;
-        slot.equalCount = next.equalCount;
+        slot.target = next;
         slot.cursor = 0;
         // Say what changed: the primary, or only the replicas/alternatives behind it.
         changes.push(
@@ -96,7 +107,8 @@ export class Wiring {
     let deps = this.injected.get(tool);
     if (deps) return deps;
     deps = {};
-    for (const s of this.slots.get(tool) ?? []) deps[s.spec.key] = s.fake ?? (s.providers.length > 0 ? s.proxy : null);
+    for (const s of this.slots.get(tool) ?? [])
+      deps[s.spec.key] = s.fake ?? (s.target.providers.length > 0 ? s.proxy : null);
     this.injected.set(tool, deps);
     return deps;
   }
@@ -104,7 +116,7 @@ export class Wiring {
   /** Required dependencies of `tool` that have no provider right now. */
   missingRequired(tool: string): DependencySlotSpec[] {
     return (this.slots.get(tool) ?? [])
-      .filter((s) => s.spec.required && !s.fake && s.providers.length === 0)
+      .filter((s) => s.spec.required && !s.fake && s.target.providers.length === 0)
       .map((s) => s.spec);
   }
 
@@ -123,10 +135,10 @@ export class Wiring {
   }
 
   /** Providers of the first slot with this capability or key (for tests and introspection). */
-  providersOf(capabilityOrKey: string): Provider[] | undefined {
+  providersOf(capabilityOrKey: string): readonly Provider[] | undefined {
     for (const slots of this.slots.values())
       for (const s of slots)
-        if (s.spec.capability === capabilityOrKey || s.spec.key === capabilityOrKey) return s.providers;
+        if (s.spec.capability === capabilityOrKey || s.spec.key === capabilityOrKey) return s.target.providers;
     return undefined;
   }
 
@@ -140,11 +152,10 @@ export class Wiring {
   }
 }
 
-function providersOf(r: ResolvedDependency | undefined): { providers: Provider[]; equalCount: number } {
+function providersOf(r: ResolvedDependency | undefined): DependencyTarget {
   // The reference runtimes treat only "available" (or "healthy") entries as live.
   const status = r?.status as string | undefined;
-  if (!r || (status !== "available" && status !== "healthy") || !r.endpoint || !r.function_name)
-    return { providers: [], equalCount: 0 };
+  if (!r || (status !== "available" && status !== "healthy") || !r.endpoint || !r.function_name) return UNWIRED;
   const primary: Provider = {
     agentId: r.agent_id,
     functionName: r.function_name,
@@ -160,10 +171,13 @@ function providersOf(r: ResolvedDependency | undefined): { providers: Provider[]
     endpoint: a.endpoint,
     kwargs: a.kwargs,
   });
-  return { providers: [primary, ...equal.map(toProvider), ...rest.map(toProvider)], equalCount: 1 + equal.length };
+  return Object.freeze({
+    providers: Object.freeze([primary, ...equal.map(toProvider), ...rest.map(toProvider)]),
+    equalCount: 1 + equal.length,
+  });
 }
 
-function sameProviders(a: Provider[], b: Provider[]): boolean {
+function sameProviders(a: readonly Provider[], b: readonly Provider[]): boolean {
   if (a.length !== b.length) return false;
   return a.every(
     (p, i) =>

@@ -1,7 +1,7 @@
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
 import { ErrorCodes } from "../errors.js";
-import { fromSse } from "../mcp-call.js";
+import { notificationLine } from "../mcp-call.js";
 import { formatResult, parseArguments, toolFailure } from "./call.js";
 
 const plain = pc.createColors(false);
@@ -44,10 +44,19 @@ describe("meshctl call", () => {
     expect(toolFailure("t", { jsonrpc: "2.0", id: 1, result: { content: [] } })).toBeUndefined();
   });
 
-  it("reads the answer out of an SSE stream, skipping notifications", () => {
-    const sse =
-      'event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{}}\n\n' +
-      'event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{"content":[]}}\n\n';
-    expect(fromSse(sse, 1)?.result).toEqual({ content: [] });
+  it("shows progress and log notifications as one plain line each", () => {
+    const progress = (params: Record<string, unknown>) =>
+      notificationLine({ method: "notifications/progress", params }, plain);
+    expect(progress({ progressToken: "t", progress: 2, total: 5, message: "parsing" })).toBe(
+      "progress 40% (2/5) parsing",
+    );
+    expect(progress({ progressToken: "t", progress: 7 })).toBe("progress 7");
+    const log = (params: Record<string, unknown>) =>
+      notificationLine({ method: "notifications/message", params }, plain);
+    expect(log({ level: "warning", logger: "db", data: "slow\nquery" })).toBe("warning db: slow ⏎ query");
+    expect(log({ level: "info", data: { rows: 3 } })).toBe('info {"rows":3}');
+    // A tool's text cannot move the cursor or recolour the terminal.
+    expect(log({ level: "info", data: "\u001b[2Jgone" })).toBe("info [2Jgone");
+    expect(notificationLine({ method: "notifications/other", params: {} }, plain)).toBeUndefined();
   });
 });

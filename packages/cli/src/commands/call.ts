@@ -6,7 +6,7 @@ import { findTool } from "../agent-match.js";
 import { intOption, parseCommand, REGISTRY_HELP, REGISTRY_OPTIONS } from "../args.js";
 import type { Command, Context } from "../context.js";
 import { ErrorCodes, MeshError, usageError } from "../errors.js";
-import { callTool, type JsonRpcResponse, newTraceId, type ToolResult } from "../mcp-call.js";
+import { callTool, type JsonRpcResponse, newTraceId, notificationLine, type ToolResult } from "../mcp-call.js";
 import type { Colors } from "../output.js";
 import { createRegistryClient } from "../registry-client.js";
 import { normalizeUrl, resolveRegistryUrl } from "../registry-url.js";
@@ -143,7 +143,19 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   }
   const traceId = values.trace ? newTraceId() : undefined;
   if (traceId) ctx.out.err(ctx.out.c.dim(`Trace ID: ${traceId}`));
-  const response = await callTool({ url, tool, args, timeoutMs, headers: parseHeaders(values.header), traceId });
+  const response = await callTool({
+    url,
+    tool,
+    args,
+    timeoutMs,
+    headers: parseHeaders(values.header),
+    traceId,
+    // Progress and log lines go to stderr as they arrive; stdout stays the result.
+    onNotification: (n) => {
+      const line = notificationLine(n, ctx.out.c);
+      if (line !== undefined) ctx.out.err(line);
+    },
+  });
   if (values.raw) ctx.out.out(JSON.stringify(response.result ?? { error: response.error }));
   const failure = toolFailure(tool, response);
   if (failure) throw failure;
@@ -172,6 +184,8 @@ agents offer it, name one: <agent>:<tool> (agent id, id prefix or name). Replica
 The call goes through the registry's /proxy, so only the registry needs to be reachable.
 
 Output: text results as text, JSON results (and structuredContent) as indented JSON.
+The tool's progress reports and log messages are printed on stderr as they arrive, one line
+each ("progress 40% (2/5) parsing", "warning db: slow query"); stdout is only the result.
 A tool error prints one line on stderr and exits 1.
 
 Flags:

@@ -2,7 +2,7 @@
 // registered agent's /mcp, streaming both ways (SSE included), with the reference's header
 // allowlist and X-Mesh-Timeout budget (PROTOCOL.md §1.7).
 import http from "node:http";
-import { type ErrorCode, ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import { type ErrorCode, ErrorCodes, MeshError, matchesHeaderRule } from "@mcp-mesh/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RegistryCore } from "../core.js";
 import { envelope, httpStatusOf } from "./errors.js";
@@ -66,10 +66,7 @@ async function forward(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value !== "string") continue;
-    if (
-      FORWARDED.includes(name) ||
-      opts.propagateHeaders.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p))
-    ) {
+    if (FORWARDED.includes(name) || matchesHeaderRule(name, opts.propagateHeaders)) {
       headers[name] = value;
     }
   }
