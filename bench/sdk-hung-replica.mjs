@@ -25,7 +25,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createTestMesh } from "@mcp-mesh/sdk/testing";
+import { createTestMesh, providers, waitForDependency } from "@mcp-mesh/sdk/testing";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({
@@ -125,8 +125,8 @@ async function runScenario(mode) {
   });
   await m.start();
   // Both replicas wired: the slot lists one as primary and the other as its equal alternative.
-  await consumer.waitForDependency("date_service");
-  for (let i = 0; consumer.providers("date_service").length < 2; i++) {
+  await waitForDependency(consumer, "date_service");
+  for (let i = 0; providers(consumer, "date_service").length < 2; i++) {
     if (i > 500) throw new Error("the second replica was never wired");
     await sleep(20);
   }

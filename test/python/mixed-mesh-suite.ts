@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { ErrorCodes, type MeshAgent } from "@mcp-mesh/sdk";
+import { providers, waitForDependency } from "@mcp-mesh/sdk/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithPrerequisites } from "../interop/prerequisites.js";
 import type { RegistryProcess } from "../interop/processes.js";
@@ -172,11 +173,11 @@ export function mixedMeshSuite(
       it(
         "our TS consumer's dependencies resolve to the Python provider and decode what it returns",
         async () => {
-          await consumer.waitForDependency("py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
-          expect(consumer.providers("py_string")).toEqual([pyProvider.url]);
+          await waitForDependency(consumer, "py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+          expect(providers(consumer, "py_string")).toEqual([pyProvider.url]);
           const got: Record<string, Outcome> = {};
           for (const kind of PY_KINDS) {
-            await consumer.waitForDependency(`py_${kind}`, { timeoutMs: WIRE_MS });
+            await waitForDependency(consumer, `py_${kind}`, { timeoutMs: WIRE_MS });
             got[kind] = await relayFromTs(kind);
           }
           expect(got).toEqual({
@@ -226,7 +227,7 @@ export function mixedMeshSuite(
           const slowConsumer = tsSlowConsumer(registry.url);
           try {
             await slowConsumer.start();
-            await slowConsumer.waitForDependency("py_slow", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+            await waitForDependency(slowConsumer, "py_slow", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
             expect(await slowConsumer.callLocal("ts_slow")).toEqual({
               slow: { wired: true, value: "slow but fine" },
               impatient: { wired: true, error: { code: ErrorCodes.TIMEOUT, message: expect.any(String) } },
@@ -241,13 +242,13 @@ export function mixedMeshSuite(
       it(
         "the Python provider stops: our consumer's dependency becomes null, and re-wires when it returns",
         async () => {
-          await consumer.waitForDependency("py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+          await waitForDependency(consumer, "py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
           await pyProvider.stop();
-          await consumer.waitForDependency("py_string", { unwired: true, timeoutMs: WIRE_MS });
+          await waitForDependency(consumer, "py_string", { unwired: true, timeoutMs: WIRE_MS });
           expect(await relayFromTs("string")).toEqual({ wired: false });
 
           pyProvider = await startPyProvider();
-          await consumer.waitForDependency("py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
+          await waitForDependency(consumer, "py_string", { agentId: pyProvider.agentId, timeoutMs: WIRE_MS });
           expect(await relayFromTs("string")).toEqual({ wired: true, value: "hello Ada from python" });
         },
         TEST_MS,

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MeshAgent } from "@mcp-mesh/sdk";
+import { waitForDependency } from "@mcp-mesh/sdk/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startOurRegistryAt } from "../../packages/sdk/test/agent-processes.js";
 import { missingOurs } from "../interop/ours.js";
@@ -75,7 +76,7 @@ describeWithPrerequisites(
       "the Python agents re-register with the new registry and the wiring follows it",
       async () => {
         expect(await pollUntil(fromPython, (r) => r.wired)).toMatchObject({ wired: true, value: 42 });
-        await consumer.waitForDependency("py_number", { agentId: pyProvider.agentId, timeoutMs: WAIT_MS });
+        await waitForDependency(consumer, "py_number", { agentId: pyProvider.agentId, timeoutMs: WAIT_MS });
 
         const port = Number(new URL(registry.url).port);
         await registry.kill();
@@ -86,7 +87,7 @@ describeWithPrerequisites(
         expect(await fromTs()).toEqual({ wired: true, value: 42 });
 
         await pyProvider.stop();
-        await consumer.waitForDependency("py_number", { unwired: true, timeoutMs: WAIT_MS });
+        await waitForDependency(consumer, "py_number", { unwired: true, timeoutMs: WAIT_MS });
         expect(await fromTs()).toEqual({ wired: false });
         await provider.stop();
         expect(await pollUntil(fromPython, (r) => !r.wired)).toEqual({ kind: "number", wired: false });
