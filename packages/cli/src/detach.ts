@@ -98,6 +98,8 @@ export async function runSupervised(options: MeshOptions, home: string): Promise
     ...reporter,
     registered: (proc, agent) => track(proc, agent.id),
     exited: (proc) => track(proc),
+    // Records as soon as a process exists, so `meshctl stop` finds it even mid-start.
+    spawned: (proc) => track(proc),
   });
   const supervisor: ProcessRecord = {
     ...base,
@@ -120,10 +122,7 @@ export async function runSupervised(options: MeshOptions, home: string): Promise
     supervisor.hostsRegistry = registry === "embedded";
     if (supervisor.hostsRegistry) Object.assign(options, { stayUp: true });
     writeRecord(home, supervisor);
-    const started = mesh.startAgents();
-    // Records as soon as processes exist, so `meshctl stop` finds them even mid-start.
-    for (const proc of mesh.procs) track(proc);
-    await started;
+    await mesh.startAgents();
     send({ type: "ready" });
     if (process.connected) process.disconnect();
     await mesh.untilDone();

@@ -40,6 +40,8 @@ export interface MeshReporter {
   registered?(proc: AgentProcess, agent: AgentInfo): void;
   /** An agent process is gone (exit or restart). */
   exited?(proc: AgentProcess): void;
+  /** An agent process was just spawned (its pid is known; it has not registered yet). */
+  spawned?(proc: AgentProcess): void;
 }
 
 export type Tone = "ok" | "bad" | "info" | "warn";
@@ -104,7 +106,10 @@ export class LocalMesh {
   async startAgents(): Promise<void> {
     if (this.procs.length === 0) return;
     const known = new Set((await this.client.agents()).map((a) => a.id));
-    for (const proc of this.procs) proc.start();
+    for (const proc of this.procs) {
+      proc.start();
+      this.report.spawned?.(proc);
+    }
     if (this.opts.watch) {
       // Changes while the agents start up restart them once they are up, as during a restart.
       for (const proc of this.procs) this.restarting.set(proc, {});
@@ -277,6 +282,7 @@ export class LocalMesh {
       }
       if (this.stopping) return;
       proc.start();
+      this.report.spawned?.(proc);
     }
     await this.waitRegistered(procs, known, false);
   }
