@@ -120,7 +120,12 @@ async function importPackage(pkg: string): Promise<unknown> {
     return await import(pkg);
   } catch (e) {
     const err = e as { code?: string; message?: string };
-    if (err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes(`'${pkg}'`))
+    // Node says ERR_MODULE_NOT_FOUND; bundlers and test runners (Vite) say "Could not resolve".
+    const message = String(err.message);
+    const notFound =
+      err.code === "ERR_MODULE_NOT_FOUND" || /Could not resolve|Cannot find (package|module)/.test(message);
+    // The package itself, quoted: a module missing inside it (its own dependency) is another problem.
+    if (notFound && (message.includes(`'${pkg}'`) || message.includes(`"${pkg}"`)))
       throw new MeshError(
         ErrorCodes.LLM_VENDOR_MISSING,
         `the AI SDK provider package ${pkg} is not installed: npm install ${pkg}@${PEER_RANGES[pkg] ?? "latest"}`,
