@@ -46,7 +46,9 @@ const request = {
     model_params: { max_iterations: iterations + 1 },
   },
 };
-const model = createOpenAICompatible({ name: "scripted", baseURL: llm.url, includeUsage: true }).chatModel("scripted-model");
+const model = createOpenAICompatible({ name: "scripted", baseURL: llm.url, includeUsage: true }).chatModel(
+  "scripted-model",
+);
 const localTools = { add: tool({ inputSchema: jsonSchema(params), execute: async ({ a, b }) => a + b }) };
 
 async function viaMesh() {
@@ -56,7 +58,13 @@ async function viaMesh() {
 }
 async function direct() {
   script(false);
-  const r = await generateText({ model, prompt: "add things", tools: localTools, stopWhen: stepCountIs(iterations), maxRetries: 0 });
+  const r = await generateText({
+    model,
+    prompt: "add things",
+    tools: localTools,
+    stopWhen: stepCountIs(iterations),
+    maxRetries: 0,
+  });
   if (r.text !== "done") throw new Error(`unexpected answer ${r.text}`);
 }
 
@@ -67,19 +75,31 @@ async function firstChunkMesh() {
   const res = await fetch(`${provider.url}/mcp`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "process_chat_stream", arguments: request, _meta: { progressToken: 1 } } }),
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "process_chat_stream", arguments: request, _meta: { progressToken: 1 } },
+    }),
   });
   let first;
   const decoder = new TextDecoder();
   for await (const bytes of res.body) {
-    if (first === undefined && decoder.decode(bytes).includes("notifications/progress")) first = performance.now() - started;
+    if (first === undefined && decoder.decode(bytes).includes("notifications/progress"))
+      first = performance.now() - started;
   }
   return first;
 }
 async function firstChunkDirect() {
   script(true);
   const started = performance.now();
-  const r = streamText({ model, prompt: "add things", tools: localTools, stopWhen: stepCountIs(iterations), maxRetries: 0 });
+  const r = streamText({
+    model,
+    prompt: "add things",
+    tools: localTools,
+    stopWhen: stepCountIs(iterations),
+    maxRetries: 0,
+  });
   let first;
   for await (const _ of r.textStream) first ??= performance.now() - started;
   return first;
@@ -108,6 +128,8 @@ console.log("                       per call p50 / p99 ms   per iteration p50 / 
 console.log(`mesh provider loop     ${mesh1.p50.toFixed(2)} / ${mesh1.p99.toFixed(2)}          ${per(mesh1)}`);
 console.log(`direct AI SDK loop     ${direct1.p50.toFixed(2)} / ${direct1.p99.toFixed(2)}          ${per(direct1)}`);
 console.log(`overhead per iteration p50 ${((mesh1.p50 - direct1.p50) / iterations).toFixed(2)} ms`);
-console.log(`first chunk  mesh p50 ${ttfcMesh.p50.toFixed(2)} ms p99 ${ttfcMesh.p99.toFixed(2)} ms; direct p50 ${ttfcDirect.p50.toFixed(2)} ms p99 ${ttfcDirect.p99.toFixed(2)} ms; added p50 ${(ttfcMesh.p50 - ttfcDirect.p50).toFixed(2)} ms`);
+console.log(
+  `first chunk  mesh p50 ${ttfcMesh.p50.toFixed(2)} ms p99 ${ttfcMesh.p99.toFixed(2)} ms; direct p50 ${ttfcDirect.p50.toFixed(2)} ms p99 ${ttfcDirect.p99.toFixed(2)} ms; added p50 ${(ttfcMesh.p50 - ttfcDirect.p50).toFixed(2)} ms`,
+);
 await mesh.close();
 await llm.close();
