@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { ToolContext, ToolDefinition } from "../../types.js";
 import { loadModel, parseModel, type VendorModel } from "../vendors.js";
-import { type Envelope, runProviderLoop } from "./loop.js";
+import type { Envelope } from "./loop.js";
 import type { LlmProviderOptions } from "./options.js";
 import { type MeshLlmRequest, providerInput, readParams } from "./request.js";
 
@@ -101,6 +101,7 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
     if (!dispatcher) throw new MeshError(ErrorCodes.AGENT_STATE, "the provider's agent is not running");
     try {
       const vm = await modelFor(modelName);
+      const { runProviderLoop } = await loop();
       return await runProviderLoop({
         model: vm.model,
         modelName,
@@ -116,6 +117,13 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
       throw new MeshError(ErrorCodes.LLM_PROVIDER_ERROR, `LLM provider ${modelName}: ${vendorMessage(err)}`);
     }
   };
+}
+
+// The AI SDK (~100 ms to import) loads with the first LLM call, not with every agent.
+let loading: Promise<typeof import("./loop.js")> | undefined;
+function loop(): Promise<typeof import("./loop.js")> {
+  loading ??= import("./loop.js");
+  return loading;
 }
 
 /**
