@@ -232,7 +232,7 @@ describe("LLM provider agent (real processes, scripted model)", () => {
     const r = await rpc(provider.url, pythonRequest([]));
     expect(r.body.result.isError).toBe(true);
     expect(r.body.result.content[0].text).toContain(
-      "LLM provider openai-compatible/scripted-model: HTTP 503: model overloaded",
+      "llm_provider_error: LLM provider openai-compatible/scripted-model: HTTP 503: model overloaded",
     );
   });
 

@@ -48,7 +48,7 @@ export function llmProviderTools(
       description: opts.description ?? `LLM provider ${opts.model} (MeshLlmRequest in, JSON envelope out)`,
       tags: [...(opts.tags ?? [])],
       kwargs: { vendor },
-      handler: async ({ request }, _deps, ctx) => JSON.stringify(await run(request, ctx)),
+      handler: withCode(async ({ request }, _deps, ctx) => JSON.stringify(await run(request, ctx))),
     },
   ];
   if (opts.stream !== false)
@@ -58,7 +58,7 @@ export function llmProviderTools(
       description: `LLM provider ${opts.model}, streaming: text frames as MCP progress notifications`,
       tags: [...(opts.tags ?? []), STREAM_TAG],
       kwargs: { vendor, stream_type: "text" },
-      handler: async ({ request }, _deps, ctx) => {
+      handler: withCode(async ({ request }, _deps, ctx) => {
         // Frames (§3.2) go to the caller as progress messages; the result is their concatenation,
         // so a caller that sent no progress token still gets the whole answer.
         const frames: string[] = [];
@@ -73,9 +73,24 @@ export function llmProviderTools(
           ...(envelope._mesh_stop_reason && { stop_reason: envelope._mesh_stop_reason }),
         });
         return frames.join("");
-      },
+      }),
     });
   return { tools, problems };
+}
+
+/**
+ * The caller reads a failure as the MCP tool error's text only, so the text starts with the code
+ * (as `dependency_unavailable: ...` does): `llm_provider_error: LLM provider ...: <vendor message>`.
+ */
+function withCode(handler: ProviderTool["handler"]): ProviderTool["handler"] {
+  return async (args, deps, ctx) => {
+    try {
+      return await handler(args, deps, ctx);
+    } catch (err) {
+      if (isMeshError(err)) throw new MeshError(err.code, `${err.code}: ${err.message}`, err.details);
+      throw err;
+    }
+  };
 }
 
 function providerRunner(opts: LlmProviderOptions, vendor: string, host: ProviderHost) {
