@@ -108,7 +108,8 @@ describe("LLM provider agent (real processes, scripted model)", () => {
     });
     // The tool agent really ran, with the model's arguments, in the caller's trace.
     const ran = (await toolCalls()).filter((c) => c.tool === "add");
-    expect(ran.at(-1)).toMatchObject({ args: { a: 2, b: 3 }, traceId: TRACE });
+    // The caller's propagated headers (`_mesh_headers`) travel on to the tool.
+    expect(ran.at(-1)).toMatchObject({ args: { a: 2, b: 3 }, traceId: TRACE, headers: { "x-mesh-timeout": "300" } });
     // What the model saw: the consumer's messages and settings, a plain tool, then the result.
     const [first, second] = llm.requests.slice(before);
     expect(first?.messages).toEqual([
