@@ -1,7 +1,7 @@
 // Vendors as a user meets them: model strings checked at start(), an OpenAI-compatible local
 // server reached by baseURL (the scripted model), model overrides, a missing vendor package.
 import { ErrorCodes } from "@mcp-mesh/protocol";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTestMesh, type TestMesh } from "../testing/index.js";
 import { type ScriptedLlm, startScriptedLlm } from "../testing/scripted-llm.js";
 import { loadModel, parseModel } from "./vendors.js";
@@ -68,5 +68,24 @@ describe("vendors", () => {
     await mesh.call(agent, "process_chat", request({ model: "ollama/llama3.2" }));
     await mesh.call(agent, "process_chat", request({ model: "openai/gpt-4o" }));
     expect(llm.requests.map((r) => r.model)).toEqual(["llama3", "llama3.2", "llama3"]);
+  });
+
+  it("keeps the AI SDK's warnings off the console (they go to the agent's log)", async () => {
+    llm = await startScriptedLlm({ script: [{ text: "ok" }] });
+    mesh = await createTestMesh({ registry: false });
+    const agent = mesh.agent({ name: "quiet-provider" });
+    agent.llmProvider({ model: "vllm/m", baseURL: llm.url, maxRetries: 0 });
+    await mesh.start();
+    const warn = vi.spyOn(console, "warn");
+    const info = vi.spyOn(console, "info");
+    try {
+      // top_k is not an OpenAI-compatible setting: the AI SDK warns about it.
+      await mesh.call(agent, "process_chat", request({ top_k: 3 }));
+      expect(warn).not.toHaveBeenCalled();
+      expect(info).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      info.mockRestore();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { loadModel, parseModel, type VendorModel } from "../vendors.js";
 import type { Envelope } from "./loop.js";
 import type { LlmProviderOptions } from "./options.js";
 import { type MeshLlmRequest, providerInput, readParams } from "./request.js";
+import { routeAiSdkWarnings } from "./warnings.js";
 
 export const STREAM_TAG = "ai.mcpmesh.stream";
 
@@ -112,6 +113,7 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
   ): Promise<Envelope> => {
     const params = readParams(request.model_params, opts.modelParams ?? {}, process.env);
     const modelName = effectiveModel(opts.model, vendor, params.model, host.logger());
+    routeAiSdkWarnings(host.logger());
     const dispatcher = host.dispatcher();
     if (!dispatcher) throw new MeshError(ErrorCodes.AGENT_STATE, "the provider's agent is not running");
     try {
