@@ -15,6 +15,8 @@ import { decodeResponse } from "./decode-result.js";
 import { detectHost } from "./host.js";
 import { createHttpServer } from "./http-server.js";
 import { listen, localRegistryPort, warnFallback } from "./listen.js";
+import type { LlmProviderOptions } from "./llm/provider/options.js";
+import { llmProviderTools } from "./llm/provider/register.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
@@ -100,6 +102,20 @@ export class MeshAgent {
         return runTool(this.live, tool, args, ctx);
       },
     );
+    return this;
+  }
+
+  /**
+   * Turns a vendor model into a mesh LLM provider: the tool `name` (default "process_chat") on
+   * `capability` (default "llm") and its streaming twin `<name>_stream` (docs/llm.md, Providers).
+   */
+  llmProvider(opts: LlmProviderOptions): this {
+    const { tools, problems } = llmProviderTools(opts, {
+      dispatcher: () => this.live?.dispatcher,
+      logger: () => this.live?.logger,
+    });
+    this.problems.push(...problems);
+    for (const def of tools) this.tool(def);
     return this;
   }
 

@@ -3,6 +3,9 @@ export { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
 export { MeshAgent } from "./agent.js";
 export type { AgentConfig } from "./config.js";
 export { decodeResult } from "./decode-result.js";
+export type { LlmProviderOptions } from "./llm/provider/options.js";
+export type { MeshLlmRequest } from "./llm/provider/request.js";
+export { MeshLlmRequestSchema } from "./llm/provider/request.js";
 export { mesh } from "./mesh.js";
 export { rawResult } from "./tool.js";
 export type {

@@ -134,3 +134,13 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
 export { MeshAgent } from "../agent.js";
 export { fakeTool } from "../proxy.js";
 export { fake, inFlightCalls, providers, waitForDependency } from "./hooks.js";
+export type {
+  RecordedRequest,
+  ScriptedLlm,
+  ScriptedLlmOptions,
+  ScriptedToolCall,
+  ScriptedTurn,
+  ScriptedUsage,
+  ScriptStep,
+} from "./scripted-llm.js";
+export { startScriptedLlm } from "./scripted-llm.js";
