@@ -29,6 +29,10 @@ export const ErrorCodes = {
   USAGE: "usage",
   AMBIGUOUS: "ambiguous",
   START_FAILED: "start_failed",
+  LLM_MAX_ITERATIONS: "llm_max_iterations",
+  LLM_RESPONSE_PARSE: "llm_response_parse",
+  LLM_PROVIDER_ERROR: "llm_provider_error",
+  LLM_PROVIDER_UNAVAILABLE: "llm_provider_unavailable",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -3,6 +3,15 @@ export { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
 export { MeshAgent } from "./agent.js";
 export type { AgentConfig } from "./config.js";
 export { decodeResult } from "./decode-result.js";
+export type {
+  LlmCallOptions,
+  LlmDeclaration,
+  LlmFilterEntry,
+  LlmMessage,
+  LlmMeta,
+  LlmToolCall,
+  MeshLlm,
+} from "./llm/consumer/types.js";
 export { mesh } from "./mesh.js";
 export { rawResult } from "./tool.js";
 export type {
@@ -15,8 +24,10 @@ export type {
   HealthCheck,
   HealthStatus,
   InjectedDependencies,
+  InjectedLlm,
   InputDeclaration,
   InputOf,
+  LlmOutputOf,
   LogLevel,
   McpMeshTool,
   OutputOf,

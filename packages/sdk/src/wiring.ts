@@ -4,9 +4,11 @@
 // at call time, so re-wiring is one assignment (`slot.target = ...`, an immutable value) and a
 // call in flight never sees a half-updated slot.
 //
-// Slots have a `kind`: today only "dependency"; the injected LLM (a provider plus a tool list)
-// will be a second kind with its own target, applied the same way.
-import type { ResolvedDependency } from "@mcp-mesh/protocol";
+// Slots have a `kind`: "dependency", or "llm" for a tool's injected LLM, whose target is the
+// resolved provider (with its alternatives) plus the tools its model may call (`llm_providers`
+// and `llm_tools`), replaced by one assignment the same way.
+import type { LlmToolInfo, RegistrationResponse, ResolvedDependency, ResolvedLlmProvider } from "@mcp-mesh/protocol";
+import type { LlmSlotSpec } from "./llm/consumer/declaration.js";
 import type { DependencySlotSpec, RuntimeTool } from "./tool.js";
 import type { McpMeshTool } from "./types.js";
 
@@ -37,10 +39,39 @@ export interface Slot {
   proxy: McpMeshTool;
 }
 
+/** Where a tool's LLM requests go and which tools its model may call. Replaced whole on re-wiring. */
+export interface LlmTarget extends DependencyTarget {
+  /** The provider's vendor as the registry reports it ("unknown" for most non-Python providers). */
+  readonly vendor: string;
+  readonly tools: readonly LlmToolInfo[];
+}
+
+const NO_LLM: LlmTarget = Object.freeze({
+  ...UNWIRED,
+  vendor: "unknown",
+  tools: Object.freeze([]) as readonly LlmToolInfo[],
+});
+
+export interface LlmSlot {
+  readonly kind: "llm";
+  tool: string;
+  spec: LlmSlotSpec;
+  target: LlmTarget;
+  /**
+   * The provider half seen as a dependency slot, so provider calls go through the proxy
+   * machinery (deadline, fail-over, ejection); its `target` reads this slot's.
+   */
+  providerSlot: Slot;
+}
+
+/** What a heartbeat answer or a watch push brings. */
+export type Resolution = Pick<RegistrationResponse, "dependencies_resolved" | "llm_tools" | "llm_providers">;
+
 export type ProxyFactory = (slot: Slot) => McpMeshTool;
 
 export class Wiring {
   private readonly slots = new Map<string, Slot[]>();
+  private readonly llmSlots = new Map<string, LlmSlot>();
   private readonly injected = new Map<string, Record<string, McpMeshTool | null>>();
   private readonly listeners = new Set<() => void>();
   /** True once any resolution arrived (registry answer or watch event). */
@@ -64,6 +95,7 @@ export class Wiring {
           return slot;
         }),
       );
+      if (t.llm) this.llmSlots.set(t.name, newLlmSlot(t.name, t.llm, makeProxy));
     }
   }
 
@@ -72,8 +104,9 @@ export class Wiring {
    * `keepWired`, a slot the registry now leaves unresolved keeps its providers (see the agent's
    * re-join grace: a registry that restarted empty has not heard from every provider yet).
    */
-  apply(resolved: Record<string, ResolvedDependency[]> | undefined, keepWired = false): string[] {
+  apply(resolution: Resolution | undefined, keepWired = false): string[] {
     this.settled = true;
+    const resolved = resolution?.dependencies_resolved;
     const changes: string[] = [];
     for (const [tool, slots] of this.slots) {
       const answers = resolved?.[tool] ?? [];
@@ -98,8 +131,32 @@ export class Wiring {
       }
       this.injected.delete(tool);
     }
+    for (const slot of this.llmSlots.values()) {
+      const next = llmTargetOf(resolution?.llm_providers?.[slot.tool], resolution?.llm_tools?.[slot.tool]);
+      if (keepWired && next.providers.length === 0) continue;
+      const before = slot.target;
+      if (sameProviders(before.providers, next.providers) && sameTools(before.tools, next.tools)) {
+        if (before.equalCount !== next.equalCount) slot.target = next;
+        continue;
+      }
+      slot.target = next;
+      slot.providerSlot.cursor = 0;
+      const names = next.tools.map((t) => t.name).join(", ") || "none";
+      changes.push(
+        `${slot.tool}.llm (${slot.spec.provider.capability}): ${before.providers[0]?.endpoint ?? "none"} -> ${next.providers[0]?.endpoint ?? "none"}, tools: ${names}`,
+      );
+    }
     for (const l of this.listeners) l();
     return changes;
+  }
+
+  /** The LLM slot of `tool`, if it declares `llm`. */
+  llmSlot(tool: string): LlmSlot | undefined {
+    return this.llmSlots.get(tool);
+  }
+
+  allLlmSlots(): LlmSlot[] {
+    return [...this.llmSlots.values()];
   }
 
   /** The object the handler receives: a proxy per wired dependency, null for the others. */
@@ -186,4 +243,59 @@ function sameProviders(a: readonly Provider[], b: readonly Provider[]): boolean 
       p.agentId === b[i]?.agentId &&
       JSON.stringify(p.kwargs) === JSON.stringify(b[i]?.kwargs),
   );
+}
+
+function newLlmSlot(tool: string, spec: LlmSlotSpec, makeProxy: ProxyFactory): LlmSlot {
+  const llm = { kind: "llm", tool, spec, target: NO_LLM, providerSlot: undefined as never } as LlmSlot;
+  const providerSlot: Slot = {
+    kind: "dependency",
+    tool,
+    spec: {
+      key: "llm",
+      index: 0,
+      capability: spec.provider.capability,
+      tags: spec.provider.tags,
+      version: spec.provider.version,
+      required: false,
+      timeoutMs: spec.timeoutMs,
+      retries: 0,
+      headers: {},
+      retryOnTimeout: false,
+      attemptTimeoutMs: undefined,
+      hedgeAfterMs: undefined,
+      output: undefined,
+    },
+    get target() {
+      return llm.target;
+    },
+    set target(_: DependencyTarget) {
+      // Re-wiring goes through the LLM slot; the view never replaces it on its own.
+    },
+    cursor: 0,
+    fake: undefined,
+    proxy: undefined as never,
+  };
+  providerSlot.proxy = makeProxy(providerSlot);
+  llm.providerSlot = providerSlot;
+  return llm;
+}
+
+function llmTargetOf(p: ResolvedLlmProvider | undefined, tools: LlmToolInfo[] | undefined): LlmTarget {
+  const list = Object.freeze([...(tools ?? [])]);
+  if (!p || p.status !== "available" || !p.endpoint || !p.name)
+    return list.length === 0 ? NO_LLM : Object.freeze({ ...UNWIRED, vendor: "unknown", tools: list });
+  const deps = providersOf({
+    agent_id: p.agent_id,
+    function_name: p.name,
+    endpoint: p.endpoint,
+    capability: p.capability,
+    status: "available",
+    kwargs: p.kwargs,
+    alternatives: p.alternatives,
+  });
+  return Object.freeze({ ...deps, vendor: p.vendor ?? "unknown", tools: list });
+}
+
+function sameTools(a: readonly LlmToolInfo[], b: readonly LlmToolInfo[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 }

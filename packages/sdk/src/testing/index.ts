@@ -134,3 +134,4 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
 export { MeshAgent } from "../agent.js";
 export { fakeTool } from "../proxy.js";
 export { fake, inFlightCalls, providers, waitForDependency } from "./hooks.js";
+export { llmWiring, waitForLlm } from "./llm-hooks.js";
