@@ -135,3 +135,13 @@ export { MeshAgent } from "../agent.js";
 export { fakeTool } from "../proxy.js";
 export { fake, inFlightCalls, providers, waitForDependency } from "./hooks.js";
 export { llmWiring, waitForLlm } from "./llm-hooks.js";
+export type {
+  RecordedRequest,
+  ScriptedLlm,
+  ScriptedLlmOptions,
+  ScriptedToolCall,
+  ScriptedTurn,
+  ScriptedUsage,
+  ScriptStep,
+} from "./scripted-llm.js";
+export { startScriptedLlm } from "./scripted-llm.js";
