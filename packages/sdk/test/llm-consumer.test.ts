@@ -309,6 +309,22 @@ describe("an LLM tool and its provider", () => {
     expect(await m.call(consumer, "ask", { prompt: "stream it", stream: true })).toBe("all at once");
   });
 
+  it("re-wires the tool list when a matching tool joins or leaves (watch stream)", async () => {
+    const extra = m.agent({ name: "more-math" });
+    extra.tool({ name: "multiply", capability: "multiplier", tags: ["math"], handler: () => 0 });
+    await m.start();
+    await waitForLlm(consumer, "calculate", (w) => w.tools.includes("multiply"));
+    requests.length = 0;
+    script.push(() => ({ role: "assistant", content: '{"answer": 1, "explanation": "x"}' }));
+    await m.call(consumer, "calculate", { question: "?" });
+    expect((requests[0] as Json).tools.map((t: Json) => t.function.name).sort()).toEqual(["add", "divide", "multiply"]);
+    await extra.stop();
+    expect((await waitForLlm(consumer, "calculate", (w) => !w.tools.includes("multiply"))).tools.sort()).toEqual([
+      "add",
+      "divide",
+    ]);
+  });
+
   it("injects null while no provider resolves", async () => {
     expect(await m.call(consumer, "orphan")).toBe("llm is null");
   });
