@@ -26,6 +26,8 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
   let meta: LlmMeta | undefined;
   const prepare = (prompt: string | readonly LlmMessage[], options: LlmCallOptions | undefined) => {
     const spec = slot.spec;
+    if (typeof prompt !== "string" && !(Array.isArray(prompt) && prompt.every((m) => m && typeof m === "object")))
+      throw new MeshError(ErrorCodes.CONFIG_INVALID, "llm(): the prompt must be a string or an array of messages");
     if (options?.maxIterations !== undefined && !(Number.isInteger(options.maxIterations) && options.maxIterations > 0))
       throw new MeshError(ErrorCodes.CONFIG_INVALID, "llm(): maxIterations must be a whole number > 0");
     const chosen = options?.maxIterations ?? spec.maxIterations;
