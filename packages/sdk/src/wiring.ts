@@ -4,29 +4,17 @@
 // at call time, so re-wiring is one assignment (`slot.target = ...`, an immutable value) and a
 // call in flight never sees a half-updated slot.
 //
-// Slots have a `kind`: "dependency", or "llm" for a tool's injected LLM, whose target is the
-// resolved provider (with its alternatives) plus the tools its model may call (`llm_providers`
-// and `llm_tools`), replaced by one assignment the same way.
-import type { LlmToolInfo, RegistrationResponse, ResolvedDependency, ResolvedLlmProvider } from "@mcp-mesh/protocol";
-import type { LlmSlotSpec } from "./llm/consumer/declaration.js";
+// Slots have a `kind`: "dependency", or "llm" for a tool's injected LLM (./llm-slot.ts), whose
+// target is the resolved provider (with its alternatives) plus the tools its model may call
+// (`llm_providers` and `llm_tools`), replaced by one assignment the same way.
+import type { RegistrationResponse } from "@mcp-mesh/protocol";
+import { applyLlm, type LlmSlot, newLlmSlot } from "./llm-slot.js";
+import { type DependencyTarget, type Provider, providersOf, sameProviders, UNWIRED } from "./slot-target.js";
 import type { DependencySlotSpec, RuntimeTool } from "./tool.js";
 import type { McpMeshTool } from "./types.js";
 
-export interface Provider {
-  agentId: string;
-  functionName: string;
-  endpoint: string;
-  kwargs: Record<string, unknown> | undefined;
-}
-
-/** Where a dependency slot's calls go. Replaced whole on re-wiring, never mutated. */
-export interface DependencyTarget {
-  readonly providers: readonly Provider[];
-  /** How many leading providers are replicas of the primary (calls rotate over these). */
-  readonly equalCount: number;
-}
-
-const UNWIRED: DependencyTarget = Object.freeze({ providers: Object.freeze([]) as readonly Provider[], equalCount: 0 });
+export type { LlmSlot, LlmTarget } from "./llm-slot.js";
+export type { DependencyTarget, Provider } from "./slot-target.js";
 
 export interface Slot {
   readonly kind: "dependency";
@@ -37,31 +25,6 @@ export interface Slot {
   /** A test's stand-in, used instead of any provider. */
   fake: McpMeshTool | undefined;
   proxy: McpMeshTool;
-}
-
-/** Where a tool's LLM requests go and which tools its model may call. Replaced whole on re-wiring. */
-export interface LlmTarget extends DependencyTarget {
-  /** The provider's vendor as the registry reports it ("unknown" for most non-Python providers). */
-  readonly vendor: string;
-  readonly tools: readonly LlmToolInfo[];
-}
-
-const NO_LLM: LlmTarget = Object.freeze({
-  ...UNWIRED,
-  vendor: "unknown",
-  tools: Object.freeze([]) as readonly LlmToolInfo[],
-});
-
-export interface LlmSlot {
-  readonly kind: "llm";
-  tool: string;
-  spec: LlmSlotSpec;
-  target: LlmTarget;
-  /**
-   * The provider half seen as a dependency slot, so provider calls go through the proxy
-   * machinery (deadline, fail-over, ejection); its `target` reads this slot's.
-   */
-  providerSlot: Slot;
 }
 
 /** What a heartbeat answer or a watch push brings. */
@@ -132,19 +95,8 @@ export class Wiring {
       this.injected.delete(tool);
     }
     for (const slot of this.llmSlots.values()) {
-      const next = llmTargetOf(resolution?.llm_providers?.[slot.tool], resolution?.llm_tools?.[slot.tool]);
-      if (keepWired && next.providers.length === 0) continue;
-      const before = slot.target;
-      if (sameProviders(before.providers, next.providers) && sameTools(before.tools, next.tools)) {
-        if (before.equalCount !== next.equalCount) slot.target = next;
-        continue;
-      }
-      slot.target = next;
-      slot.providerSlot.cursor = 0;
-      const names = next.tools.map((t) => t.name).join(", ") || "none";
-      changes.push(
-        `${slot.tool}.llm (${slot.spec.provider.capability}): ${before.providers[0]?.endpoint ?? "none"} -> ${next.providers[0]?.endpoint ?? "none"}, tools: ${names}`,
-      );
+      const change = applyLlm(slot, resolution, keepWired);
+      if (change) changes.push(change);
     }
     for (const l of this.listeners) l();
     return changes;
@@ -207,95 +159,4 @@ export class Wiring {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-}
-
-function providersOf(r: ResolvedDependency | undefined): DependencyTarget {
-  // The reference runtimes treat only "available" (or "healthy") entries as live.
-  const status = r?.status as string | undefined;
-  if (!r || (status !== "available" && status !== "healthy") || !r.endpoint || !r.function_name) return UNWIRED;
-  const primary: Provider = {
-    agentId: r.agent_id,
-    functionName: r.function_name,
-    endpoint: r.endpoint,
-    kwargs: r.kwargs,
-  };
-  const alts = (r.alternatives ?? []).filter((a) => a.endpoint && a.function_name);
-  const equal = alts.filter((a) => a.equal);
-  const rest = alts.filter((a) => !a.equal);
-  const toProvider = (a: (typeof alts)[number]): Provider => ({
-    agentId: a.agent_id,
-    functionName: a.function_name,
-    endpoint: a.endpoint,
-    kwargs: a.kwargs,
-  });
-  return Object.freeze({
-    providers: Object.freeze([primary, ...equal.map(toProvider), ...rest.map(toProvider)]),
-    equalCount: 1 + equal.length,
-  });
-}
-
-function sameProviders(a: readonly Provider[], b: readonly Provider[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every(
-    (p, i) =>
-      p.endpoint === b[i]?.endpoint &&
-      p.functionName === b[i]?.functionName &&
-      p.agentId === b[i]?.agentId &&
-      JSON.stringify(p.kwargs) === JSON.stringify(b[i]?.kwargs),
-  );
-}
-
-function newLlmSlot(tool: string, spec: LlmSlotSpec, makeProxy: ProxyFactory): LlmSlot {
-  const llm = { kind: "llm", tool, spec, target: NO_LLM, providerSlot: undefined as never } as LlmSlot;
-  const providerSlot: Slot = {
-    kind: "dependency",
-    tool,
-    spec: {
-      key: "llm",
-      index: 0,
-      capability: spec.provider.capability,
-      tags: spec.provider.tags,
-      version: spec.provider.version,
-      required: false,
-      timeoutMs: spec.timeoutMs,
-      retries: 0,
-      headers: {},
-      retryOnTimeout: false,
-      attemptTimeoutMs: undefined,
-      hedgeAfterMs: undefined,
-      output: undefined,
-    },
-    get target() {
-      return llm.target;
-    },
-    set target(_: DependencyTarget) {
-      // Re-wiring goes through the LLM slot; the view never replaces it on its own.
-    },
-    cursor: 0,
-    fake: undefined,
-    proxy: undefined as never,
-  };
-  providerSlot.proxy = makeProxy(providerSlot);
-  llm.providerSlot = providerSlot;
-  return llm;
-}
-
-function llmTargetOf(p: ResolvedLlmProvider | undefined, tools: LlmToolInfo[] | undefined): LlmTarget {
-  const list = Object.freeze([...(tools ?? [])]);
-  if (!p || p.status !== "available" || !p.endpoint || !p.name)
-    return list.length === 0 ? NO_LLM : Object.freeze({ ...UNWIRED, vendor: "unknown", tools: list });
-  const deps = providersOf({
-    agent_id: p.agent_id,
-    function_name: p.name,
-    endpoint: p.endpoint,
-    capability: p.capability,
-    status: "available",
-    kwargs: p.kwargs,
-    alternatives: p.alternatives,
-  });
-  return Object.freeze({ ...deps, vendor: p.vendor ?? "unknown", tools: list });
-}
-
-function sameTools(a: readonly LlmToolInfo[], b: readonly LlmToolInfo[]): boolean {
-  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 }
