@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { decodeResponse } from "../../decode-result.js";
 import { parseAnswer, parseEnvelope } from "./envelope.js";
-import { frameOf, framesOf } from "./stream.js";
+import { frameOf, framesOf } from "./frames.js";
 
 const golden = JSON.parse(readFileSync(new URL("./fixtures/python-provider-envelopes.json", import.meta.url), "utf8"));
 const read = (name: string) => parseEnvelope(decodeResponse(golden[name], "claude_provider"));

@@ -9,14 +9,13 @@ import { callContext } from "../../call-context.js";
 import { callToolHttp } from "../../client/tools-call.js";
 import { decodeResponse } from "../../decode-result.js";
 import type { LlmSlot, Provider } from "../../wiring.js";
-import { balancedEnd, parseEnvelope } from "./envelope.js";
+import { parseEnvelope } from "./envelope.js";
+import { type Frame, frameOf, framesOf } from "./frames.js";
 import { cancelled, type LlmEnv, providerError } from "./mesh-llm.js";
 import type { MeshLlmRequest } from "./request.js";
 import type { LlmMeta } from "./types.js";
 
 const SUFFIX = "_stream";
-
-type Frame = { kind: "text"; text: string } | { kind: "end"; stopReason: string | undefined };
 
 export async function* streamProvider(
   slot: LlmSlot,
@@ -194,37 +193,4 @@ function maxIterations(slot: LlmSlot): MeshError {
     ErrorCodes.LLM_MAX_ITERATIONS,
     `the provider's tool loop for tool "${slot.tool}" reached its iteration limit without an answer`,
   );
-}
-
-/** A progress message: a frame, or (from a provider that does not frame) plain text. */
-export function frameOf(message: string): Frame {
-  if (message.startsWith("{")) {
-    try {
-      const v = JSON.parse(message) as { _mesh_frame?: unknown; content?: unknown; stop_reason?: unknown };
-      if (v && typeof v === "object" && typeof v._mesh_frame === "string") {
-        if (v._mesh_frame === "end")
-          return { kind: "end", stopReason: typeof v.stop_reason === "string" ? v.stop_reason : undefined };
-        return { kind: "text", text: typeof v.content === "string" ? v.content : "" };
-      }
-    } catch {
-      // not a frame
-    }
-  }
-  return { kind: "text", text: message };
-}
-
-/** The frames of a stream tool's final text (concatenated frame JSON), or the text itself. */
-export function framesOf(text: string): Frame[] {
-  const frames: Frame[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] !== "{") return frames.length === 0 ? [{ kind: "text", text }] : frames;
-    const end = balancedEnd(text, i);
-    if (end < 0) return frames.length === 0 ? [{ kind: "text", text }] : frames;
-    const frame = frameOf(text.slice(i, end + 1));
-    if (frame.kind === "text" && frame.text === text.slice(i, end + 1)) return [{ kind: "text", text }];
-    frames.push(frame);
-    i = end + 1;
-  }
-  return frames;
 }
