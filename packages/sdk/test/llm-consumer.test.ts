@@ -109,12 +109,13 @@ describe("an LLM tool and its provider", () => {
     });
     consumer.tool({
       name: "ask",
-      input: { prompt: z.string(), stream: z.boolean().default(false) },
+      input: { prompt: z.string(), stream: z.boolean().default(false), cancelAfterMs: z.number().optional() },
       llm: { provider: "plain-llm", filter: "adder", systemPrompt: "Be brief." },
-      async handler({ prompt, stream }, { llm }) {
+      async handler({ prompt, stream, cancelAfterMs }, { llm }) {
         if (!llm) return "no llm";
         try {
-          if (!stream) return await llm(prompt);
+          const signal = cancelAfterMs ? AbortSignal.timeout(cancelAfterMs) : undefined;
+          if (!stream) return await llm(prompt, { signal });
           const chunks: string[] = [];
           for await (const c of llm.stream(prompt)) chunks.push(c);
           return chunks.join("|");
@@ -280,6 +281,12 @@ describe("an LLM tool and its provider", () => {
         tool_calls: [{ id: `t${i}`, type: "function", function: { name: "add", arguments: '{"a":1,"b":1}' } }],
       }));
     await expect(m.call(consumer, "calculate", { question: "?" })).rejects.toThrow(/limit of 5 iterations/);
+    // The caller's signal: the request stops waiting for a provider that takes its time.
+    script.push(async () => {
+      await new Promise((r) => setTimeout(r, 3000));
+      return "too late";
+    });
+    expect(await m.call(consumer, "ask", { prompt: "slow", cancelAfterMs: 50 })).toMatch(/^ERR cancelled: /);
     expect(script).toHaveLength(0);
   });
 
