@@ -105,9 +105,22 @@ export function normalizeTool(
     outputJsonSchema: def.output ? jsonSchemaOf(def.output, "output") : undefined,
     dependencies,
     kwargs: def.kwargs,
-    llm: def.llm === undefined ? undefined : normalizeLlm(def.llm, def.output, where, problems),
+    llm: llmOf(def, where, problems),
     handler: def.handler as RuntimeTool["handler"],
   };
+}
+
+function llmOf(
+  def: { llm?: LlmDeclaration | undefined; output?: z.ZodType | undefined },
+  where: string,
+  problems: string[],
+): LlmSlotSpec | undefined {
+  if (def.llm === undefined) return undefined;
+  if (def.llm === null || typeof def.llm !== "object") {
+    problems.push(`${where}: llm must be an object ({ provider, filter, ... })`);
+    return undefined;
+  }
+  return normalizeLlm(def.llm, def.output, where, problems);
 }
 
 function toInputSchema(decl: InputDeclaration | undefined, where: string, problems: string[]): z.ZodType {

@@ -336,3 +336,31 @@ describe("an LLM tool and its provider", () => {
     expect(await m.call(consumer, "orphan")).toBe("llm is null");
   });
 });
+
+describe("an LLM tool re-wired by heartbeats alone (no watch stream)", () => {
+  it("a provider that joins later reaches the tool through the 202 → POST path", async () => {
+    const mesh2 = await createTestMesh();
+    try {
+      const consumer = mesh2.agent({ name: "polling", watch: false });
+      consumer.tool({
+        name: "ask",
+        llm: { provider: "late-llm" },
+        handler: async (_a, { llm }) => (llm ? await llm("hi") : "no llm"),
+      });
+      await mesh2.start();
+      expect(await mesh2.call(consumer, "ask")).toBe("no llm");
+      const late = mesh2.agent({ name: "late" });
+      late.tool({
+        name: "chat",
+        capability: "late-llm",
+        input: { request: z.record(z.string(), z.unknown()) },
+        handler: () => JSON.stringify({ role: "assistant", content: "hello from the late provider" }),
+      });
+      await mesh2.start();
+      await waitForLlm(consumer, "ask");
+      expect(await mesh2.call(consumer, "ask")).toBe("hello from the late provider");
+    } finally {
+      await mesh2.close();
+    }
+  });
+});

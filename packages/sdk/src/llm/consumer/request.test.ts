@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { normalizeTool } from "../../tool.js";
 import { llmRegistration, normalizeLlm } from "./declaration.js";
 import { buildMessages, buildRequest, modelParams } from "./request.js";
 import { packageRoot, promptContext } from "./template.js";
@@ -130,6 +131,16 @@ describe("the MeshLlmRequest", () => {
     expect(reg(undefined)).toBeUndefined();
     const tags = normalizeLlm({ provider: { capability: "llm", tags: ["+ai.mcpmesh.stream"] } }, undefined, "t", []);
     expect(tags.provider.tags).toEqual(["+ai.mcpmesh.stream"]);
+  });
+
+  it("an llm option that is not an object is a problem of the tool", () => {
+    const problems: string[] = [];
+    normalizeTool({ name: "t", llm: null as never, handler: () => "" }, problems);
+    normalizeTool({ name: "u", llm: "llm" as never, handler: () => "" }, problems);
+    expect(problems).toEqual([
+      'tool "t": llm must be an object ({ provider, filter, ... })',
+      'tool "u": llm must be an object ({ provider, filter, ... })',
+    ]);
   });
 
   it("bad declarations are problems, not crashes", () => {
