@@ -1,6 +1,13 @@
 // The files of a new agent project: pure, so tests check them and --dry-run prints them.
+import { llmAgentIndex, llmPrompt, llmProviderIndex } from "./scaffold-llm-files.js";
+
+export const SCAFFOLD_TEMPLATES = ["basic", "llm", "llm-provider"] as const;
+export type ScaffoldTemplate = (typeof SCAFFOLD_TEMPLATES)[number];
+
 export interface ScaffoldOptions {
   name: string;
+  /** basic (default): a tool with a dependency; llm: a tool with an injected LLM; llm-provider. */
+  template?: ScaffoldTemplate;
   port: number;
   description: string;
   /** Specs of our packages by name: npm versions, or file: tarballs packed from a checkout. */
@@ -31,12 +38,21 @@ function pick(specs: MeshPackageSpecs, name: "@mcp-mesh/protocol" | "@mcp-mesh/r
   return spec ? { [name]: spec } : {};
 }
 
-export function toolNameFor(agentName: string): string {
-  return `${agentName.replace(/-/g, "_")}_hello`;
+export function toolNameFor(agentName: string, template: ScaffoldTemplate = "basic"): string {
+  const base = agentName.replace(/-/g, "_");
+  return template === "llm" ? `${base}_ask` : template === "llm-provider" ? "process_chat" : `${base}_hello`;
+}
+
+/** Arguments of the generated tool for the README and the hints. */
+export function exampleArgsFor(template: ScaffoldTemplate = "basic"): string {
+  if (template === "llm") return '{"question": "What can you do?"}';
+  if (template === "llm-provider") return '{"request": {"messages": [{"role": "user", "content": "Hi"}]}}';
+  return '{"who": "Ada"}';
 }
 
 export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
-  const tool = toolNameFor(o.name);
+  const template = o.template ?? "basic";
+  const tool = toolNameFor(o.name, template);
   const pkg = {
     name: o.name,
     version: "0.1.0",
@@ -55,6 +71,8 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
     dependencies: {
       ...pick(o.meshPackages, "@mcp-mesh/protocol"),
       "@mcp-mesh/sdk": o.meshPackages["@mcp-mesh/sdk"],
+      // The vendor's AI SDK package: optional in the SDK, so a provider installs only its own.
+      ...(template === "llm-provider" && { "@ai-sdk/anthropic": "^3.0.140" }),
       zod: "^4.2.0",
     },
     devDependencies: {
@@ -75,6 +93,12 @@ export function scaffoldFiles(o: ScaffoldOptions): Record<string, string> {
     },
     include: ["*.ts"],
   };
+  const sources: Record<string, string> =
+    template === "llm"
+      ? { "index.ts": llmAgentIndex(o, tool), [`prompts/${o.name}.njk`]: llmPrompt(o) }
+      : template === "llm-provider"
+        ? { "index.ts": llmProviderIndex(o) }
+        : {};
   return {
     "package.json": `${JSON.stringify(pkg, null, 2)}\n`,
     "tsconfig.json": `${JSON.stringify(tsconfig, null, 2)}\n`,
@@ -110,7 +134,7 @@ ${o.description}
 \`\`\`bash
 npm install                                          # @mcp-mesh/sdk, zod, and meshctl (@mcp-mesh/cli)
 npm start                                            # starts a registry if none runs, then this agent
-npm run meshctl -- call ${tool} '{"who": "Ada"}'   # from another shell
+npm run meshctl -- call ${tool} '${exampleArgsFor(template)}'   # from another shell
 npm run meshctl -- list
 \`\`\`
 
@@ -118,6 +142,12 @@ npm run meshctl -- list
 types. \`npm run meshctl -- <command>\` runs this project's meshctl (\`meshctl --help\` lists the
 commands); do not use \`npx meshctl\`, which fetches an unrelated npm package when ours is not
 installed.
-${o.meshPackages["@mcp-mesh/sdk"].startsWith("file:") ? LOCAL_NOTE : ""}`,
+${template === "basic" ? "" : LLM_NOTE}${o.meshPackages["@mcp-mesh/sdk"].startsWith("file:") ? LOCAL_NOTE : ""}`,
+    ...sources,
   };
 }
+
+const LLM_NOTE = `
+LLM agents and providers: see the MCP Mesh docs (docs/llm.md) for the \`llm\` option, prompt
+templates (Nunjucks, Jinja2-compatible), filters, structured output, streaming and providers.
+`;

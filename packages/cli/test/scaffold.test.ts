@@ -31,4 +31,19 @@ describeWithPrerequisites("meshctl scaffold", missingBuild(), () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not a valid agent name/);
   });
+
+  it("--template llm: an LLM tool whose prompt file is found from the package root; null llm degrades", async () => {
+    const env = baseEnv(home, { MCP_MESH_REGISTRY_URL: `http://127.0.0.1:${await freePort()}` });
+    const made = await meshctl(["scaffold", "advisor", "--template", "llm", "--output", join(home, "advisor")], env);
+    expect(made.code, show(made)).toBe(0);
+    expect(made.stderr).toMatch(/call advisor_ask '\{"question": "What can you do\?"\}'/);
+    const started = await meshctl(["start", join(home, "advisor"), "--detach", "--db-path", ":memory:"], env);
+    expect(started.code, show(started)).toBe(0);
+    const call = await meshctl(["call", "advisor_ask", '{"question": "hi"}'], env);
+    expect(call.code, show(call)).toBe(0);
+    expect(JSON.parse(call.stdout)).toEqual({ answer: "No LLM provider is in the mesh yet.", confidence: 0 });
+    const unknown = await meshctl(["scaffold", "x-agent", "--template", "fancy"], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown template 'fancy': use basic, llm, llm-provider/);
+  });
 });

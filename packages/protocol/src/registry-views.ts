@@ -1,7 +1,7 @@
 // What the registry's read endpoints answer: GET /agents, GET /agents/{id}, GET /events
 // (PROTOCOL.md §1.5, §1.8, docs/registry.md). Clients read these shapes; since a reference
 // registry may omit or null many fields, those are optional here.
-import type { ResolvedDependency } from "./wire.js";
+import type { LlmToolInfo, ResolvedDependency, ResolvedLlmProvider } from "./wire.js";
 
 export interface CapabilityInfo {
   name: string;
@@ -48,7 +48,11 @@ export interface AgentInfo {
   llm_tool_resolutions?: Array<Record<string, unknown>> | null;
   llm_provider_resolutions?: Array<Record<string, unknown>> | null;
   /** Only from our registry's GET /agents/{id}: the positional resolution with alternatives. */
-  resolution?: { dependencies_resolved?: Record<string, ResolvedDependency[]> } | null;
+  resolution?: {
+    dependencies_resolved?: Record<string, ResolvedDependency[]>;
+    llm_tools?: Record<string, LlmToolInfo[]>;
+    llm_providers?: Record<string, ResolvedLlmProvider>;
+  } | null;
 }
 
 export interface AuditStage {

@@ -178,6 +178,8 @@ export interface ResolvedLlmProvider {
   tags?: string[];
   version?: string;
   kwargs?: Record<string, unknown>;
+  /** Other providers that passed every filter, best first (our registry's extension, as for dependencies). */
+  alternatives?: ResolvedAlternative[];
 }
 
 export interface RegistrationResponse {

@@ -15,6 +15,7 @@ import { decodeResponse } from "./decode-result.js";
 import { detectHost } from "./host.js";
 import { createHttpServer } from "./http-server.js";
 import { listen, localRegistryPort, warnFallback } from "./listen.js";
+import type { LlmDeclaration } from "./llm/consumer/types.js";
 import type { LlmProviderOptions } from "./llm/provider/options.js";
 import { llmProviderTools } from "./llm/provider/register.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
@@ -85,7 +86,8 @@ export class MeshAgent {
     const I extends InputDeclaration | undefined = undefined,
     O extends z.ZodType | undefined = undefined,
     const D extends DependencyMap = Record<never, never>,
-  >(def: ToolDefinition<I, O, D>): this {
+    const L extends LlmDeclaration | undefined = undefined,
+  >(def: ToolDefinition<I, O, D, L>): this {
     if (this.state !== "idle")
       throw new MeshError(ErrorCodes.AGENT_STATE, `agent "${this.options.name}": declare tools before start()`);
     const problems: string[] = [];

@@ -3,6 +3,15 @@ export { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
 export { MeshAgent } from "./agent.js";
 export type { AgentConfig } from "./config.js";
 export { decodeResult } from "./decode-result.js";
+export type {
+  LlmCallOptions,
+  LlmDeclaration,
+  LlmFilterEntry,
+  LlmMessage,
+  LlmMeta,
+  LlmToolCall,
+  MeshLlm,
+} from "./llm/consumer/types.js";
 export type { LlmProviderOptions } from "./llm/provider/options.js";
 export type { MeshLlmRequest } from "./llm/provider/request.js";
 export { MeshLlmRequestSchema } from "./llm/provider/request.js";
@@ -18,8 +27,10 @@ export type {
   HealthCheck,
   HealthStatus,
   InjectedDependencies,
+  InjectedLlm,
   InputDeclaration,
   InputOf,
+  LlmOutputOf,
   LogLevel,
   McpMeshTool,
   OutputOf,

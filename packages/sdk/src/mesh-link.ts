@@ -51,7 +51,7 @@ export function joinMesh(opts: MeshLinkOptions): MeshLink {
         agentId,
         maxBackoffMs: config.heartbeatIntervalMs,
         logger,
-        onResolution: (u) => apply(u.dependencies_resolved, "watch"),
+        onResolution: (u) => apply(u, "watch"),
         onGone: () => heartbeat?.postSoon(),
       })
     : undefined;
@@ -71,7 +71,7 @@ export function joinMesh(opts: MeshLinkOptions): MeshLink {
         graceTimer = setTimeout(() => apply(latest, "rejoin-grace-over"), graceMs);
         graceTimer.unref();
       }
-      apply(response.dependencies_resolved, "heartbeat");
+      apply(response, "heartbeat");
       watch?.ensure();
     },
   });

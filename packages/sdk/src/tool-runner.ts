@@ -4,7 +4,9 @@
 import { ErrorCodes } from "@mcp-mesh/protocol";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { Logger } from "pino";
+import type { Dispatcher } from "undici";
 import type { AgentConfig } from "./config.js";
+import { createMeshLlm } from "./llm/consumer/mesh-llm.js";
 import type { AgentMetrics } from "./metrics.js";
 import { type RuntimeTool, toCallToolResult } from "./tool.js";
 import type { ToolArgs, ToolContext } from "./types.js";
@@ -16,6 +18,7 @@ export interface ToolRuntime {
   metrics: AgentMetrics;
   logger: Logger;
   startedAt: number;
+  dispatcher: Dispatcher;
 }
 
 export async function runTool(
@@ -27,7 +30,7 @@ export async function runTool(
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
-    if (tool.dependencies.length > 0 && !rt.wiring.settled) await settle(rt);
+    if ((tool.dependencies.length > 0 || tool.llm) && !rt.wiring.settled) await settle(rt);
     const missing = rt.wiring.missingRequired(tool.name);
     if (missing.length > 0) {
       rt.metrics.recordTool(tool.name, "error", seconds());
@@ -40,7 +43,7 @@ export async function runTool(
       };
     }
     const deps = rt.wiring.inject(tool.name);
-    const value = await tool.handler(args, deps, ctx);
+    const value = await tool.handler(args, tool.llm ? withLlm(rt, tool, deps, args) : deps, ctx);
     rt.metrics.recordTool(tool.name, "ok", seconds());
     return toCallToolResult(value, tool.output !== undefined);
   } catch (err) {
@@ -66,4 +69,18 @@ function settle(rt: ToolRuntime): Promise<void> {
       resolve();
     }
   });
+}
+
+/** The dependencies plus this call's `llm` (null while no provider resolves). */
+function withLlm(rt: ToolRuntime, tool: RuntimeTool, deps: Record<string, unknown>, args: ToolArgs) {
+  const slot = rt.wiring.llmSlot(tool.name);
+  const llm =
+    slot && slot.target.providers.length > 0
+      ? createMeshLlm(slot, args, {
+          dispatcher: rt.dispatcher,
+          defaultTimeoutMs: rt.config.callTimeoutMs,
+          propagateHeaders: rt.config.propagateHeaders,
+        })
+      : null;
+  return { ...deps, llm };
 }

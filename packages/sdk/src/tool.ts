@@ -3,6 +3,8 @@
 import { isValidVersion, type ToolRegistration } from "@mcp-mesh/protocol";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { type LlmSlotSpec, llmRegistration, normalizeLlm } from "./llm/consumer/declaration.js";
+import type { LlmDeclaration } from "./llm/consumer/types.js";
 import type { DependencyMap, InputDeclaration, ToolContext, ToolDefinition } from "./types.js";
 
 export interface DependencySlotSpec {
@@ -39,13 +41,15 @@ export interface RuntimeTool {
   outputJsonSchema: Record<string, unknown> | undefined;
   dependencies: DependencySlotSpec[];
   kwargs: Record<string, unknown> | undefined;
+  /** The injected LLM's declaration (the handler gets `llm`). */
+  llm: LlmSlotSpec | undefined;
   handler: (args: any, deps: any, ctx: ToolContext) => unknown;
 }
 
 const CAPABILITY = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
 export function normalizeTool(
-  def: ToolDefinition<InputDeclaration | undefined, z.ZodType | undefined, DependencyMap>,
+  def: ToolDefinition<InputDeclaration | undefined, z.ZodType | undefined, DependencyMap, LlmDeclaration | undefined>,
   problems: string[],
 ): RuntimeTool {
   const where = `tool "${def.name}"`;
@@ -87,6 +91,8 @@ export function normalizeTool(
       output: spec?.output,
     };
   });
+  if (def.llm !== undefined && dependencies.some((d) => d.key === "llm"))
+    problems.push(`${where}: a dependency named "llm" collides with the injected llm`);
   return {
     name: def.name,
     capability,
@@ -99,8 +105,22 @@ export function normalizeTool(
     outputJsonSchema: def.output ? jsonSchemaOf(def.output, "output") : undefined,
     dependencies,
     kwargs: def.kwargs,
+    llm: llmOf(def, where, problems),
     handler: def.handler as RuntimeTool["handler"],
   };
+}
+
+function llmOf(
+  def: { llm?: LlmDeclaration | undefined; output?: z.ZodType | undefined },
+  where: string,
+  problems: string[],
+): LlmSlotSpec | undefined {
+  if (def.llm === undefined) return undefined;
+  if (def.llm === null || typeof def.llm !== "object") {
+    problems.push(`${where}: llm must be an object ({ provider, filter, ... })`);
+    return undefined;
+  }
+  return normalizeLlm(def.llm, def.output, where, problems);
 }
 
 function toInputSchema(decl: InputDeclaration | undefined, where: string, problems: string[]): z.ZodType {
@@ -143,6 +163,7 @@ export function toRegistration(tool: RuntimeTool): ToolRegistration {
       ...(d.version !== undefined && { version: d.version }),
       ...(d.required && { required: true }),
     }));
+  if (tool.llm) Object.assign(reg, llmRegistration(tool.llm));
   return reg;
 }
 

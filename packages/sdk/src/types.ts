@@ -2,6 +2,7 @@
 // handler receives. Handler argument types follow from the declaration at the type level.
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import type { LlmDeclaration, MeshLlm } from "./llm/consumer/types.js";
 
 /** A consumer tag term: "x" (required), "+x" (preferred), "-x" (excluded), or an OR group. */
 export type TagTerm = string | readonly string[];
@@ -96,6 +97,12 @@ export type InputOf<I> = I extends z.ZodType
 
 export type OutputOf<O> = O extends z.ZodType ? z.input<O> : unknown;
 
+/** What the injected LLM answers: the tool's `output` type, else a string. */
+export type LlmOutputOf<O> = O extends z.ZodType ? z.output<O> : string;
+
+/** With an `llm` option the handler's second argument also has `llm` (null while no provider resolves). */
+export type InjectedLlm<L, O> = L extends LlmDeclaration ? { llm: MeshLlm<LlmOutputOf<O>> | null } : unknown;
+
 /** MCP log levels, least to most severe. */
 export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical" | "alert" | "emergency";
 
@@ -122,6 +129,7 @@ export interface ToolDefinition<
   I extends InputDeclaration | undefined,
   O extends z.ZodType | undefined,
   D extends DependencyMap,
+  L extends LlmDeclaration | undefined = undefined,
 > {
   /** MCP tool name (the wire's function_name). */
   name: string;
@@ -135,7 +143,13 @@ export interface ToolDefinition<
   dependencies?: D;
   /** Free-form metadata returned to consumers inside their resolved dependency. */
   kwargs?: Record<string, unknown>;
-  handler: (args: InputOf<I>, deps: InjectedDependencies<D>, ctx: ToolContext) => OutputOf<O> | Promise<OutputOf<O>>;
+  /** An injected LLM (docs/llm.md): a provider chosen by tags, and the mesh tools its model may call. */
+  llm?: L;
+  handler: (
+    args: InputOf<I>,
+    deps: InjectedDependencies<D> & InjectedLlm<L, O>,
+    ctx: ToolContext,
+  ) => OutputOf<O> | Promise<OutputOf<O>>;
 }
 
 export type HealthStatus = "healthy" | "degraded" | "unhealthy";

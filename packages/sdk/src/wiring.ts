@@ -4,27 +4,17 @@
 // at call time, so re-wiring is one assignment (`slot.target = ...`, an immutable value) and a
 // call in flight never sees a half-updated slot.
 //
-// Slots have a `kind`: today only "dependency"; the injected LLM (a provider plus a tool list)
-// will be a second kind with its own target, applied the same way.
-import type { ResolvedDependency } from "@mcp-mesh/protocol";
+// Slots have a `kind`: "dependency", or "llm" for a tool's injected LLM (./llm-slot.ts), whose
+// target is the resolved provider (with its alternatives) plus the tools its model may call
+// (`llm_providers` and `llm_tools`), replaced by one assignment the same way.
+import type { RegistrationResponse } from "@mcp-mesh/protocol";
+import { applyLlm, type LlmSlot, newLlmSlot } from "./llm-slot.js";
+import { type DependencyTarget, type Provider, providersOf, sameProviders, UNWIRED } from "./slot-target.js";
 import type { DependencySlotSpec, RuntimeTool } from "./tool.js";
 import type { McpMeshTool } from "./types.js";
 
-export interface Provider {
-  agentId: string;
-  functionName: string;
-  endpoint: string;
-  kwargs: Record<string, unknown> | undefined;
-}
-
-/** Where a dependency slot's calls go. Replaced whole on re-wiring, never mutated. */
-export interface DependencyTarget {
-  readonly providers: readonly Provider[];
-  /** How many leading providers are replicas of the primary (calls rotate over these). */
-  readonly equalCount: number;
-}
-
-const UNWIRED: DependencyTarget = Object.freeze({ providers: Object.freeze([]) as readonly Provider[], equalCount: 0 });
+export type { LlmSlot, LlmTarget } from "./llm-slot.js";
+export type { DependencyTarget, Provider } from "./slot-target.js";
 
 export interface Slot {
   readonly kind: "dependency";
@@ -37,10 +27,14 @@ export interface Slot {
   proxy: McpMeshTool;
 }
 
+/** What a heartbeat answer or a watch push brings. */
+export type Resolution = Pick<RegistrationResponse, "dependencies_resolved" | "llm_tools" | "llm_providers">;
+
 export type ProxyFactory = (slot: Slot) => McpMeshTool;
 
 export class Wiring {
   private readonly slots = new Map<string, Slot[]>();
+  private readonly llmSlots = new Map<string, LlmSlot>();
   private readonly injected = new Map<string, Record<string, McpMeshTool | null>>();
   private readonly listeners = new Set<() => void>();
   /** True once any resolution arrived (registry answer or watch event). */
@@ -64,6 +58,7 @@ export class Wiring {
           return slot;
         }),
       );
+      if (t.llm) this.llmSlots.set(t.name, newLlmSlot(t.name, t.llm, makeProxy));
     }
   }
 
@@ -72,8 +67,9 @@ export class Wiring {
    * `keepWired`, a slot the registry now leaves unresolved keeps its providers (see the agent's
    * re-join grace: a registry that restarted empty has not heard from every provider yet).
    */
-  apply(resolved: Record<string, ResolvedDependency[]> | undefined, keepWired = false): string[] {
+  apply(resolution: Resolution | undefined, keepWired = false): string[] {
     this.settled = true;
+    const resolved = resolution?.dependencies_resolved;
     const changes: string[] = [];
     for (const [tool, slots] of this.slots) {
       const answers = resolved?.[tool] ?? [];
@@ -98,8 +94,21 @@ export class Wiring {
       }
       this.injected.delete(tool);
     }
+    for (const slot of this.llmSlots.values()) {
+      const change = applyLlm(slot, resolution, keepWired);
+      if (change) changes.push(change);
+    }
     for (const l of this.listeners) l();
     return changes;
+  }
+
+  /** The LLM slot of `tool`, if it declares `llm`. */
+  llmSlot(tool: string): LlmSlot | undefined {
+    return this.llmSlots.get(tool);
+  }
+
+  allLlmSlots(): LlmSlot[] {
+    return [...this.llmSlots.values()];
   }
 
   /** The object the handler receives: a proxy per wired dependency, null for the others. */
@@ -150,40 +159,4 @@ export class Wiring {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-}
-
-function providersOf(r: ResolvedDependency | undefined): DependencyTarget {
-  // The reference runtimes treat only "available" (or "healthy") entries as live.
-  const status = r?.status as string | undefined;
-  if (!r || (status !== "available" && status !== "healthy") || !r.endpoint || !r.function_name) return UNWIRED;
-  const primary: Provider = {
-    agentId: r.agent_id,
-    functionName: r.function_name,
-    endpoint: r.endpoint,
-    kwargs: r.kwargs,
-  };
-  const alts = (r.alternatives ?? []).filter((a) => a.endpoint && a.function_name);
-  const equal = alts.filter((a) => a.equal);
-  const rest = alts.filter((a) => !a.equal);
-  const toProvider = (a: (typeof alts)[number]): Provider => ({
-    agentId: a.agent_id,
-    functionName: a.function_name,
-    endpoint: a.endpoint,
-    kwargs: a.kwargs,
-  });
-  return Object.freeze({
-    providers: Object.freeze([primary, ...equal.map(toProvider), ...rest.map(toProvider)]),
-    equalCount: 1 + equal.length,
-  });
-}
-
-function sameProviders(a: readonly Provider[], b: readonly Provider[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every(
-    (p, i) =>
-      p.endpoint === b[i]?.endpoint &&
-      p.functionName === b[i]?.functionName &&
-      p.agentId === b[i]?.agentId &&
-      JSON.stringify(p.kwargs) === JSON.stringify(b[i]?.kwargs),
-  );
 }

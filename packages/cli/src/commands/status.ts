@@ -10,6 +10,7 @@ import { decisionText, evictions, specText } from "../audit-explain.js";
 import type { Command, Context } from "../context.js";
 import { currentResolution, keptNow, type SpecNow } from "../current-resolution.js";
 import { ageOf } from "../durations.js";
+import { llmStatuses, renderLlmStatus } from "../llm-status.js";
 import type { Colors } from "../output.js";
 import { createRegistryClient, type RegistryClient } from "../registry-client.js";
 import { resolveRegistryUrl } from "../registry-url.js";
@@ -180,7 +181,11 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   const reports = await Promise.all(
     targets.map(async (listed) => {
       const agent = (await client.agent(listed.id)) ?? listed;
-      return { agent, deps: dependencyStatuses(agent, await auditOf(client, agent.id), agents) };
+      return {
+        agent,
+        deps: dependencyStatuses(agent, await auditOf(client, agent.id), agents),
+        llm: llmStatuses(agent, agents),
+      };
     }),
   );
   const { out } = ctx;
@@ -192,7 +197,13 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     out.out(`Registry ${client.url}: no healthy agents. Start one with 'meshctl start <agent.ts>'.`);
     return;
   }
-  out.out(reports.map((r) => renderAgentStatus(r.agent, r.deps, ctx.now(), out.c).join("\n")).join("\n\n"));
+  out.out(
+    reports
+      .map((r) =>
+        [...renderAgentStatus(r.agent, r.deps, ctx.now(), out.c), ...renderLlmStatus(r.llm, out.c)].join("\n"),
+      )
+      .join("\n\n"),
+  );
 }
 
 export const statusCommand: Command = {
@@ -208,10 +219,12 @@ shows every replica. For each dependency it shows the provider it resolved to (a
 alternatives the registry offers), or why it is unresolved as things stand now: no provider
 at all, or each current candidate and the rule that drops it (unhealthy, missing tag,
 excluded tag, version constraint), from the registry's current agents and the dependency's
-spec in its resolution audit.
+spec in its resolution audit. Tools with an injected LLM also show the LLM provider it resolved
+to (or why none matches its tags) and the mesh tools its model may call, each with the filter
+entry that admitted it.
 
 Flags:
-      --json             the agent as the registry returns it plus a 'deps' array (an array
+      --json             the agent as the registry returns it plus 'deps' and 'llm' arrays (an array
                          of those for several agents or replicas)
 ${REGISTRY_HELP}
 Examples:

@@ -120,7 +120,7 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
       if (tools) setOwn(resolution.llm_tools, fn, tools);
     }
     if (tool.llm_provider) {
-      const p = resolveLlmProvider(tool.llm_provider, env);
+      const p = resolveLlmProvider(tool.llm_provider, env, opts.maxAlternatives);
       if (p) setOwn(resolution.llm_providers, fn, p);
     }
   }

@@ -51,7 +51,20 @@ export function differsForReference(told: Resolution | undefined, now: Resolutio
     if (x.length !== y.length) return true;
     for (let i = 0; i < x.length; i++) if (!samePrimary(x[i], y[i])) return true;
   }
-  return !sameJson(told.llm_tools, now.llm_tools) || !sameJson(told.llm_providers, now.llm_providers);
+  return (
+    !sameJson(told.llm_tools, now.llm_tools) ||
+    !sameJson(withoutAlternatives(told.llm_providers), withoutAlternatives(now.llm_providers))
+  );
+}
+
+/** llm_providers as a reference client sees them (it ignores `alternatives`). */
+function withoutAlternatives(map: Resolution["llm_providers"]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [fn, p] of Object.entries(map ?? {})) {
+    const { alternatives: _ignored, ...rest } = p;
+    out[fn] = rest;
+  }
+  return out;
 }
 
 /** Same resolution in every visible field. */

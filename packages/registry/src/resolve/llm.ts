@@ -3,6 +3,7 @@ import {
   compareVersions,
   type LlmToolInfo,
   matchTags,
+  type ResolvedAlternative,
   type ResolvedLlmProvider,
   satisfiesConstraint,
   type TagTerm,
@@ -91,21 +92,31 @@ function toolInfo(c: Candidate): LlmToolInfo {
   };
 }
 
-export function resolveLlmProvider(req: LlmProviderRequest, env: LlmEnv): ResolvedLlmProvider | null {
+/**
+ * The winner as the reference picks it; with `maxAlternatives` > 0 the next ones of the same
+ * ranking go along as `alternatives` (our extension), so a consumer fails over at once when the
+ * chosen provider is gone instead of waiting for the registry to notice.
+ */
+export function resolveLlmProvider(
+  req: LlmProviderRequest,
+  env: LlmEnv,
+  maxAlternatives = 0,
+): ResolvedLlmProvider | null {
   if (!req.capability) return null;
   let pool: readonly Candidate[] = env.llmPoolOf(req.capability);
   if (req.version) pool = pool.filter((c) => satisfiesConstraint(c.tool.version, req.version));
-  let winner: Candidate | undefined;
+  let ranked: Ranked[];
   if (req.tags.length) {
-    const scored: Ranked[] = [];
+    ranked = [];
     for (const c of pool) {
       const m = matchTags(req.tags as TagTerm[], c.tool.tags);
-      if (m.ok) scored.push({ ...c, score: m.score });
+      if (m.ok) ranked.push({ ...c, score: m.score });
     }
-    winner = scored.sort(byRank)[0];
+    ranked.sort(byRank);
   } else {
-    winner = pool[0];
+    ranked = pool.map((c) => ({ ...c, score: 0 }));
   }
+  const [winner, ...rest] = ranked;
   if (!winner) return null;
   const vendor = winner.tool.kwargs.vendor;
   const out: ResolvedLlmProvider = {
@@ -119,5 +130,16 @@ export function resolveLlmProvider(req: LlmProviderRequest, env: LlmEnv): Resolv
   if (winner.tool.tags.length) out.tags = winner.tool.tags;
   if (winner.tool.version) out.version = winner.tool.version;
   if (Object.keys(winner.tool.kwargs).length) out.kwargs = winner.tool.kwargs;
+  if (rest.length && maxAlternatives > 0)
+    out.alternatives = rest.slice(0, maxAlternatives).map((c): ResolvedAlternative => {
+      const alt: ResolvedAlternative = {
+        agent_id: c.agent.agent_id,
+        function_name: c.tool.function_name,
+        endpoint: endpointOf(c.agent),
+        equal: c.score === winner.score && c.tool.version === winner.tool.version,
+      };
+      if (Object.keys(c.tool.kwargs).length) alt.kwargs = c.tool.kwargs;
+      return alt;
+    });
   return out;
 }

@@ -209,4 +209,14 @@ describe("LLM tools and providers", () => {
     expect(untagged).toMatchObject({ agent_id: "llm-b", vendor: "unknown" });
     expect(resolveLlmProvider({ capability: "llm", tags: ["mistral"], version: "", namespace: "" }, env)).toBeNull();
   });
+
+  it("lists the other matching providers as alternatives (our extension), best first, only when asked", () => {
+    const req = { capability: "llm", tags: ["+claude"], version: "", namespace: "" };
+    expect(resolveLlmProvider(req, env)?.alternatives).toBeUndefined();
+    const p = resolveLlmProvider(req, env, 5);
+    expect(p).toMatchObject({ agent_id: "llm-a" });
+    expect(p?.alternatives).toEqual([
+      { agent_id: "llm-b", function_name: "gpt", endpoint: expect.stringMatching(/^http:/), equal: false },
+    ]);
+  });
 });
