@@ -56,10 +56,18 @@ const UNAVAILABLE: readonly string[] = [
 
 export function routeError(err: unknown): RouteError {
   if (isMeshError(err) && err.code === ErrorCodes.TIMEOUT)
-    return { status: 504, body: { error: err.message, code: err.code } };
+    return { status: 504, body: { error: publicReason(err.message), code: err.code } };
   if (isMeshError(err) && UNAVAILABLE.includes(err.code))
-    return { status: 503, body: { error: err.message, code: err.code } };
+    return { status: 503, body: { error: publicReason(err.message), code: err.code } };
   return { status: 500, body: { error: "internal error", code: ErrorCodes.INTERNAL } };
+}
+
+/** The reason without the providers' addresses: the mesh's topology is not the browser's business. */
+function publicReason(message: string): string {
+  return message
+    .replace(/\bhttps?:\/\/[A-Za-z0-9.\-[\]]+(?::\d+)?(?:\/[^\s,;)]*)?/g, "<provider>")
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, "<provider>")
+    .slice(0, 500);
 }
 
 /** The default answer, unless the route's `onError` picks another. */
