@@ -2,7 +2,7 @@
 // on our registry, and the page driven in headless Chromium (the Debian package, installed by
 // scripts/ensure-chromium.mjs). The page streams the agent's answer; with the agent gone it says
 // so; SIGTERM to the web app unregisters it.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestRegistry, type TestRegistry } from "../../packages/sdk/src/testing/index.js";
 import { describeWithPrerequisites } from "../interop/prerequisites.js";
 import { freePort } from "../interop/processes.js";
-import { REPO_ROOT } from "../interop/reference.js";
+import { REPO_ROOT, referenceBinary } from "../interop/reference.js";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const EXAMPLE = join(REPO_ROOT, "examples", "web");
@@ -104,9 +104,28 @@ describeWithPrerequisites("examples/web: the chat page in a real browser", missi
     await registry?.close();
   });
 
-  it("lists the web app as an API agent", async () => {
+  // Async: the registry runs in this process, a synchronous exec would stall it.
+  const meshctl = (bin: string[], ...args: string[]) =>
+    new Promise<string>((resolve) => {
+      execFile(
+        bin[0] as string,
+        [...bin.slice(1), ...args, "--registry-url", registry.url],
+        {
+          env: { ...process.env, NO_COLOR: "1" },
+          timeout: 20_000,
+        },
+        (_err, stdout, stderr) => resolve(stdout + stderr),
+      );
+    });
+
+  it("lists the web app as an API agent, in our meshctl list and the reference's", async () => {
     const me = (await agentsListed()).find((a) => a.name === "chat-web");
     expect(me).toMatchObject({ agent_type: "api", status: "healthy" });
+    const ours = await meshctl([process.execPath, join(REPO_ROOT, "packages", "cli", "bin", "meshctl.js")], "list");
+    expect(ours).toMatch(/chat-web-[0-9a-f]{8}\s+healthy\s+2\/2\s+127\.0\.0\.1:\d+/);
+    const reference = referenceBinary("meshctl");
+    if (existsSync(reference))
+      expect(await meshctl([reference], "list")).toMatch(/chat-web-[0-9a-f]{8}\s+\S*TypeScript\s*\S*\s+API\b/);
   });
 
   it(
