@@ -2,13 +2,17 @@
 // echo_headers, slow) on loopback, and the web app's MeshApi pointed at the registry.
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { startReferenceRegistry } from "../../../../test/interop/reference.js";
 import type { MeshAgent } from "../../src/agent.js";
 import { mesh } from "../../src/mesh.js";
 import { MeshApi } from "../../src/routes/api-agent.js";
-import { startTestRegistry, type TestRegistry } from "../../src/testing/index.js";
+import { startTestRegistry } from "../../src/testing/index.js";
+
+/** Which registry the mesh runs on: ours in-process, or the reference binary as a process. */
+export type RegistryKind = "ours" | "reference";
 
 export interface MeshFixture {
-  registry: TestRegistry;
+  registry: { url: string };
   api: MeshApi;
   provider: MeshAgent;
   /** Starts a (new) provider agent with the mesh's tools. */
@@ -20,8 +24,11 @@ export interface MeshFixture {
   close(): Promise<void>;
 }
 
-export async function startMeshFixture(name: string): Promise<MeshFixture> {
-  const registry = await startTestRegistry();
+export async function startMeshFixture(name: string, kind: RegistryKind = "ours"): Promise<MeshFixture> {
+  const registry =
+    kind === "ours"
+      ? await startTestRegistry()
+      : await startReferenceRegistry().then((r) => ({ url: r.url, close: () => r.stop() }));
   const agents: MeshAgent[] = [];
   const startProvider = async () => {
     const agent = mesh.agent({

@@ -1,10 +1,18 @@
 // One suite, run against each framework's adapter: every app serves the same routes (see
 // RouteApp) over real HTTP, its dependencies served by a real provider agent through our registry.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MeshFixture, type RouteApp, type StreamProbe, startMeshFixture } from "./mesh-fixture.js";
+import {
+  type MeshFixture,
+  type RegistryKind,
+  type RouteApp,
+  type StreamProbe,
+  startMeshFixture,
+} from "./mesh-fixture.js";
 
-export function describeRoutes(framework: string, build: (f: MeshFixture, probe: StreamProbe) => Promise<RouteApp>) {
-  describe(`${framework} routes with mesh dependencies`, () => {
+export type AppBuilder = (f: MeshFixture, probe: StreamProbe) => Promise<RouteApp>;
+
+export function describeRoutes(framework: string, build: AppBuilder, kind: RegistryKind = "ours") {
+  describe(`${framework} routes with mesh dependencies (${kind} registry)`, () => {
     let f: MeshFixture;
     let app: RouteApp;
     const probe: StreamProbe = { cancelled: false };
@@ -16,7 +24,7 @@ export function describeRoutes(framework: string, build: (f: MeshFixture, probe:
       });
 
     beforeAll(async () => {
-      f = await startMeshFixture(`web-${framework}`);
+      f = await startMeshFixture(`web-${framework}`, kind);
       app = await build(f, probe);
       await f.api.start();
       await f.waitWired("greet", true);
