@@ -1,7 +1,7 @@
 // Type tests: a route handler's dependencies are typed like a tool's, in each framework adapter.
 import type { Request, Response } from "express";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Context } from "hono";
+import { type Context, Hono } from "hono";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import type { McpMeshTool } from "../src/index.js";
@@ -58,5 +58,14 @@ describe("types of what a route handler receives", () => {
       },
       { api },
     );
+  });
+
+  it("hono middleware: the dependencies typed in c.var.mesh", () => {
+    new Hono().get("/x", hono.mesh(deps, { api }), (c) => {
+      expectTypeOf(c.var.mesh.needed).toEqualTypeOf<McpMeshTool>();
+      expectTypeOf(c.var.mesh.plain).toEqualTypeOf<McpMeshTool | null>();
+      expectTypeOf(c.var.mesh.typed).toEqualTypeOf<McpMeshTool<{ text: string }>>();
+      return c.json({ ok: true });
+    });
   });
 });

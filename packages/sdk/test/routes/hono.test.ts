@@ -1,6 +1,6 @@
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { meshRoute, sseStream } from "../../src/routes/hono.js";
+import { mesh, meshRoute, sseStream } from "../../src/routes/hono.js";
 import { endless, failingStream, streamOf } from "./mesh-fixture.js";
 import { describeRoutes } from "./route-suite.js";
 
@@ -19,28 +19,22 @@ describeRoutes("hono", async ({ api }, probe) => {
       { api },
     ),
   );
-  app.get(
-    "/headers",
-    meshRoute(
-      { echo: "echo_headers" },
-      async (c, { echo }) => (echo ? c.json(await echo()) : c.json({ error: "echo unavailable" }, 503)),
-      { api },
-    ),
-  );
+  // The middleware form: dependencies in c.var.mesh, failures of later handlers mapped too.
+  app.get("/headers", mesh({ echo: "echo_headers" }, { api }), async (c) => {
+    const { echo } = c.var.mesh;
+    return echo ? c.json(await echo()) : c.json({ error: "echo unavailable" }, 503);
+  });
   app.get(
     "/missing",
     meshRoute({ nobody }, (c) => c.json("unreachable"), { api }),
   );
   app.get(
     "/teapot",
-    meshRoute({ nobody }, (c) => c.json("unreachable"), {
-      api,
-      onError: (_err, d) => ({ status: 418, body: { error: "no tea", code: d.body.code } }),
-    }),
+    mesh({ nobody }, { api, onError: (_err, d) => ({ status: 418, body: { error: "no tea", code: d.body.code } }) }),
+    (c) => c.json("unreachable"),
   );
-  app.get(
-    "/slow",
-    meshRoute({ slow: { capability: "slow", timeout: 300 } }, async (c, { slow }) => c.json(await slow?.()), { api }),
+  app.get("/slow", mesh({ slow: { capability: "slow", timeout: 300 } }, { api }), async (c) =>
+    c.json(await c.var.mesh.slow?.()),
   );
   app.get(
     "/stream",
