@@ -2,7 +2,7 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { meshRoute, sseStream } from "../../src/routes/express.js";
-import { endless, failingStream, streamOf } from "./mesh-fixture.js";
+import { endless, failingStream, streamOf, typedGreet } from "./mesh-fixture.js";
 import type { AppBuilder } from "./route-suite.js";
 
 /** The suite's routes in Express. */
@@ -60,6 +60,16 @@ export const buildExpressApp: AppBuilder = async ({ api }, probe) => {
       { greeter },
       async (_req, res, { greeter }) => {
         await sseStream(res, streamOf(String(await greeter({ name: "stream" }))));
+      },
+      { api },
+    ),
+  );
+  app.get(
+    "/typed",
+    meshRoute(
+      { typed: typedGreet },
+      async (_req, res, { typed }) => {
+        res.json((await typed({ name: "x" })).text);
       },
       { api },
     ),

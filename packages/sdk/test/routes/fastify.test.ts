@@ -1,6 +1,6 @@
 import Fastify from "fastify";
 import { meshRoute, sseStream } from "../../src/routes/fastify.js";
-import { endless, failingStream, streamOf } from "./mesh-fixture.js";
+import { endless, failingStream, streamOf, typedGreet } from "./mesh-fixture.js";
 import { describeRoutes } from "./route-suite.js";
 
 describeRoutes("fastify", async ({ api }, probe) => {
@@ -45,6 +45,10 @@ describeRoutes("fastify", async ({ api }, probe) => {
       async (_req, reply, { greeter }) => sseStream(reply, streamOf(String(await greeter({ name: "stream" })))),
       { api },
     ),
+  );
+  app.get(
+    "/typed",
+    meshRoute({ typed: typedGreet }, async (_req, _reply, { typed }) => (await typed({ name: "x" })).text, { api }),
   );
   app.get("/stream-fail", (_req, reply) => sseStream(reply, failingStream()));
   app.get("/endless", (_req, reply) => sseStream(reply, endless(probe)));

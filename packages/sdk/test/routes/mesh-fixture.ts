@@ -93,6 +93,9 @@ export async function startMeshFixture(name: string, kind: RegistryKind = "ours"
   };
 }
 
+/** /typed's dependency: `greet` answers a string, so this output schema refuses it. */
+export const typedGreet = { capability: "greet", required: true, output: z.object({ text: z.string() }) } as const;
+
 /** What each framework's app serves, the same routes in each framework's idiom. */
 export interface RouteApp {
   url: string;

@@ -70,6 +70,14 @@ export function describeRoutes(framework: string, build: AppBuilder, kind: Regis
       expect(((await res.json()) as { code: string }).code).toBe("timeout");
     });
 
+    it("validates the answer against the dependency's output schema: 503 on a mismatch", async () => {
+      const res = await fetch(`${app.url}/typed`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { error: string; code: string };
+      expect(body.code).toBe("output_mismatch");
+      expect(body.error).toContain("does not match its declared output");
+    });
+
     it("lets onError choose the answer", async () => {
       const res = await fetch(`${app.url}/teapot`);
       expect(res.status).toBe(418);
