@@ -1,8 +1,9 @@
 // A chat backend in Express: a web app in the mesh (a consumer-only agent, listed by
 // `meshctl list`), whose routes get the `avatar_chat` agent injected. POST /chat answers JSON;
 // GET /chat/stream streams the answer to the browser as server-sent events (index.html).
-//   npx meshctl start examples/web/chat-agent.ts   # the agent (and a registry)
-//   node --import tsx examples/web/server.ts       # this app, http://localhost:3000
+//   node packages/cli/bin/meshctl.js start examples/web/chat-agent.ts examples/web/server.ts
+// (the agent, this app on http://localhost:3000, and a registry when none runs); see
+// docs/web-routes.md.
 import { readFileSync } from "node:fs";
 import { meshApi, meshRoute, sseStream } from "@mcp-mesh/sdk/express";
 import express from "express";
