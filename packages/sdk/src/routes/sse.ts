@@ -3,6 +3,7 @@
 // `data: \n\n`), `data: [DONE]` at the end, `event: error` with `{"error": msg}` when the
 // iterable fails. When the client goes away the iteration is ended (`return()`), so the upstream
 // call (a `dep.stream()`) is cancelled instead of streaming into nothing.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { ServerResponse } from "node:http";
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -73,6 +74,10 @@ function drained(res: ServerResponse): Promise<void> {
 /** The same stream as a web `Response` (Hono, fetch handlers); `signal` is the request's. */
 export function sseResponse(iterable: AsyncIterable<string>, signal?: AbortSignal): Response {
   const it = iterable[Symbol.asyncIterator]();
+  // The body is read after the handler returned, outside the request's async context: the
+  // iteration runs in the context it was created in, so its mesh calls still carry the request's
+  // headers and trace.
+  const inRequest = AsyncLocalStorage.snapshot();
   const encoder = new TextEncoder();
   let over = false;
   const cancel = () => {
@@ -84,7 +89,7 @@ export function sseResponse(iterable: AsyncIterable<string>, signal?: AbortSigna
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const step = await it.next();
+        const step = await inRequest(() => it.next());
         if (over) return;
         if (step.done) {
           over = true;

@@ -2,7 +2,7 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { meshRoute, sseStream } from "../../src/routes/express.js";
-import { endless, failingStream, streamOf, typedGreet } from "./mesh-fixture.js";
+import { endless, failingStream, lazyHeaders, streamOf, typedGreet } from "./mesh-fixture.js";
 import type { AppBuilder } from "./route-suite.js";
 
 /** The suite's routes in Express. */
@@ -70,6 +70,19 @@ export const buildExpressApp: AppBuilder = async ({ api }, probe) => {
       { typed: typedGreet },
       async (_req, res, { typed }) => {
         res.json((await typed({ name: "x" })).text);
+      },
+      { api },
+    ),
+  );
+  app.get(
+    "/stream-headers",
+    meshRoute(
+      { echo: { capability: "echo_headers", required: true } },
+      async (_req, res, { echo }) => {
+        await sseStream(
+          res,
+          lazyHeaders(() => echo()),
+        );
       },
       { api },
     ),

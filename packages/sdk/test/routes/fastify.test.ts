@@ -1,6 +1,6 @@
 import Fastify from "fastify";
 import { meshRoute, sseStream } from "../../src/routes/fastify.js";
-import { endless, failingStream, streamOf, typedGreet } from "./mesh-fixture.js";
+import { endless, failingStream, lazyHeaders, streamOf, typedGreet } from "./mesh-fixture.js";
 import { describeRoutes } from "./route-suite.js";
 
 describeRoutes("fastify", async ({ api }, probe) => {
@@ -49,6 +49,18 @@ describeRoutes("fastify", async ({ api }, probe) => {
   app.get(
     "/typed",
     meshRoute({ typed: typedGreet }, async (_req, _reply, { typed }) => (await typed({ name: "x" })).text, { api }),
+  );
+  app.get(
+    "/stream-headers",
+    meshRoute(
+      { echo: { capability: "echo_headers", required: true } },
+      async (_req, reply, { echo }) =>
+        sseStream(
+          reply,
+          lazyHeaders(() => echo()),
+        ),
+      { api },
+    ),
   );
   app.get("/stream-fail", (_req, reply) => sseStream(reply, failingStream()));
   app.get("/endless", (_req, reply) => sseStream(reply, endless(probe)));

@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { mesh, meshRoute, sseStream } from "../../src/routes/hono.js";
-import { endless, failingStream, streamOf, typedGreet } from "./mesh-fixture.js";
+import { endless, failingStream, lazyHeaders, streamOf, typedGreet } from "./mesh-fixture.js";
 import { describeRoutes } from "./route-suite.js";
 
 describeRoutes("hono", async ({ api }, probe) => {
@@ -47,6 +47,18 @@ describeRoutes("hono", async ({ api }, probe) => {
   app.get(
     "/typed",
     meshRoute({ typed: typedGreet }, async (c, { typed }) => c.json((await typed({ name: "x" })).text), { api }),
+  );
+  app.get(
+    "/stream-headers",
+    meshRoute(
+      { echo: { capability: "echo_headers", required: true } },
+      async (c, { echo }) =>
+        sseStream(
+          c,
+          lazyHeaders(() => echo()),
+        ),
+      { api },
+    ),
   );
   app.get("/stream-fail", (c) => sseStream(c, failingStream()));
   app.get("/endless", (c) => sseStream(c, endless(probe)));

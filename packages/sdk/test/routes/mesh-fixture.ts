@@ -114,6 +114,13 @@ export async function* streamOf(first: string): AsyncGenerator<string> {
   yield "two\nlines";
 }
 
+/** Calls the dependency while the stream is read (as a `dep.stream()` does): what it saw. */
+export async function* lazyHeaders(echo: () => Promise<unknown>): AsyncGenerator<string> {
+  yield "start";
+  const seen = (await echo()) as Record<string, string>;
+  yield seen.authorization ?? "no authorization";
+}
+
 export async function* failingStream(): AsyncGenerator<string> {
   yield "a";
   throw new Error("upstream broke");

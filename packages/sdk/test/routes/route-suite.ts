@@ -93,6 +93,11 @@ export function describeRoutes(framework: string, build: AppBuilder, kind: Regis
       expect(await res.text()).toBe("data: Hello, stream!\n\ndata: \n\ndata: two\ndata: lines\n\ndata: [DONE]\n\n");
     });
 
+    it("propagates the request's headers into mesh calls made while the stream is read", async () => {
+      const res = await fetch(`${app.url}/stream-headers`, { headers: { authorization: "Bearer lazy" } });
+      expect(await res.text()).toBe("data: start\n\ndata: Bearer lazy\n\ndata: [DONE]\n\n");
+    });
+
     it("ends a failed stream with an error event", async () => {
       const res = await fetch(`${app.url}/stream-fail`);
       expect(await res.text()).toBe('data: a\n\nevent: error\ndata: {"error":"upstream broke"}\n\n');
