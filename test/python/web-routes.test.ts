@@ -25,7 +25,7 @@ describeWithPrerequisites("web routes calling Python agents", missingPython(), (
   };
   const wired = async (want: boolean) => {
     for (let i = 0; i < 300; i++) {
-      if ((api.wiring?.providersOf("py_string")?.length ?? 0) > 0 === want) return;
+      if (api.providers("py_string").length > 0 === want) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`py_string not ${want ? "wired" : "unwired"} within 30 s`);

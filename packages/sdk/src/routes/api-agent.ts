@@ -84,10 +84,12 @@ export class MeshApi {
     return this.live?.agentId;
   }
 
+  /** The app's pino logger while joined (the adapters log handler bugs to it). */
   get logger(): Logger | undefined {
     return this.live?.logger;
   }
 
+  /** MCP_MESH_PROPAGATE_HEADERS as parsed at start: the incoming headers routes forward. */
   get propagateHeaders(): string[] {
     return this.live?.config.propagateHeaders ?? [];
   }
@@ -192,9 +194,9 @@ export class MeshApi {
     return live.wiring.inject(id);
   }
 
-  /** The wiring while joined (tests and introspection). */
-  get wiring(): Wiring | undefined {
-    return this.live?.wiring;
+  /** Endpoints a route dependency on `capabilityOrKey` is wired to right now, best first. */
+  providers(capabilityOrKey: string): string[] {
+    return (this.live?.wiring.providersOf(capabilityOrKey) ?? []).map((p) => p.endpoint);
   }
 }
 

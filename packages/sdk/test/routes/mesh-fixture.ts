@@ -74,8 +74,7 @@ export async function startMeshFixture(name: string, kind: RegistryKind = "ours"
     startProvider,
     async waitWired(capability, wired) {
       for (let i = 0; i < 200; i++) {
-        const p = api.wiring?.providersOf(capability);
-        if (p && p.length > 0 === wired) return;
+        if (api.providers(capability).length > 0 === wired) return;
         await sleep(50);
       }
       throw new Error(`${capability} not ${wired ? "wired" : "unwired"} within 10 s`);
