@@ -13,6 +13,18 @@ describe("MeshApi, the web app's place in the mesh", () => {
     });
   });
 
+  it("takes route names as the reference writes them, refuses others and duplicates", async () => {
+    const api = new MeshApi({ name: "web-names", standalone: true, ...quiet });
+    api.declare({ chat: "avatar_chat" }, "POST:/chat/{room}");
+    api.declare({ chat: "avatar_chat" }, "POST:/chat/{room}");
+    api.declare({ chat: "avatar_chat" }, "has space");
+    const err = await api.start().catch((e: Error) => e);
+    expect(err).toMatchObject({ code: "config_invalid" });
+    expect((err as Error).message).toContain('route "POST:/chat/{room}": is declared twice');
+    expect((err as Error).message).toContain('route "has space": name must be 1-200 letters');
+    expect((err as Error).message.match(/POST:\/chat\/\{room\}/g)).toHaveLength(1);
+  });
+
   it("refuses a route declared after it joined, with the reason", async () => {
     const api = new MeshApi({ name: "web-late", standalone: true, ...quiet });
     await api.start();

@@ -103,11 +103,15 @@ export class MeshApi {
       );
     const id = name ?? `route_${this.routes.length + 1}`;
     const problems: string[] = [];
-    const tool = normalizeTool({ name: id, dependencies: deps, handler: () => undefined } as never, problems);
-    if (this.routes.some((r) => r.name === id)) problems.push(`route "${id}" is declared twice`);
-    this.problems.push(...problems.map((p) => p.replace(/^tool "/, 'route "')));
+    // The tool's name rules are checked on a stand-in: a route may be named as the reference
+    // names them, `METHOD:/path`.
+    const tool = normalizeTool({ name: "route", dependencies: deps, handler: () => undefined } as never, problems);
+    if (!ROUTE_NAME.test(id))
+      problems.push(`name must be 1-200 letters, digits or _ . : / { } * - (got ${JSON.stringify(id)})`);
+    if (this.routes.some((r) => r.name === id)) problems.push(`is declared twice`);
+    this.problems.push(...problems.map((p) => `route "${id}": ${p.replace(/^tool "route": /, "")}`));
     // Routes consume capabilities; they provide none (the reference registers "").
-    this.routes.push({ ...tool, capability: "" });
+    this.routes.push({ ...tool, name: id, capability: "" });
     return { id, api: this, deps: () => this.ready(id) as Promise<InjectedDependencies<D>> };
   }
 
@@ -213,6 +217,8 @@ function settle(live: Live): Promise<void> {
     }
   });
 }
+
+const ROUTE_NAME = /^[A-Za-z0-9_.:/{}*-]{1,200}$/;
 
 let defaultApi: MeshApi | undefined;
 

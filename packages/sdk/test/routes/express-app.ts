@@ -17,7 +17,8 @@ export const buildExpressApp: AppBuilder = async ({ api }, probe) => {
       async (req, res, { greeter }) => {
         res.json({ text: await greeter({ name: req.body.name }) });
       },
-      { api },
+      // Named as the reference names routes: both registries resolve it like any other.
+      { api, name: "POST:/greet" },
     ),
   );
   app.get(
