@@ -34,6 +34,13 @@ describe("what meshctl start suggests trying", () => {
     expect(lines).toContain("registry      http://localhost:8000");
   });
 
+  it("shows a web app (agent_type api) with its own address, not an /mcp URL", () => {
+    const web = { ...agent("chat-web", 3000, []), agent_type: "api" };
+    const lines = tryLines({ registryUrl: "http://localhost:8000", agents: [system, web], meshctl: "meshctl" });
+    expect(lines).toContain("chat-web      http://127.0.0.1:3000  (web app, consumer only)");
+    expect(lines).toContain("system-agent  http://127.0.0.1:9091/mcp  (MCP, streamable HTTP)");
+  });
+
   it("adds --registry-url when the registry is not the default, and suggests a tool without --call", () => {
     const lines = tryLines({ registryUrl: "http://127.0.0.1:8100", agents: [system], meshctl: "meshctl" });
     expect(lines).toContain("  meshctl list --registry-url http://127.0.0.1:8100");

@@ -157,6 +157,11 @@ export function tryLines(input: TryInput): string[] {
   }
   lines.push(`${"registry".padEnd(width)}  ${registryUrl}`);
   for (const a of agents) {
+    // A web app (agent_type api) serves its own routes, not MCP.
+    if (a.agent_type === "api") {
+      lines.push(`${a.name.padEnd(width)}  ${a.endpoint}  (web app, consumer only)`);
+      continue;
+    }
     const mcp = /^https?:\/\//.test(a.endpoint) ? `${a.endpoint}/mcp` : a.endpoint;
     lines.push(`${a.name.padEnd(width)}  ${mcp}  (MCP, streamable HTTP)`);
   }

@@ -38,23 +38,25 @@ export function matchesFilter(a: AgentRecord, f: AgentFilter): boolean {
 export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): AgentInfo {
   const resolution = core.resolutionOf(a.agent_id);
   const counters = core.countersOf(a.agent_id);
-  const capabilities = a.tools.map((t) => {
-    const reason = env.unavailableReason({ agent: a, tool: t });
-    const cap: CapabilityInfo = {
-      name: t.capability,
-      function_name: t.function_name,
-      version: t.version,
-      description: t.description,
-      tags: t.tags,
-      available: reason === null,
-    };
-    if (t.llm_filter) cap.llm_filter = t.llm_filter;
-    if (t.llm_provider) cap.llm_provider = t.llm_provider;
-    if (t.kwargs.task === true) cap.task = true;
-    if (reason === "Unhealthy") cap.unavailable_reason = "agent unhealthy";
-    else if (reason) cap.unavailable_reason = requiredDepReason(t.dependencies, env);
-    return cap;
-  });
+  const capabilities = a.tools
+    .filter((t) => t.capability)
+    .map((t) => {
+      const reason = env.unavailableReason({ agent: a, tool: t });
+      const cap: CapabilityInfo = {
+        name: t.capability,
+        function_name: t.function_name,
+        version: t.version,
+        description: t.description,
+        tags: t.tags,
+        available: reason === null,
+      };
+      if (t.llm_filter) cap.llm_filter = t.llm_filter;
+      if (t.llm_provider) cap.llm_provider = t.llm_provider;
+      if (t.kwargs.task === true) cap.task = true;
+      if (reason === "Unhealthy") cap.unavailable_reason = "agent unhealthy";
+      else if (reason) cap.unavailable_reason = requiredDepReason(t.dependencies, env);
+      return cap;
+    });
   const deps = a.tools.flatMap((t) =>
     t.dependencies.map((d, i) => {
       const r = own(resolution?.dependencies_resolved, t.function_name)?.[i];

@@ -155,7 +155,9 @@ export function mergeRegistration(
     created_at: existing?.created_at ?? now,
     updated_at: now,
     last_full_refresh: now,
-    tools: (reg.tools ?? []).filter((t) => t.function_name && t.capability).map((t) => normaliseTool(t, nextSeq())),
+    // A tool without a capability provides nothing but its dependencies still resolve: that is
+    // how web apps (agent_type "api") register their routes, as the reference registry accepts.
+    tools: (reg.tools ?? []).filter((t) => t.function_name).map((t) => normaliseTool(t, nextSeq())),
   };
   return { agent, warnings };
 }
@@ -164,7 +166,7 @@ function normaliseTool(t: ToolRegistration, seq: number): ToolRecord {
   const provider = t.llm_provider;
   return {
     function_name: t.function_name as string,
-    capability: t.capability as string,
+    capability: t.capability ?? "",
     version: t.version || "1.0.0",
     tags: t.tags ?? [],
     description: t.description ?? "",

@@ -26,7 +26,7 @@ export class Topology {
     if (old) this.unindex(old);
     this.agents.set(agent.agent_id, agent);
     for (const tool of agent.tools) {
-      insertBySeq(this.providers, tool.capability, { agent, tool });
+      if (tool.capability) insertBySeq(this.providers, tool.capability, { agent, tool });
       for (const d of tool.dependencies) if (d.capability) addTo(this.consumers, d.capability, agent.agent_id);
       if (tool.llm_provider?.capability) addTo(this.consumers, tool.llm_provider.capability, agent.agent_id);
       if (tool.llm_filter) this.llmFilterConsumers.add(agent.agent_id);

@@ -364,7 +364,8 @@ async function run(reg: TestRegistry, op: Op, model: Model): Promise<void> {
 function expectPositional(request: Record<string, any>, resolved: Record<string, any[]>): void {
   const expected = new Map<string, string[]>();
   for (const t of Array.isArray(request.tools) ? request.tools : []) {
-    if (t?.function_name && t.capability && Array.isArray(t.dependencies) && t.dependencies.length) {
+    // A tool without a capability still has its dependencies resolved (web app routes).
+    if (t?.function_name && Array.isArray(t.dependencies) && t.dependencies.length) {
       expected.set(
         t.function_name,
         t.dependencies.map((d: any) => d.capability ?? ""),

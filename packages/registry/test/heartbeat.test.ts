@@ -33,6 +33,27 @@ describe("full heartbeat (POST /heartbeat)", () => {
     expect(again.json.message).toBe("Agent updated via heartbeat");
   });
 
+  it("resolves a web app's routes: tools without a capability, listed as no capability", async () => {
+    reg = await startRegistry();
+    await reg.post(provider("date-a"));
+    const web = { ...agent("web-app", [tool("GET:/now", "", { dependencies: [{ capability: "date_service" }] })]) };
+    const r = await reg.post({ ...web, agent_type: "api" });
+    expect(r.json.dependencies_resolved["GET:/now"]).toMatchObject([
+      { agent_id: "date-a", capability: "date_service", status: "available" },
+    ]);
+    const listed = (await reg.get("/agents")).json as {
+      agents: { id: string; agent_type: string; capabilities: unknown; total_dependencies: number }[];
+    };
+    expect(listed.agents.find((a) => a.id === "web-app")).toMatchObject({
+      agent_type: "api",
+      capabilities: null,
+      total_dependencies: 1,
+    });
+    // Nothing can depend on the route: it offers no capability.
+    const c = await reg.post(consumer("greeter", [{ capability: "" }]));
+    expect(c.json.dependencies_resolved.greet[0].status).toBe("unresolved");
+  });
+
   it("resolves dependencies positionally with placeholders for unresolved ones", async () => {
     reg = await startRegistry();
     await reg.post(provider("date-a"));

@@ -12,6 +12,8 @@ import type { Wiring } from "./wiring.js";
 export interface MeshLinkOptions {
   config: AgentConfig;
   agentId: string;
+  /** "mcp_agent" (default), or "api" for a consumer-only web app. */
+  agentType?: "mcp_agent" | "api";
   /** Announced host and bound port: what the registry hands to consumers. */
   host: string;
   port: number;
@@ -32,7 +34,7 @@ type Resolution = Parameters<Wiring["apply"]>[0];
 
 export function joinMesh(opts: MeshLinkOptions): MeshLink {
   const { config, agentId, logger, dispatcher, wiring } = opts;
-  const payload = registrationPayload(config, agentId, opts.host, opts.port, opts.tools);
+  const payload = registrationPayload(config, agentId, opts.host, opts.port, opts.tools, opts.agentType);
   // After an outage the registry may have come back empty: until its providers have had two
   // heartbeats to re-register, "unresolved" does not un-wire a working dependency.
   let graceUntil = 0;

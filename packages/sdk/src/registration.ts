@@ -14,11 +14,12 @@ export function registrationPayload(
   host: string,
   port: number,
   tools: RuntimeTool[],
+  agentType: "mcp_agent" | "api" = "mcp_agent",
 ): AgentRegistration {
   const payload: AgentRegistration = {
     agent_id: agentId,
     name: config.name,
-    agent_type: "mcp_agent",
+    agent_type: agentType,
     runtime: "typescript",
     version: config.version,
     http_host: host,
