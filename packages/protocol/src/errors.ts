@@ -29,6 +29,7 @@ export const ErrorCodes = {
   USAGE: "usage",
   AMBIGUOUS: "ambiguous",
   START_FAILED: "start_failed",
+  STREAM_INVALID_CHUNK: "stream_invalid_chunk",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

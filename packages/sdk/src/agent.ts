@@ -10,12 +10,13 @@ import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { exposeInternals } from "./agent-internals.js";
 import { endpointAnswers } from "./client/probe.js";
+import type { JsonRpcResponse } from "./client/tools-call.js";
 import { configError, parseAgentConfig } from "./config.js";
 import { decodeResponse } from "./decode-result.js";
 import { detectHost } from "./host.js";
 import { createHttpServer } from "./http-server.js";
 import { listen, localRegistryPort, warnFallback } from "./listen.js";
-import { McpEndpoint, newContext } from "./mcp-endpoint.js";
+import { localStream, McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
 import { createOutlierTracker, outlierMessage } from "./outlier.js";
@@ -30,6 +31,7 @@ import type {
   AgentOptions,
   DependencyMap,
   InputDeclaration,
+  StreamingToolDefinition,
   ToolArgs,
   ToolContext,
   ToolDefinition,
@@ -78,12 +80,17 @@ export class MeshAgent {
     return this.live?.url;
   }
 
+  /** Declares a streaming tool: its handler returns an async iterable of strings (docs/sdk.md, "Streaming"). */
+  tool<const I extends InputDeclaration | undefined = undefined, const D extends DependencyMap = Record<never, never>>(
+    def: StreamingToolDefinition<I, D>,
+  ): this;
   /** Declares a tool. Argument and dependency types follow from `input` and `dependencies`. */
   tool<
     const I extends InputDeclaration | undefined = undefined,
     O extends z.ZodType | undefined = undefined,
     const D extends DependencyMap = Record<never, never>,
-  >(def: ToolDefinition<I, O, D>): this {
+  >(def: ToolDefinition<I, O, D>): this;
+  tool(def: ToolDefinition<never, never, never> | StreamingToolDefinition<never, never>): this {
     if (this.state !== "idle")
       throw new MeshError(ErrorCodes.AGENT_STATE, `agent "${this.options.name}": declare tools before start()`);
     const problems: string[] = [];
@@ -130,6 +137,12 @@ export class MeshAgent {
         dispatcher,
         selfId: () => agentId,
         callLocal: (name, args, ctx) => this.callLocal(name, args, ctx),
+        streamLocal: (name, args, ctx, progressToken, onNotification, signal) =>
+          this.endpoint.callLocal(name, args, ctx ?? newContext(undefined, undefined, {}), {
+            progressToken,
+            signal,
+            stream: localStream(onNotification),
+          }) as Promise<unknown> as Promise<JsonRpcResponse>,
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
         record: metrics.recordDependency,

@@ -20,6 +20,8 @@ export type {
   LogLevel,
   McpMeshTool,
   OutputOf,
+  StreamingToolDefinition,
+  StreamOptions,
   TagTerm,
   ToolArgs,
   ToolContext,

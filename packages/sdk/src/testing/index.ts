@@ -132,5 +132,5 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
 }
 
 export { MeshAgent } from "../agent.js";
-export { fakeTool } from "../proxy.js";
+export { fakeTool } from "../fake-tool.js";
 export { fake, inFlightCalls, providers, waitForDependency } from "./hooks.js";
