@@ -80,16 +80,16 @@ export class MeshAgent {
     return this.live?.url;
   }
 
-  /** Declares a streaming tool: its handler returns an async iterable of strings (docs/sdk.md, "Streaming"). */
-  tool<const I extends InputDeclaration | undefined = undefined, const D extends DependencyMap = Record<never, never>>(
-    def: StreamingToolDefinition<I, D>,
-  ): this;
   /** Declares a tool. Argument and dependency types follow from `input` and `dependencies`. */
   tool<
     const I extends InputDeclaration | undefined = undefined,
     O extends z.ZodType | undefined = undefined,
     const D extends DependencyMap = Record<never, never>,
   >(def: ToolDefinition<I, O, D>): this;
+  /** Declares a streaming tool: its handler returns an async iterable of strings (docs/sdk.md, "Streaming"). */
+  tool<const I extends InputDeclaration | undefined = undefined, const D extends DependencyMap = Record<never, never>>(
+    def: StreamingToolDefinition<I, D>,
+  ): this;
   tool(def: ToolDefinition<never, never, never> | StreamingToolDefinition<never, never>): this {
     if (this.state !== "idle")
       throw new MeshError(ErrorCodes.AGENT_STATE, `agent "${this.options.name}": declare tools before start()`);
