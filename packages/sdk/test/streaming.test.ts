@@ -142,6 +142,31 @@ describe("streaming tools across processes", () => {
     await waitFor(() => (existsSync(`${g}.finally`) ? true : undefined), 15_000, "the generator's finally");
   });
 
+  it("a provider killed without a goodbye costs no failed stream: fail-over happens before the first chunk", async () => {
+    const spare = await startAgentProcess("stream-producer.mjs", {
+      MCP_MESH_REGISTRY_URL: registry.url,
+      AGENT_NAME: "streamer-spare",
+    });
+    const resolved = async () => {
+      const view = (await (await fetch(`${registry.url}/agents/${consumer.agentId}`)).json()) as {
+        resolution?: { dependencies_resolved?: Record<string, Array<{ alternatives?: unknown[] }>> };
+      };
+      return view.resolution?.dependencies_resolved?.relay?.[0]?.alternatives?.length ?? 0;
+    };
+    await waitFor(async () => ((await resolved()) > 0 ? true : undefined), 15_000, "the spare as an alternative");
+    await producer.kill(); // SIGKILL: the registry still lists it, its port refuses
+    const g = gate();
+    writeFileSync(g, "");
+    // Calls rotate over the providers, so some of these try the dead one first.
+    for (let i = 0; i < 4; i++) {
+      const chunks: string[] = [];
+      const r = await streamCall(consumer.url, "relay", { gate: g }, (c) => chunks.push(c));
+      expect(r.result?.isError, JSON.stringify(r.result)).toBeFalsy();
+      expect(chunks).toEqual(["[alpha ]", "[beta ]", "[gamma]"]);
+    }
+    producer = spare;
+  });
+
   it("a chunk that is not a string fails the stream with a clear error after the good chunks", async () => {
     const text = await callText(consumer.url, "bad_relay");
     const out = JSON.parse(text);
