@@ -1,6 +1,7 @@
 // dep.stream() in detail, on a mesh in one process (real HTTP on loopback): a tool that does not
 // stream, a tool that fails, the consumer's own signal, a provider in the same agent, a slow
 // reader holding the producer back, and declaration errors.
+import { request } from "node:http";
 import { ErrorCodes, type McpMeshTool, MeshError } from "@mcp-mesh/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -31,6 +32,7 @@ describe("dep.stream() on a mesh in one process", () => {
   let release: () => void = () => {};
   let pulled = 0;
   let pumpStopped = false;
+  let providerUrl: string | undefined;
 
   beforeAll(async () => {
     m = await createTestMesh();
@@ -86,6 +88,7 @@ describe("dep.stream() on a mesh in one process", () => {
       },
     });
     await m.start();
+    providerUrl = provider.url;
     for (const cap of ["plain", "failing", "pump", "claims_stream", "local_words"])
       await waitForDependency(consumer, cap);
     await consumer.callLocal("grab");
@@ -132,6 +135,44 @@ describe("dep.stream() on a mesh in one process", () => {
     abort.abort();
     const rest = await drain({ [Symbol.asyncIterator]: () => it });
     expect(rest.error?.code).toBe(ErrorCodes.CANCELLED);
+    for (let i = 0; i < 200 && !pumpStopped; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(pumpStopped).toBe(true);
+  });
+
+  it("the registry's /proxy passes a stream on with backpressure: a reader that stops holds the producer back", async () => {
+    pulled = 0;
+    pumpStopped = false;
+    const target = (providerUrl as string).replace(/^http:\/\//, "");
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "pump", arguments: {}, _meta: { progressToken: "p" } },
+    });
+    const req = request(`${m.registry?.url}/proxy/${target}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    });
+    const firstBytes = new Promise<void>((resolve, reject) => {
+      req.on("response", (res) => {
+        res.once("data", () => {
+          res.pause(); // and never read again
+          resolve();
+        });
+      });
+      req.on("error", reject);
+    });
+    req.end(body);
+    await firstBytes;
+    let last = -1;
+    for (let still = 0; still < 10; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      still = pulled === last ? still + 1 : 0;
+      last = pulled;
+    }
+    // Buffered by the registry instead, the producer would run to its 32 Mi character cap.
+    expect(pulled).toBeLessThan(1000);
+    req.destroy();
     for (let i = 0; i < 200 && !pumpStopped; i++) await new Promise((r) => setTimeout(r, 25));
     expect(pumpStopped).toBe(true);
   });
