@@ -83,28 +83,6 @@ class MultiplexTransport implements Transport {
   }
 }
 
-/** A local caller's stream: notifications to `onNotification`, its backpressure as `drained`. */
-export function localStream(
-  onNotification: (n: { method: string; params: Json }) => void | Promise<void>,
-): RequestStream {
-  let pending: Promise<void> | undefined;
-  return Object.assign(
-    (m: Json) => {
-      if (typeof m.method !== "string" || "id" in m) return false; // requests need a remote caller
-      const params = typeof m.params === "object" && m.params !== null ? (m.params as Json) : {};
-      pending = onNotification({ method: m.method, params }) ?? undefined;
-      return true;
-    },
-    {
-      drained: () => {
-        const p = pending;
-        pending = undefined;
-        return p;
-      },
-    },
-  );
-}
-
 export type ToolInvoker = (name: string, args: Json, ctx: ToolContext) => Promise<CallToolResult>;
 
 export class McpEndpoint {

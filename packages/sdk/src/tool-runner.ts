@@ -56,7 +56,10 @@ export async function runTool(
     // The caller gets the message as an MCP tool error (the SDK drops the stack); the log
     // keeps the stack and the trace id to find the call.
     const message = err instanceof Error ? err.message : String(err);
-    rt.logger.error({ tool: tool.name, trace_id: ctx.traceId, err }, `tool ${tool.name} failed: ${message}`);
+    // A stream whose caller went away did not fail: nobody is left to hear about it.
+    if (err instanceof MeshError && err.code === ErrorCodes.CANCELLED)
+      rt.logger.debug({ tool: tool.name, trace_id: ctx.traceId }, message);
+    else rt.logger.error({ tool: tool.name, trace_id: ctx.traceId, err }, `tool ${tool.name} failed: ${message}`);
     throw err;
   }
 }
