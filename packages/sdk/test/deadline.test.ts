@@ -3,7 +3,7 @@
 import { ErrorCodes } from "@mcp-mesh/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MeshAgent } from "../src/agent.js";
-import { createTestMesh, type TestMesh } from "../src/testing/index.js";
+import { createTestMesh, type TestMesh, waitForDependency } from "../src/testing/index.js";
 
 describe("one deadline per call", () => {
   let m: TestMesh;
@@ -44,8 +44,8 @@ describe("one deadline per call", () => {
       },
     });
     await m.start();
-    await consumer.waitForDependency("stuck");
-    await consumer.waitForDependency("slowish");
+    await waitForDependency(consumer, "stuck");
+    await waitForDependency(consumer, "slowish");
   });
   afterAll(async () => {
     for (const r of release) r();

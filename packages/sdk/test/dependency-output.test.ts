@@ -4,7 +4,7 @@ import { ErrorCodes } from "@mcp-mesh/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { MeshAgent } from "../src/agent.js";
-import { createTestMesh, type TestMesh } from "../src/testing/index.js";
+import { createTestMesh, type TestMesh, waitForDependency } from "../src/testing/index.js";
 
 const Weather = z.object({ city: z.string(), celsius: z.number() });
 
@@ -45,7 +45,7 @@ describe("a dependency with a declared output", () => {
       },
     });
     await m.start();
-    await consumer.waitForDependency("weather");
+    await waitForDependency(consumer, "weather");
   });
   afterAll(() => m.close());
 
