@@ -1,12 +1,14 @@
 // dep.stream() in detail, on a mesh in one process (real HTTP on loopback): a tool that does not
 // stream, a tool that fails, the consumer's own signal, a provider in the same agent, a slow
-// reader holding the producer back, and declaration errors.
+// reader holding the producer back (directly and through the registry's /proxy), nothing left in
+// flight after a cancel, and declaration errors.
 import { request } from "node:http";
-import { ErrorCodes, type McpMeshTool, MeshError } from "@mcp-mesh/sdk";
+import { ErrorCodes, type McpMeshTool, type MeshError } from "@mcp-mesh/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import type { MeshAgent } from "../src/agent.js";
 import { mesh } from "../src/mesh.js";
-import { createTestMesh, fake, type TestMesh, waitForDependency } from "../src/testing/index.js";
+import { createTestMesh, fake, inFlightCalls, type TestMesh, waitForDependency } from "../src/testing/index.js";
 
 /** Everything an iterable yields, or the MeshError it ends with. */
 async function drain(
@@ -33,10 +35,11 @@ describe("dep.stream() on a mesh in one process", () => {
   let pulled = 0;
   let pumpStopped = false;
   let providerUrl: string | undefined;
+  let provider: MeshAgent;
 
   beforeAll(async () => {
     m = await createTestMesh();
-    const provider = m.agent({ name: "stream-provider" });
+    provider = m.agent({ name: "stream-provider" });
     provider.tool({ name: "plain", handler: () => "all at once" });
     provider.tool({
       name: "failing",
@@ -137,6 +140,9 @@ describe("dep.stream() on a mesh in one process", () => {
     expect(rest.error?.code).toBe(ErrorCodes.CANCELLED);
     for (let i = 0; i < 200 && !pumpStopped; i++) await new Promise((r) => setTimeout(r, 25));
     expect(pumpStopped).toBe(true);
+    // Nothing of the abandoned call is kept by the provider.
+    for (let i = 0; i < 200 && inFlightCalls(provider) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(inFlightCalls(provider)).toBe(0);
   });
 
   it("the registry's /proxy passes a stream on with backpressure: a reader that stops holds the producer back", async () => {
@@ -212,6 +218,3 @@ describe("declaring a streaming tool", () => {
     await agent.stop();
   });
 });
-
-// MeshError is what the iteration throws; keep the import used for readers of the types.
-void MeshError;
