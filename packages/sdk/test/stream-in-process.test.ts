@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { MeshAgent } from "../src/agent.js";
 import { mesh } from "../src/mesh.js";
-import { createTestMesh, fake, inFlightCalls, type TestMesh, waitForDependency } from "../src/testing/index.js";
+import {
+  createTestMesh,
+  fake,
+  inFlightCalls,
+  providers,
+  type TestMesh,
+  waitForDependency,
+} from "../src/testing/index.js";
 
 /** Everything an iterable yields, or the MeshError it ends with. */
 async function drain(
@@ -216,5 +223,65 @@ describe("declaring a streaming tool", () => {
     } as never);
     await expect(agent.start()).rejects.toThrow(/a streaming tool's result is text/);
     await agent.stop();
+  });
+});
+
+describe("dep.stream() fail-over before the first chunk", () => {
+  let m: TestMesh;
+  let dep: McpMeshTool | null = null;
+  let hungCalls = 0;
+  let hungAborted = 0;
+
+  beforeAll(async () => {
+    m = await createTestMesh();
+    // The higher version ranks first: every stream tries the hung provider before the good one.
+    const hung = m.agent({ name: "hung-streamer" });
+    hung.tool({
+      name: "flaky_words",
+      version: "1.1.0",
+      async *handler(_args, _deps, ctx) {
+        hungCalls++;
+        await new Promise((r) => ctx.signal?.addEventListener("abort", r));
+        hungAborted++;
+        yield "too late";
+      },
+    });
+    const good = m.agent({ name: "good-streamer" });
+    good.tool({
+      name: "flaky_words",
+      async *handler() {
+        yield "ok ";
+        yield "done";
+      },
+    });
+    const consumer = m.agent({ name: "failover-consumer" });
+    consumer.tool({
+      name: "grab",
+      dependencies: {
+        words: { capability: "flaky_words", retryOnTimeout: true, attemptTimeout: 300, timeout: 20_000 },
+      },
+      handler: (_a, { words }) => {
+        dep = words;
+        return "ok";
+      },
+    });
+    await m.start();
+    await waitForDependency(consumer, "flaky_words");
+    // Wait until the good provider is there as the alternative too.
+    for (let i = 0; i < 200; i++) {
+      await consumer.callLocal("grab");
+      if (dep && providers(consumer, "flaky_words").length === 2) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  });
+  afterAll(() => m.close());
+
+  it("with retryOnTimeout, a provider that sends no first chunk within attemptTimeout is left for the next", async () => {
+    expect(dep).not.toBeNull();
+    const r = await drain((dep as unknown as McpMeshTool).stream());
+    expect(r).toEqual({ chunks: ["ok ", "done"] });
+    expect(hungCalls).toBe(1);
+    for (let i = 0; i < 200 && hungAborted === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(hungAborted).toBe(1); // the abandoned attempt was cancelled, not left running
   });
 });
