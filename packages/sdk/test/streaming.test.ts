@@ -15,6 +15,7 @@ describe("streaming tools across processes", () => {
   let registry: RegistryProcess;
   let producer: AgentProcess;
   let consumer: AgentProcess;
+  const extra: AgentProcess[] = [];
   const dir = mkdtempSync(join(tmpdir(), "mesh-stream-"));
   let gates = 0;
   const gate = () => join(dir, `gate-${gates++}`);
@@ -36,7 +37,7 @@ describe("streaming tools across processes", () => {
     );
   }, 60_000);
   afterAll(async () => {
-    await Promise.allSettled([producer?.kill(), consumer?.kill()]);
+    await Promise.allSettled([producer?.kill(), consumer?.kill(), ...extra.map((p) => p.kill())]);
     await registry?.stop();
     await dispatcher.close();
     rmSync(dir, { recursive: true, force: true });
@@ -147,6 +148,7 @@ describe("streaming tools across processes", () => {
       MCP_MESH_REGISTRY_URL: registry.url,
       AGENT_NAME: "streamer-spare",
     });
+    extra.push(spare); // stopped in afterAll even when this test fails
     const resolved = async () => {
       const view = (await (await fetch(`${registry.url}/agents/${consumer.agentId}`)).json()) as {
         resolution?: { dependencies_resolved?: Record<string, Array<{ alternatives?: unknown[] }>> };
