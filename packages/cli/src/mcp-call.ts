@@ -5,7 +5,7 @@ import { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
 import { callToolHttp, createDispatcher, type JsonRpcResponse, type ToolNotification } from "@mcp-mesh/sdk/client";
 import type { Colors } from "./output.js";
 
-export type { JsonRpcResponse, ToolResult } from "@mcp-mesh/sdk/client";
+export type { JsonRpcResponse, ToolNotification, ToolResult } from "@mcp-mesh/sdk/client";
 
 export interface CallRequest {
   /** Full URL of the /mcp endpoint (through the registry proxy or direct). */

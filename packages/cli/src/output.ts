@@ -12,6 +12,8 @@ export interface Sink {
 export interface Output {
   /** One line (or several) on stdout. */
   out(text: string): void;
+  /** Text on stdout exactly as given, no newline added (a stream's chunks). */
+  write(text: string): void;
   /** Diagnostics and progress on stderr, so stdout stays clean for pipes. */
   err(text: string): void;
   c: Colors;
@@ -28,6 +30,7 @@ export function createOutput(stdout: Sink, stderr: Sink, env: NodeJS.ProcessEnv)
   const color = colorEnabled(stdout, env);
   return {
     out: (text) => stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    write: (text) => void stdout.write(text),
     err: (text) => stderr.write(text.endsWith("\n") ? text : `${text}\n`),
     c: pc.createColors(color),
     color,

@@ -34,6 +34,7 @@ export const ErrorCodes = {
   LLM_PROVIDER_ERROR: "llm_provider_error",
   LLM_PROVIDER_UNAVAILABLE: "llm_provider_unavailable",
   LLM_VENDOR_MISSING: "llm_vendor_missing",
+  STREAM_INVALID_CHUNK: "stream_invalid_chunk",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

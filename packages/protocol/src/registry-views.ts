@@ -15,6 +15,8 @@ export interface CapabilityInfo {
   llm_provider?: unknown;
   /** True for a tool that runs as a task (kwargs.task). */
   task?: boolean;
+  /** Our registry only: "text" for a tool that streams its result (kwargs.stream_type). */
+  stream_type?: string;
 }
 
 export interface DependencyResolutionInfo {

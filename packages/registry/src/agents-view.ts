@@ -53,6 +53,7 @@ export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): AgentIn
       if (t.llm_filter) cap.llm_filter = t.llm_filter;
       if (t.llm_provider) cap.llm_provider = t.llm_provider;
       if (t.kwargs.task === true) cap.task = true;
+      if (typeof t.kwargs.stream_type === "string") cap.stream_type = t.kwargs.stream_type;
       if (reason === "Unhealthy") cap.unavailable_reason = "agent unhealthy";
       else if (reason) cap.unavailable_reason = requiredDepReason(t.dependencies, env);
       return cap;

@@ -10,6 +10,7 @@ import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { exposeInternals } from "./agent-internals.js";
 import { endpointAnswers } from "./client/probe.js";
+import type { JsonRpcResponse } from "./client/tools-call.js";
 import { configError, parseAgentConfig } from "./config.js";
 import { decodeResponse } from "./decode-result.js";
 import { detectHost } from "./host.js";
@@ -18,6 +19,7 @@ import { listen, localRegistryPort, warnFallback } from "./listen.js";
 import type { LlmDeclaration } from "./llm/consumer/types.js";
 import type { LlmProviderOptions } from "./llm/provider/options.js";
 import { llmProviderTools } from "./llm/provider/register.js";
+import { localStream } from "./local-stream.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
@@ -33,6 +35,7 @@ import type {
   AgentOptions,
   DependencyMap,
   InputDeclaration,
+  StreamingToolDefinition,
   ToolArgs,
   ToolContext,
   ToolDefinition,
@@ -87,7 +90,12 @@ export class MeshAgent {
     O extends z.ZodType | undefined = undefined,
     const D extends DependencyMap = Record<never, never>,
     const L extends LlmDeclaration | undefined = undefined,
-  >(def: ToolDefinition<I, O, D, L>): this {
+  >(def: ToolDefinition<I, O, D, L>): this;
+  /** Declares a streaming tool: its handler returns an async iterable of strings (docs/sdk.md, "Streaming"). */
+  tool<const I extends InputDeclaration | undefined = undefined, const D extends DependencyMap = Record<never, never>>(
+    def: StreamingToolDefinition<I, D>,
+  ): this;
+  tool(def: ToolDefinition<never, never, never, never> | StreamingToolDefinition<never, never>): this {
     if (this.state !== "idle")
       throw new MeshError(ErrorCodes.AGENT_STATE, `agent "${this.options.name}": declare tools before start()`);
     const problems: string[] = [];
@@ -148,6 +156,12 @@ export class MeshAgent {
         dispatcher,
         selfId: () => agentId,
         callLocal: (name, args, ctx) => this.callLocal(name, args, ctx),
+        streamLocal: (name, args, ctx, progressToken, onNotification, signal) =>
+          this.endpoint.callLocal(name, args, ctx ?? newContext(undefined, undefined, {}), {
+            progressToken,
+            signal,
+            stream: localStream(onNotification),
+          }) as Promise<unknown> as Promise<JsonRpcResponse>,
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
         record: metrics.recordDependency,

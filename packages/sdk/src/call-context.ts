@@ -12,7 +12,10 @@ type Json = Record<string, unknown>;
  * Takes a message the server sends while one request runs (a notification, or a request to the
  * client); false when it cannot reach the caller (no SSE accepted, or the caller went away).
  */
-export type RequestStream = (message: Json) => boolean;
+export type RequestStream = ((message: Json) => boolean) & {
+  /** Resolves once what was sent has left for the caller (undefined: nothing waits to drain). */
+  drained?: () => Promise<void> | undefined;
+};
 
 export interface InboundCall {
   /** The id the official server knows this call by (callers' own ids collide). */

@@ -82,15 +82,19 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
   const acceptsSse = accept.includes("text/event-stream");
   let streaming = false;
   const stream: RequestStream | undefined = acceptsSse
-    ? (m) => {
-        if (res.writableEnded || res.destroyed) return false;
-        if (!streaming) {
-          res.writeHead(200, SSE_HEADERS);
-          streaming = true;
-        }
-        res.write(sseEvent(JSON.stringify(m)));
-        return true;
-      }
+    ? Object.assign(
+        (m: Record<string, unknown>) => {
+          if (res.writableEnded || res.destroyed) return false;
+          if (!streaming) {
+            res.writeHead(200, SSE_HEADERS);
+            streaming = true;
+          }
+          res.write(sseEvent(JSON.stringify(m)));
+          return true;
+        },
+        // A streaming tool waits here while its caller reads slower than it writes.
+        { drained: () => (res.writableNeedDrain && !res.destroyed ? drainOrClose(res) : undefined) },
+      )
     : undefined;
   // The caller going away ends its calls: nothing of theirs is kept once the request is over.
   const gone = new AbortController();
@@ -129,6 +133,18 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
   }
   res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

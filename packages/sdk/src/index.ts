@@ -34,6 +34,8 @@ export type {
   LogLevel,
   McpMeshTool,
   OutputOf,
+  StreamingToolDefinition,
+  StreamOptions,
   TagTerm,
   ToolArgs,
   ToolContext,

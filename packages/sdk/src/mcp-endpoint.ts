@@ -10,6 +10,8 @@
 // while a request runs (log and progress notifications, sampling or elicitation requests) goes to
 // that request's HTTP response, as SSE, when the caller accepts it. A record lives exactly as
 // long as its request: answered, or abandoned when the caller goes away.
+
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type {
   CallToolResult,
   JSONRPCMessage,
@@ -186,13 +188,34 @@ export class McpEndpoint {
     });
   }
 
-  /** In-process tools/call through the same server (same validation as over HTTP). */
-  async callLocal(name: string, args: Json, ctx: ToolContext): Promise<Json> {
+  /**
+   * In-process tools/call through the same server (same validation as over HTTP). With
+   * `progressToken` and `stream`, what the tool sends while it runs goes to `stream` (a local
+   * `dep.stream()`); aborting `signal` abandons the call as a caller going away would.
+   */
+  async callLocal(
+    name: string,
+    args: Json,
+    ctx: ToolContext,
+    opts: { progressToken?: string; stream?: RequestStream; signal?: AbortSignal } = {},
+  ): Promise<Json> {
     const id = this.takeId();
-    return new Promise((answer) => {
+    const params: Json = { name, arguments: args };
+    if (opts.progressToken !== undefined) params._meta = { progressToken: opts.progressToken };
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.transport.abandon(id);
+        reject(new MeshError(ErrorCodes.CANCELLED, `${name} (local): cancelled by the caller`));
+      };
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      const answer = (response: Json) => {
+        opts.signal?.removeEventListener("abort", onAbort);
+        resolve(response);
+      };
       this.transport.deliver(
-        { jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } },
-        { id, answer, stream: undefined, ctx },
+        { jsonrpc: "2.0", id, method: "tools/call", params },
+        { id, answer, stream: opts.stream, ctx },
       );
     });
   }

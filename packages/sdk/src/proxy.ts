@@ -8,13 +8,15 @@
 import { ErrorCodes, MeshError, matchesHeaderRule } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import { callContext } from "./call-context.js";
+import type { JsonRpcResponse, ToolNotification } from "./client/tools-call.js";
 import { decodeResponse } from "./decode-result.js";
 import { hedge } from "./hedge.js";
 import type { OutlierTracker } from "./outlier.js";
 import { checkOutput } from "./output-check.js";
 import { providerOrder } from "./provider-order.js";
+import { streamSlot } from "./proxy-stream.js";
 import { postToolsCall } from "./transport-client.js";
-import type { CallOptions, McpMeshTool, ToolArgs, ToolContext } from "./types.js";
+import type { CallOptions, McpMeshTool, StreamOptions, ToolArgs, ToolContext } from "./types.js";
 import type { Provider, Slot } from "./wiring.js";
 
 export interface ProxyEnv {
@@ -22,6 +24,15 @@ export interface ProxyEnv {
   /** This agent's id: a provider with the same id is called in-process. */
   selfId: () => string;
   callLocal: (functionName: string, args: ToolArgs, ctx: ToolContext | undefined) => Promise<unknown>;
+  /** A stream from a tool of this agent, in-process: resolves with the JSON-RPC answer. */
+  streamLocal: (
+    functionName: string,
+    args: ToolArgs,
+    ctx: ToolContext | undefined,
+    progressToken: string,
+    onNotification: (n: ToolNotification) => void | Promise<void>,
+    signal: AbortSignal,
+  ) => Promise<JsonRpcResponse>;
   defaultTimeoutMs: number;
   propagateHeaders: string[];
   record: (capability: string, outcome: "ok" | "error", seconds: number) => void;
@@ -35,6 +46,13 @@ export function createProxy(slot: Slot, env: ProxyEnv): McpMeshTool {
   const proxy = ((args?: ToolArgs, options?: CallOptions) => call(undefined, args, options)) as McpMeshTool;
   Object.defineProperties(proxy, {
     callTool: { value: (name: string, args?: ToolArgs, options?: CallOptions) => call(name, args, options) },
+    stream: {
+      value: (args?: ToolArgs, options?: StreamOptions) => streamSlot(slot, env, undefined, args ?? {}, options),
+    },
+    streamTool: {
+      value: (name: string, args?: ToolArgs, options?: StreamOptions) =>
+        streamSlot(slot, env, name, args ?? {}, options),
+    },
     capability: { get: () => slot.spec.capability, enumerable: true },
     endpoint: { get: () => slot.target.providers[0]?.endpoint ?? "", enumerable: true },
     functionName: { get: () => slot.target.providers[0]?.functionName ?? "", enumerable: true },
@@ -177,7 +195,7 @@ function isAnswer(err: unknown): boolean {
   return code !== ErrorCodes.TIMEOUT && code !== ErrorCodes.UNREACHABLE && code !== ErrorCodes.CANCELLED;
 }
 
-function propagated(ctx: ToolContext | undefined, allow: string[]): Record<string, string> {
+export function propagated(ctx: ToolContext | undefined, allow: string[]): Record<string, string> {
   if (!ctx || allow.length === 0) return {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.headers)) if (matchesHeaderRule(k, allow)) out[k] = v;
@@ -187,7 +205,7 @@ function propagated(ctx: ToolContext | undefined, allow: string[]): Record<strin
 // A provider may say how long its tool takes: `timeout` (seconds) in the kwargs of its
 // resolution, e.g. Python's @mesh.tool(timeout=60). The reference proxies wait that long instead
 // of their default; a timeout the consumer sets itself still wins. Capped where timers overflow.
-function providerTimeoutMs(p: Provider | undefined): number | undefined {
+export function providerTimeoutMs(p: Provider | undefined): number | undefined {
   const seconds = p?.kwargs?.timeout;
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) return undefined;
   return Math.min(seconds * 1000, 2_147_483_647);
@@ -200,20 +218,4 @@ export function backoffMs(attempt: number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Wraps a plain function as an injectable dependency (tests' fakes). */
-export function fakeTool(
-  capability: string,
-  fn: (args: ToolArgs, toolName: string | undefined) => unknown,
-): McpMeshTool {
-  const proxy = (async (args?: ToolArgs) => fn(args ?? {}, undefined)) as McpMeshTool;
-  Object.defineProperties(proxy, {
-    callTool: { value: async (name: string, args?: ToolArgs) => fn(args ?? {}, name) },
-    capability: { value: capability, enumerable: true },
-    endpoint: { value: "fake://", enumerable: true },
-    functionName: { value: "fake", enumerable: true },
-    agentId: { value: "fake", enumerable: true },
-  });
-  return proxy;
 }

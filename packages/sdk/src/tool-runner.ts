@@ -1,13 +1,14 @@
 // Running one of the agent's tools for a call: wait for the first resolution at start-up, refuse
 // when a required dependency is missing, inject the dependencies, run the handler, encode its
 // value; count every outcome and log a handler that throws.
-import { ErrorCodes } from "@mcp-mesh/protocol";
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { AgentConfig } from "./config.js";
 import { createMeshLlm } from "./llm/consumer/mesh-llm.js";
 import type { AgentMetrics } from "./metrics.js";
+import { isAsyncIterable, produceStream } from "./stream-produce.js";
 import { type RuntimeTool, toCallToolResult } from "./tool.js";
 import type { ToolArgs, ToolContext } from "./types.js";
 import type { Wiring } from "./wiring.js";
@@ -44,6 +45,13 @@ export async function runTool(
     }
     const deps = rt.wiring.inject(tool.name);
     const value = await tool.handler(args, tool.llm ? withLlm(rt, tool, deps, args) : deps, ctx);
+    // Any async iterable streams (./stream-produce.ts); `stream: true` only adds the advertising.
+    if (isAsyncIterable(value)) {
+      const text = await produceStream(value, ctx, tool.name);
+      rt.metrics.recordTool(tool.name, "ok", seconds());
+      return toCallToolResult(text, false);
+    }
+    if (tool.stream) throw notAStream(tool.name, value);
     rt.metrics.recordTool(tool.name, "ok", seconds());
     return toCallToolResult(value, tool.output !== undefined);
   } catch (err) {
@@ -51,9 +59,20 @@ export async function runTool(
     // The caller gets the message as an MCP tool error (the SDK drops the stack); the log
     // keeps the stack and the trace id to find the call.
     const message = err instanceof Error ? err.message : String(err);
-    rt.logger.error({ tool: tool.name, trace_id: ctx.traceId, err }, `tool ${tool.name} failed: ${message}`);
+    // A stream whose caller went away did not fail: nobody is left to hear about it.
+    if (err instanceof MeshError && err.code === ErrorCodes.CANCELLED)
+      rt.logger.debug({ tool: tool.name, trace_id: ctx.traceId }, message);
+    else rt.logger.error({ tool: tool.name, trace_id: ctx.traceId, err }, `tool ${tool.name} failed: ${message}`);
     throw err;
   }
+}
+
+function notAStream(tool: string, value: unknown): MeshError {
+  const got = value === null ? "null" : typeof value;
+  return new MeshError(
+    ErrorCodes.STREAM_INVALID_CHUNK,
+    `tool ${tool} is declared with stream: true but its handler returned ${got}, not an async iterable of strings`,
+  );
 }
 
 /** At start-up, calls wait (up to the settle timeout) for the registry's first answer. */

@@ -5,7 +5,8 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { type LlmSlotSpec, llmRegistration, normalizeLlm } from "./llm/consumer/declaration.js";
 import type { LlmDeclaration } from "./llm/consumer/types.js";
-import type { DependencyMap, InputDeclaration, ToolContext, ToolDefinition } from "./types.js";
+import { isAsyncGeneratorFunction } from "./stream-produce.js";
+import type { DependencyMap, InputDeclaration, StreamingToolDefinition, ToolContext, ToolDefinition } from "./types.js";
 
 export interface DependencySlotSpec {
   /** Name the handler receives it under. */
@@ -43,13 +44,17 @@ export interface RuntimeTool {
   kwargs: Record<string, unknown> | undefined;
   /** The injected LLM's declaration (the handler gets `llm`). */
   llm: LlmSlotSpec | undefined;
+  /** Declared (or detected) as streaming: advertised with `stream_type: "text"`. */
+  stream: boolean;
   handler: (args: any, deps: any, ctx: ToolContext) => unknown;
 }
 
 const CAPABILITY = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 
 export function normalizeTool(
-  def: ToolDefinition<InputDeclaration | undefined, z.ZodType | undefined, DependencyMap, LlmDeclaration | undefined>,
+  def:
+    | ToolDefinition<InputDeclaration | undefined, z.ZodType | undefined, DependencyMap, LlmDeclaration | undefined>
+    | StreamingToolDefinition<InputDeclaration | undefined, DependencyMap>,
   problems: string[],
 ): RuntimeTool {
   const where = `tool "${def.name}"`;
@@ -61,6 +66,9 @@ export function normalizeTool(
   if (!isValidVersion(version)) problems.push(`${where}: version "${version}" is not semver`);
   if (typeof def.handler !== "function") problems.push(`${where}: handler must be a function`);
   const input = toInputSchema(def.input, where, problems);
+  const stream = def.stream === true || isAsyncGeneratorFunction(def.handler);
+  if (stream && def.output !== undefined)
+    problems.push(`${where}: a streaming tool's result is text; drop \`output\` or \`stream\``);
   const dependencies = Object.entries(def.dependencies ?? {}).map(([key, d], index): DependencySlotSpec => {
     const spec = typeof d === "string" ? { capability: d } : d;
     if (!spec || typeof spec.capability !== "string" || !CAPABILITY.test(spec.capability))
@@ -104,7 +112,9 @@ export function normalizeTool(
     inputJsonSchema: jsonSchemaOf(input, "input"),
     outputJsonSchema: def.output ? jsonSchemaOf(def.output, "output") : undefined,
     dependencies,
-    kwargs: def.kwargs,
+    // What the reference runtimes advertise for a Stream[str] tool (LLM-WIRE.md §3.1).
+    kwargs: stream ? { ...def.kwargs, stream_type: "text" } : def.kwargs,
+    stream,
     llm: llmOf(def, where, problems),
     handler: def.handler as RuntimeTool["handler"],
   };

@@ -2,7 +2,7 @@
 // headers (PROTOCOL.md §4.1, §6.1), over the one client in ./client (pooling, deadline, SSE,
 // error classification live there).
 import type { Dispatcher } from "undici";
-import { callToolHttp, type JsonRpcResponse } from "./client/tools-call.js";
+import { callToolHttp, type JsonRpcResponse, type ToolNotification } from "./client/tools-call.js";
 
 export { createDispatcher } from "./client/tools-call.js";
 
@@ -15,8 +15,11 @@ export interface HttpCall {
   headers: Record<string, string>;
   traceId: string | undefined;
   propagated: Record<string, string>;
-  /** Cancels the request (a hedge's loser). */
+  /** Cancels the request (a hedge's loser, a stream's consumer that stopped). */
   signal?: AbortSignal;
+  /** For streams: sent as `_meta.progressToken`; notifications go to `onNotification`. */
+  progressToken?: string;
+  onNotification?: (n: ToolNotification) => void | Promise<void>;
 }
 
 /** Resolves with the JSON-RPC response object; throws MeshError(unreachable | timeout | remote_tool_error). */
@@ -40,6 +43,8 @@ export function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<J
     timeoutMs: call.timeoutMs,
     headers,
     signal: call.signal,
+    progressToken: call.progressToken,
+    onNotification: call.onNotification,
   });
 }
 

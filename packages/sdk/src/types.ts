@@ -60,6 +60,28 @@ export interface McpMeshTool<T = unknown> {
   readonly endpoint: string;
   readonly functionName: string;
   readonly agentId: string;
+  /**
+   * Calls the provider's tool as a stream: yields each chunk as the provider sends it, and the
+   * result text once when the provider sent no chunk (a tool that does not stream). Stopping
+   * the iteration (break, return, an error) cancels the call. Throws a MeshError when the tool
+   * fails. Fails over to another provider only before the first chunk; no hedging.
+   */
+  stream(args?: ToolArgs, options?: StreamOptions): AsyncIterable<string>;
+  /** Streams tool `name` of the provider currently wired to this dependency. */
+  streamTool(name: string, args?: ToolArgs, options?: StreamOptions): AsyncIterable<string>;
+}
+
+/** Per-stream overrides of the dependency's declaration. */
+export interface StreamOptions {
+  /** Deadline of the whole stream, ms (default: the dependency's `timeout`). */
+  timeout?: number;
+  headers?: Record<string, string>;
+  /** Move to another provider when one sends no first chunk within `attemptTimeout`. */
+  retryOnTimeout?: boolean;
+  /** With `retryOnTimeout`: how long one provider gets to send its first chunk, ms. */
+  attemptTimeout?: number;
+  /** Aborting it cancels the call; the iteration ends with MeshError `cancelled`. */
+  signal?: AbortSignal;
 }
 
 /** Per-call overrides of the dependency's declaration. */
@@ -145,11 +167,32 @@ export interface ToolDefinition<
   kwargs?: Record<string, unknown>;
   /** An injected LLM (docs/llm.md): a provider chosen by tags, and the mesh tools its model may call. */
   llm?: L;
+  /** `true` makes a streaming tool: see StreamingToolDefinition. */
+  stream?: false;
   handler: (
     args: InputOf<I>,
     deps: InjectedDependencies<D> & InjectedLlm<L, O>,
     ctx: ToolContext,
   ) => OutputOf<O> | Promise<OutputOf<O>>;
+}
+
+/**
+ * A tool whose handler returns an async iterable of strings (typically an `async function*`).
+ * Callers that send a progress token (`dep.stream()`, Python `.stream()`, `meshctl call`) get
+ * each chunk as it is yielded; every caller gets the concatenation as the tool's text result.
+ * The tool advertises `stream_type: "text"` in its capability kwargs. An `async function*`
+ * handler is detected as streaming without `stream: true`; any other handler needs it.
+ */
+export interface StreamingToolDefinition<I extends InputDeclaration | undefined, D extends DependencyMap>
+  extends Omit<ToolDefinition<I, undefined, D>, "stream" | "output" | "handler"> {
+  stream: true;
+  /** A streaming tool's result is text: no output schema. */
+  output?: undefined;
+  handler: (
+    args: InputOf<I>,
+    deps: InjectedDependencies<D>,
+    ctx: ToolContext,
+  ) => AsyncIterable<string> | Promise<AsyncIterable<string>>;
 }
 
 export type HealthStatus = "healthy" | "degraded" | "unhealthy";

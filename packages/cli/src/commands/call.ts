@@ -6,7 +6,14 @@ import { findTool } from "../agent-match.js";
 import { intOption, parseCommand, REGISTRY_HELP, REGISTRY_OPTIONS } from "../args.js";
 import type { Command, Context } from "../context.js";
 import { ErrorCodes, MeshError, usageError } from "../errors.js";
-import { callTool, type JsonRpcResponse, newTraceId, notificationLine, type ToolResult } from "../mcp-call.js";
+import {
+  callTool,
+  type JsonRpcResponse,
+  newTraceId,
+  notificationLine,
+  type ToolNotification,
+  type ToolResult,
+} from "../mcp-call.js";
 import type { Colors } from "../output.js";
 import { createRegistryClient } from "../registry-client.js";
 import { normalizeUrl, resolveRegistryUrl } from "../registry-url.js";
@@ -20,6 +27,8 @@ const OPTIONS = {
   header: { type: "string", short: "H", multiple: true },
   timeout: { type: "string" },
   raw: { type: "boolean" },
+  stream: { type: "boolean" },
+  "no-stream": { type: "boolean" },
   trace: { type: "boolean" },
 } as const;
 
@@ -125,8 +134,10 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   const args = parseArguments(argsText, values.file !== undefined ? values.file : "the arguments");
   const direct = values.direct === true || values["use-proxy"] === "false";
 
+  if (values.stream && values["no-stream"]) throw usageError("give --stream or --no-stream, not both");
   let url: string;
   let tool: string;
+  let streams = values.stream === true;
   if (values["agent-url"] !== undefined) {
     const base = normalizeUrl(values["agent-url"], "--agent-url");
     url = base.endsWith("/mcp") ? base : `${base}/mcp`;
@@ -135,6 +146,8 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     const client = createRegistryClient(resolveRegistryUrl(values, ctx.env));
     const target = findTool(await client.agents(), spec);
     tool = target.tool.function_name;
+    // Our registry lists a streaming tool with stream_type "text"; the reference's does not (--stream).
+    streams ||= target.tool.stream_type === "text";
     const endpoint = target.agent.endpoint;
     if (!/^https?:\/\//.test(endpoint)) {
       throw new MeshError(ErrorCodes.UNREACHABLE, `agent ${target.agent.id} has no HTTP endpoint (${endpoint})`);
@@ -143,6 +156,11 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   }
   const traceId = values.trace ? newTraceId() : undefined;
   if (traceId) ctx.out.err(ctx.out.c.dim(`Trace ID: ${traceId}`));
+  // A stream's chunks go to stdout as they arrive, unless stdout must be only the result.
+  const printChunks = streams && !values.raw && !values["no-stream"];
+  // With --no-stream or --raw the chunks are not progress to report: the result holds them all.
+  const dropChunks = streams && !printChunks;
+  let printed = "";
   const response = await callTool({
     url,
     tool,
@@ -152,14 +170,30 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     traceId,
     // Progress and log lines go to stderr as they arrive; stdout stays the result.
     onNotification: (n) => {
+      const chunk = streams ? streamChunk(n) : undefined;
+      if (chunk !== undefined && dropChunks) return;
+      if (chunk !== undefined) {
+        ctx.out.write(chunk);
+        printed = chunk === "" ? printed : chunk;
+        return;
+      }
       const line = notificationLine(n, ctx.out.c);
       if (line !== undefined) ctx.out.err(line);
     },
   });
+  const streamed = printed !== "";
+  // The chunks were the answer: end the line they left open, do not print them a second time.
+  if (streamed && !printed.endsWith("\n")) ctx.out.write("\n");
   if (values.raw) ctx.out.out(JSON.stringify(response.result ?? { error: response.error }));
   const failure = toolFailure(tool, response);
   if (failure) throw failure;
-  if (!values.raw) ctx.out.out(formatResult(response.result ?? {}, ctx.out.c));
+  if (!values.raw && !streamed) ctx.out.out(formatResult(response.result ?? {}, ctx.out.c));
+}
+
+/** A stream's chunk (LLM-WIRE.md §3.1): a progress notification's message. */
+function streamChunk(n: ToolNotification): string | undefined {
+  if (n.method !== "notifications/progress") return undefined;
+  return typeof n.params.message === "string" ? n.params.message : undefined;
 }
 
 async function readArgsFile(path: string): Promise<string> {
@@ -187,6 +221,9 @@ Output: text results as text, JSON results (and structuredContent) as indented J
 The tool's progress reports and log messages are printed on stderr as they arrive, one line
 each ("progress 40% (2/5) parsing", "warning db: slow query"); stdout is only the result.
 A tool error prints one line on stderr and exits 1.
+A streaming tool's chunks are printed on stdout as they arrive, with no newline added between
+them and one at the end (if the text does not already end with one); the final result, their
+concatenation, is then not printed again.
 
 Flags:
       --direct           call the agent's endpoint directly, not through the registry
@@ -195,7 +232,10 @@ Flags:
   -f, --file FILE        read the JSON arguments from FILE
   -H, --header 'K: V'    extra HTTP header (repeatable)
       --timeout SECONDS  give up after this long (default 30; sent as X-Mesh-Timeout)
-      --raw              print the MCP result object as one line of JSON
+      --raw              print the MCP result object as one line of JSON (chunks not printed)
+      --stream           print a streaming tool's chunks on stdout as they arrive (known
+                         without it when our registry lists the tool as streaming)
+      --no-stream        print only the final result, formatted, even for a streaming tool
       --trace            send a new trace id and print it on stderr
 ${REGISTRY_HELP}
 Examples:

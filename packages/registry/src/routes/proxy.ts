@@ -85,7 +85,14 @@ async function forward(
       upstreamType = String(up.headers["content-type"] ?? "");
       res.writeHead(up.statusCode ?? 502, up.headers);
       res.flushHeaders();
-      up.on("data", (chunk: Buffer) => res.write(chunk));
+      // Passed on as it comes (a stream's chunks must not wait), but no faster than the caller
+      // reads: a caller that stops reading holds the agent back instead of filling our memory.
+      up.on("data", (chunk: Buffer) => {
+        if (!res.write(chunk)) {
+          up.pause();
+          res.once("drain", () => up.resume());
+        }
+      });
       up.on("end", () => {
         clearTimeout(timer);
         res.end();

@@ -134,18 +134,23 @@ async function readSse(
   where: string,
 ): Promise<JsonRpcResponse | undefined> {
   let answer: JsonRpcResponse | undefined;
+  // Callbacks that return a promise hold the reading (and, through TCP, the tool) until it settles.
+  const waits: Promise<void>[] = [];
   const parser = createSseParser((data) => {
     const msg = parseMessage(data);
     if (!msg || answer) return;
     if (msg.id === id && isAnswer(msg)) answer = msg;
-    else if (typeof (msg as { method?: unknown }).method === "string" && msg.id === undefined)
-      deliver(req, msg as unknown as ToolNotification);
+    else if (typeof (msg as { method?: unknown }).method === "string" && msg.id === undefined) {
+      const wait = deliver(req, msg as unknown as ToolNotification);
+      if (wait) waits.push(wait);
+    }
   }, req.maxBytes ?? MAX_BYTES);
   const decoder = new TextDecoder();
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       parser.push(decoder.decode(chunk, { stream: true }));
       if (answer) break;
+      if (waits.length > 0) await Promise.all(waits.splice(0));
     }
     if (!answer) parser.end();
   } catch (err) {
@@ -158,13 +163,15 @@ async function readSse(
   return answer;
 }
 
-function deliver(req: ToolCallRequest, msg: ToolNotification): void {
+function deliver(req: ToolCallRequest, msg: ToolNotification): Promise<void> | undefined {
   if (!req.onNotification) return;
   const params = msg.params && typeof msg.params === "object" ? msg.params : {};
   try {
-    req.onNotification({ method: msg.method, params });
-  } catch {
+    const wait = req.onNotification({ method: msg.method, params });
     // a display callback that fails must not fail the call
+    return wait ? wait.catch(() => {}) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

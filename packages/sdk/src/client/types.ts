@@ -36,8 +36,11 @@ export interface ToolCallRequest {
   headers?: Record<string, string>;
   /** Sent as `_meta.progressToken`, so that the tool may report progress. */
   progressToken?: string | number;
-  /** Called for each notification as it arrives (SSE answers only). */
-  onNotification?: (n: ToolNotification) => void;
+  /**
+   * Called for each notification as it arrives (SSE answers only). When it returns a promise,
+   * the answer is not read further until it settles (a slow consumer of a stream).
+   */
+  onNotification?: (n: ToolNotification) => void | Promise<void>;
   /** Aborting it ends the call at once with MeshError `cancelled` (e.g. the loser of a hedge). */
   signal?: AbortSignal;
   /** Bound on the answer's size (default 32 MiB). */

@@ -138,6 +138,7 @@ export class MeshApi {
         dispatcher,
         selfId: () => agentId,
         callLocal: () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools")),
+        streamLocal: () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools")),
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
         record: () => undefined,

@@ -4,7 +4,7 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { MeshAgent } from "../agent.js";
 import { internalsOf } from "../agent-internals.js";
-import { fakeTool } from "../proxy.js";
+import { fakeTool } from "../fake-tool.js";
 import type { McpMeshTool, ToolArgs } from "../types.js";
 import type { Wiring } from "../wiring.js";
 

@@ -132,7 +132,7 @@ export async function createTestMesh(opts: TestMeshOptions = {}): Promise<TestMe
 }
 
 export { MeshAgent } from "../agent.js";
-export { fakeTool } from "../proxy.js";
+export { fakeTool } from "../fake-tool.js";
 export { fake, inFlightCalls, providers, waitForDependency } from "./hooks.js";
 export { llmWiring, waitForLlm } from "./llm-hooks.js";
 export type {
