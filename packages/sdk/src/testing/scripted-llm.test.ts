@@ -7,7 +7,10 @@ afterEach(async () => {
   llm = undefined;
 });
 
-async function post(body: unknown): Promise<Response> {
+/** A response whose JSON the assertions index into freely (Node's fetch types it `unknown`). */
+type JsonResponse = Omit<Response, "json"> & { json(): Promise<any> };
+
+async function post(body: unknown): Promise<JsonResponse> {
   return fetch(`${llm?.url}/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -83,7 +86,7 @@ describe("scripted model", () => {
     expect((await exhausted.json()).error.message).toMatch(/no turn left/);
     const bad = await fetch(`${llm.url}/chat/completions`, { method: "POST", body: "not json" });
     expect(bad.status).toBe(400);
-    const models = await (await fetch(`${llm.url}/models`)).json();
+    const models = await ((await fetch(`${llm.url}/models`)) as JsonResponse).json();
     expect(models.data[0].id).toBe("scripted-model");
   });
 

@@ -33,7 +33,7 @@ const calls = (...cs: Array<[string, unknown]>) => ({
 });
 
 /** A mock model answering `turns` in order and keeping the prompts it was sent. */
-function scripted(turns: ReturnType<typeof text>[]) {
+function scripted(turns: Array<ReturnType<typeof text> | ReturnType<typeof calls>>) {
   const seen: LanguageModelV3CallOptions[] = [];
   const model = new MockLanguageModelV3({
     doGenerate: async (opts) => {
