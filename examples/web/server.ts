@@ -43,18 +43,12 @@ app.get(
       if (!avatar) return void res.status(503).json({ error: "the chat agent is not available right now" });
       const message = typeof req.query.message === "string" ? req.query.message : "";
       if (!message) return void res.status(400).json({ error: "message is required" });
-      await sseStream(res, words(avatar({ message })));
+      // Chunks go to the browser as the agent yields them; the browser leaving cancels the call.
+      await sseStream(res, avatar.stream({ message }));
     },
     { api },
   ),
 );
-
-// The agent answers in one piece today; this streams that answer word by word. With a streaming
-// tool or LLM agent, pass its stream (`avatar.stream({ message })`) to sseStream instead.
-async function* words(answer: Promise<unknown>): AsyncGenerator<string> {
-  const text = String(await answer);
-  for (const word of text.split(/(?<= )/)) yield word;
-}
 
 const server = app.listen(port, process.env.HOST ?? "0.0.0.0", () => {
   console.log(`chat-web listening on http://localhost:${port}`);
