@@ -187,9 +187,16 @@ describe("consumer → provider → scripted model → tool agents, as processes
   it("a provider killed with SIGKILL: the consumer fails over to another of the same tags, then gets null", async () => {
     const other = await startScriptedLlm();
     models.push(other);
-    const answers = (name: string) => Array.from({ length: 60 }, () => ({ json: { answer: 0, explanation: name } }));
-    model.push(...answers("A"));
-    other.push(...answers("B"));
+    // Each model answers its own name, as often as asked (the step puts itself back).
+    const answerForever = (m: ScriptedLlm, name: string) => {
+      const step = () => {
+        m.push(step);
+        return { json: { answer: 0, explanation: name } };
+      };
+      m.push(step);
+    };
+    answerForever(model, "A");
+    answerForever(other, "B");
     const providerB = await start("llm-provider.mjs", {
       AGENT_NAME: "provider-b",
       LLM_BASE_URL: other.url,
