@@ -23,6 +23,7 @@ export type {
   LogLevel,
   McpMeshTool,
   OutputOf,
+  SessionMove,
   TagTerm,
   ToolArgs,
   ToolContext,

@@ -3,7 +3,7 @@
 import { isValidVersion, type ToolRegistration } from "@mcp-mesh/protocol";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { DependencyMap, InputDeclaration, ToolContext, ToolDefinition } from "./types.js";
+import type { DependencyMap, InputDeclaration, SessionMove, ToolContext, ToolDefinition } from "./types.js";
 
 export interface DependencySlotSpec {
   /** Name the handler receives it under. */
@@ -25,6 +25,9 @@ export interface DependencySlotSpec {
   hedgeAfterMs: number | undefined;
   /** The provider's declared output: answers are validated against it. */
   output: z.ZodType | undefined;
+  /** Affinity from the call's `session_id` argument. */
+  session: boolean;
+  onSessionMoved: ((move: SessionMove) => void) | undefined;
 }
 
 export interface RuntimeTool {
@@ -71,6 +74,10 @@ export function normalizeTool(
       problems.push(`${where}: dependency "${key}" hedgeAfter must be >= 0 ms`);
     if (spec?.output !== undefined && typeof (spec.output as { safeParse?: unknown }).safeParse !== "function")
       problems.push(`${where}: dependency "${key}" output must be a zod schema`);
+    if (spec?.session !== undefined && typeof spec.session !== "boolean")
+      problems.push(`${where}: dependency "${key}" session must be true or false`);
+    if (spec?.onSessionMoved !== undefined && typeof spec.onSessionMoved !== "function")
+      problems.push(`${where}: dependency "${key}" onSessionMoved must be a function`);
     return {
       key,
       index,
@@ -85,6 +92,8 @@ export function normalizeTool(
       attemptTimeoutMs: spec?.attemptTimeout,
       hedgeAfterMs: spec?.hedgeAfter,
       output: spec?.output,
+      session: spec?.session === true,
+      onSessionMoved: spec?.onSessionMoved,
     };
   });
   return {
