@@ -7,5 +7,5 @@ export interface RedisServer {
 }
 export function pings(port: number, host?: string): Promise<boolean>;
 export function redisServerBinary(): string | undefined;
-export function startOwnRedis(): Promise<RedisServer | undefined>;
+export function startOwnRedis(atPort?: number): Promise<RedisServer | undefined>;
 export function useRedis(): Promise<RedisServer | undefined>;

@@ -77,13 +77,14 @@ function unavailable(why) {
 }
 
 /**
- * A redis-server of our own on a free port: { url, port, pid, stop() }. stop() SIGKILLs it
+ * A redis-server of our own on a free port (or `atPort`, to bring one back at the same
+ * address): { url, port, pid, stop() }. stop() SIGKILLs it
  * (as a crash would) and waits for the exit. Undefined (or an error under CI) when none can run.
  */
-export async function startOwnRedis() {
+export async function startOwnRedis(atPort) {
   const bin = redisServerBinary();
   if (!bin) return unavailable("redis-server is not installed (apt-get install -y redis-server)");
-  const port = await freePort();
+  const port = atPort ?? (await freePort());
   const child = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -1,6 +1,7 @@
 // Session affinity on real processes and a real Redis (scripts/redis.mjs brings one up): three
 // replicas and many sessions, a replica killed under load, two consumers agreeing through Redis,
 // and Redis going down under load.
+import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RedisServer, startOwnRedis } from "../../../scripts/redis.mjs";
 import type { RegistryProcess } from "../../../test/interop/processes.js";
@@ -167,5 +168,39 @@ describe("session affinity", () => {
     expect(failures).toBe(0);
     const log = consumer.output();
     expect(log.match(/Redis unavailable/g)?.length).toBe(1);
+  }, 120_000);
+
+  it("Redis back: assignments are written there again, scoped by namespace and capability, with the TTL", async () => {
+    const { redis, env } = await mesh(["a", "b"]);
+    const consumer = await start("session-consumer.mjs", {
+      ...env,
+      AGENT_NAME: "sess-back",
+      MCP_MESH_LOG_LEVEL: "info",
+      MCP_MESH_SESSION_TTL: "120",
+    });
+    await wired(consumer.url, 2);
+    await redis.stop();
+    expect(await callText(consumer.url, "ask", { session_id: "while-down" })).toMatch(/^[ab]:S\|/);
+    const back = await startOwnRedis(redis.port);
+    if (!back) throw new Error("Redis did not come back");
+    redises.push(back);
+    await waitFor(
+      () => (/Redis is back/.test(consumer.output()) ? true : undefined),
+      20_000,
+      "the 'Redis is back' log line",
+    );
+    const answer = replicaOf(await callText(consumer.url, "ask", { session_id: "after-return" }));
+    const client = createClient({ url: back.url });
+    await client.connect();
+    try {
+      const key = "mcp-mesh:session:default:date_service:after-return";
+      const holder = await client.get(key);
+      expect(holder).toMatch(new RegExp(`^rep-${answer}-`));
+      const ttl = await client.ttl(key);
+      expect(ttl).toBeGreaterThan(100);
+      expect(ttl).toBeLessThanOrEqual(120);
+    } finally {
+      client.destroy();
+    }
   }, 120_000);
 });
