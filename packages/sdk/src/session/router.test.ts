@@ -101,7 +101,10 @@ describe("session router", () => {
     const memory = createMemoryStore();
     const recording: AssignmentStore = {
       ...memory,
-      get: (k, t) => (keys.push(k), memory.get(k, t)),
+      get: (k, t) => {
+        keys.push(k);
+        return memory.get(k, t);
+      },
     };
     await router(recording, "team-a").route(slot("svc", ["a"]), "same", [provider("a")], 1, undefined);
     await router(recording, "team-b").route(slot("svc", ["b"]), "same", [provider("b")], 1, undefined);
