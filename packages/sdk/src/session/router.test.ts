@@ -116,6 +116,31 @@ describe("session router", () => {
     ]);
   });
 
+  it("a session's repeated calls cost no store round-trip; a due refresh does not hold up the call", async () => {
+    let reads = 0;
+    let release: () => void = () => {};
+    const memory = createMemoryStore();
+    const slow: AssignmentStore = {
+      ...memory,
+      get: async (k, t) => {
+        reads++;
+        if (reads > 1) await new Promise<void>((r) => (release = r)); // a refresh that hangs
+        return memory.get(k, t);
+      },
+    };
+    const r = createSessionRouter({ store: slow, namespace: "default", ttlSeconds: 0.2, logger }); // refresh every 50 ms
+    const s = slot("svc", ["a", "b"]);
+    const home = (await r.route(s, "warm", s.target.providers, 2, undefined)).order[0]?.agentId;
+    for (let i = 0; i < 100; i++)
+      expect((await r.route(s, "warm", s.target.providers, 2, undefined)).order[0]?.agentId).toBe(home);
+    expect(reads).toBe(1);
+    await new Promise((res) => setTimeout(res, 60));
+    // Due for a refresh, and the store hangs: the call is answered from the cache anyway.
+    expect((await r.route(s, "warm", s.target.providers, 2, undefined)).order[0]?.agentId).toBe(home);
+    expect(reads).toBe(2);
+    release();
+  });
+
   it("refuses an empty or oversized session id with a clear error", async () => {
     const r = router();
     const s = slot("svc", ["a"]);

@@ -1,8 +1,8 @@
 // Session affinity on the consumer side: a call carrying a session id goes to the replica the
 // session is assigned to, chosen among the registry's equal replicas (no extra hop). The
 // assignment is kept in a store shared by consumer replicas (Redis, ./redis-store.ts) and
-// cached here per session, so a repeated call costs no store round-trip until the cache entry
-// is due for a refresh (which also refreshes the TTL). When the assigned replica has left the
+// cached here per session, so a repeated call costs no store round-trip: a cached entry due for
+// a refresh (which also refreshes the TTL) is re-read behind the call. When the assigned replica has left the
 // wiring, is ejected, or fails a call that another replica then answers, the session moves
 // (compare-and-set in the store) and the move is reported.
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
@@ -14,8 +14,12 @@ import type { AssignmentStore } from "./store.js";
 
 /** Cached assignments per process (the oldest are forgotten first). */
 const CACHE_MAX = 10_000;
-/** A cached assignment is re-read from the store (refreshing its TTL) at most this often, ms. */
-const REFRESH_MAX_MS = 5_000;
+/**
+ * A cached assignment is re-read from the store (refreshing its TTL) at most this often, ms:
+ * how long a move made by another consumer can go unseen here (moves after a crash are seen at
+ * once, every consumer notices the crash itself and the compare-and-set gives them one answer).
+ */
+const REFRESH_MAX_MS = 30_000;
 const SESSION_ID_MAX = 512;
 
 export interface SessionRoute {
@@ -54,21 +58,34 @@ export function createSessionRouter(opts: SessionRouterOptions): SessionRouter {
     cache.set(key, { agentId, at: performance.now() });
     if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
   };
-  /** The stored assignment (cached, or read once however many calls ask at the same time). */
-  const assigned = async (key: string): Promise<string | undefined> => {
-    const hit = cache.get(key);
-    if (hit && performance.now() - hit.at < refreshMs) return hit.agentId;
+  /** Reads the stored assignment (refreshing its TTL) once, however many calls ask at the same time. */
+  const read = (key: string, hit: { agentId: string } | undefined): Promise<string | undefined> => {
     let p = pending.get(key);
     if (!p) {
       p = store
         .get(key, ttlSeconds)
         .then((stored) => stored ?? (hit ? store.claim(key, hit.agentId, ttlSeconds) : undefined))
+        .then((stored) => {
+          if (stored !== undefined) remember(key, stored);
+          return stored;
+        })
         .finally(() => pending.delete(key));
       pending.set(key, p);
     }
-    const stored = await p;
-    if (stored !== undefined) remember(key, stored);
-    return stored;
+    return p;
+  };
+  /**
+   * The assignment: a cached one at once (a due refresh runs behind the call, so Redis latency
+   * is only ever paid by a session's first call in this process), else the stored one.
+   */
+  const assigned = async (key: string): Promise<string | undefined> => {
+    const hit = cache.get(key);
+    if (!hit) return read(key, undefined);
+    if (performance.now() - hit.at >= refreshMs) {
+      hit.at = performance.now(); // one refresh per period, not one per call while it runs
+      read(key, hit).catch(() => undefined);
+    }
+    return hit.agentId;
   };
   const report = (e: SessionMove, onMove: ((e: SessionMove) => void) | undefined) => {
     logger.info(e, `session ${e.sessionId} (${e.capability}) moved: ${e.from ?? "none"} -> ${e.to} (${e.reason})`);
