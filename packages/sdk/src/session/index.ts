@@ -31,10 +31,17 @@ export function lazySessionRouter(
         logger.info(
           "sessions: REDIS_URL is not set, session assignments kept in this process's memory (not shared with other consumer replicas)",
         );
+      const raw = env.MCP_MESH_SESSION_TTL;
+      const ttlSeconds = sessionTtlSeconds(raw);
+      if (raw !== undefined && raw.trim() !== "" && String(ttlSeconds) !== raw.trim())
+        logger.warn(
+          { MCP_MESH_SESSION_TTL: raw, ttlSeconds },
+          `sessions: MCP_MESH_SESSION_TTL must be whole seconds from 1 to ${TTL_MAX}; using ${ttlSeconds}`,
+        );
       router = createSessionRouter({
         store: url ? createRedisStore(url, logger) : createMemoryStore(),
         namespace,
-        ttlSeconds: sessionTtlSeconds(env.MCP_MESH_SESSION_TTL),
+        ttlSeconds,
         logger,
       });
       return router;

@@ -40,11 +40,14 @@ export function createRedisStore(url: string, logger: Logger): AssignmentStore {
     loading ??= import("redis").then(
       (mod) => {
         if (closed) return;
-        const c = mod.createClient({
-          url,
-          disableOfflineQueue: true, // fail at once while disconnected instead of queueing
-          socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) },
-        }) as unknown as RedisLike;
+        let c: RedisLike;
+        try {
+          c = create(mod, url);
+        } catch (err) {
+          // A malformed REDIS_URL: say so once, sessions work from memory.
+          fallBack(`cannot use REDIS_URL: ${(err as Error).message}`);
+          return;
+        }
         c.on("error", (err) => fallBack(String((err as Error)?.message ?? err)));
         c.on("ready", () => {
           if (!down) return;
@@ -122,6 +125,14 @@ export function createRedisStore(url: string, logger: Logger): AssignmentStore {
       await memory.close();
     },
   };
+}
+
+function create(mod: typeof import("redis"), url: string): RedisLike {
+  return mod.createClient({
+    url,
+    disableOfflineQueue: true, // fail at once while disconnected instead of queueing
+    socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) },
+  }) as unknown as RedisLike;
 }
 
 /** The URL without its password, for logs. */
