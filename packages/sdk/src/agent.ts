@@ -26,6 +26,7 @@ import { type AgentMetrics, createMetrics } from "./metrics.js";
 import { createOutlierTracker, outlierMessage } from "./outlier.js";
 import { readiness, runHealthCheck } from "./probes.js";
 import { createProxy } from "./proxy.js";
+import { lazySessionRouter } from "./session/index.js";
 import { installSignalHandlers, running } from "./signals.js";
 import { normalizeTool, type RuntimeTool } from "./tool.js";
 import { runTool, type ToolRuntime } from "./tool-runner.js";
@@ -61,6 +62,8 @@ export class MeshAgent {
   private state: State = "idle";
   private starting: Promise<AgentHandle> | undefined;
   private live: Live | undefined;
+  /** Closes the session store (a Redis connection, once a session call opened one). */
+  private closeSessions: (() => Promise<void>) | undefined;
 
   constructor(readonly options: AgentOptions) {
     this.endpoint = new McpEndpoint({ name: options.name, version: options.version ?? "1.0.0" });
@@ -151,6 +154,8 @@ export class MeshAgent {
       onEvent: (e) => logger.info(e, outlierMessage(e)),
       probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
     });
+    const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger);
+    this.closeSessions = sessions.close;
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
         dispatcher,
@@ -166,6 +171,7 @@ export class MeshAgent {
         propagateHeaders: config.propagateHeaders,
         record: metrics.recordDependency,
         outliers,
+        sessions: sessions.get,
       }),
     );
     this.endpoint.propagate = config.propagateHeaders;
@@ -230,6 +236,7 @@ export class MeshAgent {
       live.http.closeAllConnections();
     });
     await live.dispatcher.close().catch(() => undefined);
+    await this.closeSessions?.().catch(() => undefined);
     this.state = "stopped";
     live.logger.info("agent stopped");
   }

@@ -34,6 +34,7 @@ export type {
   LogLevel,
   McpMeshTool,
   OutputOf,
+  SessionMove,
   StreamingToolDefinition,
   StreamOptions,
   TagTerm,

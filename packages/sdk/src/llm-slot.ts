@@ -66,6 +66,8 @@ export function newLlmSlot(tool: string, spec: LlmSlotSpec, makeProxy: ProxyFact
       attemptTimeoutMs: undefined,
       hedgeAfterMs: undefined,
       output: undefined,
+      session: false,
+      onSessionMoved: undefined,
     },
     get target() {
       return llm.target;

@@ -15,6 +15,7 @@ import type { OutlierTracker } from "./outlier.js";
 import { checkOutput } from "./output-check.js";
 import { providerOrder } from "./provider-order.js";
 import { streamSlot } from "./proxy-stream.js";
+import type { SessionRoute, SessionRouter } from "./session/index.js";
 import { postToolsCall } from "./transport-client.js";
 import type { CallOptions, McpMeshTool, StreamOptions, ToolArgs, ToolContext } from "./types.js";
 import type { Provider, Slot } from "./wiring.js";
@@ -38,6 +39,8 @@ export interface ProxyEnv {
   record: (capability: string, outcome: "ok" | "error", seconds: number) => void;
   /** Shared by the agent's proxies; absent: no ejection. */
   outliers?: OutlierTracker;
+  /** Session affinity (./session/), made on the first session call. */
+  sessions?: () => SessionRouter;
 }
 
 export function createProxy(slot: Slot, env: ProxyEnv): McpMeshTool {
@@ -93,7 +96,9 @@ async function attemptAll(
     options?.timeout ?? slot.spec.timeoutMs ?? providerTimeoutMs(slot.target.providers[0]) ?? env.defaultTimeoutMs;
   const deadline = performance.now() + timeoutMs;
   const retryOnTimeout = options?.retryOnTimeout ?? slot.spec.retryOnTimeout;
-  const hedgeAfter = options?.hedgeAfter ?? slot.spec.hedgeAfterMs;
+  const sessionId = options?.sessionId ?? (slot.spec.session ? sessionArg(args) : undefined);
+  // A session belongs to one replica: hedging would run its call on a second one.
+  const hedgeAfter = sessionId === undefined ? (options?.hedgeAfter ?? slot.spec.hedgeAfterMs) : undefined;
   const attemptMs = retryOnTimeout
     ? (options?.attemptTimeout ?? slot.spec.attemptTimeoutMs ?? Math.max(1, Math.floor(timeoutMs / 3)))
     : timeoutMs;
@@ -143,7 +148,15 @@ async function attemptAll(
       await sleep(wait);
     }
     // One read of the slot's target: a re-wiring during this call is seen by the next one.
-    const { order: list, live } = providerOrder(slot, outliers, selfId);
+    let { order: list, live } = providerOrder(slot, outliers, selfId);
+    let session: SessionRoute | undefined;
+    if (sessionId !== undefined && list.length > 0 && env.sessions) {
+      session = await env.sessions().route(slot, sessionId, list, live, (move) => {
+        slot.spec.onSessionMoved?.(move);
+        options?.onSessionMoved?.(move);
+      });
+      ({ order: list, live } = session);
+    }
     if (list.length === 0) {
       lastError = new MeshError(
         ErrorCodes.DEPENDENCY_UNAVAILABLE,
@@ -155,14 +168,22 @@ async function attemptAll(
     let timedOut = false;
     for (let i = 0; i < list.length; i++) {
       const p = list[i] as Provider;
-      if (p.agentId === selfId) return await env.callLocal(functionName ?? p.functionName, args, ctx);
+      if (p.agentId === selfId) {
+        const value = await env.callLocal(functionName ?? p.functionName, args, ctx);
+        session?.answered(p);
+        return value;
+      }
       if (deadline - performance.now() <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
       const backup = hedgeAfter !== undefined && i + 1 < live ? list[i + 1] : undefined; // never an ejected one
       // The last live provider keeps the rest of the deadline: giving up on it for an ejected one
       // (or for nobody) would turn a slow answer into a failure.
       const last = i >= live - 1;
       try {
-        if (!backup || backup.agentId === selfId) return await sendTo(p, last);
+        if (!backup || backup.agentId === selfId) {
+          const value = await sendTo(p, last);
+          session?.answered(p);
+          return value;
+        }
         const out = await hedge(
           (signal) => sendTo(p, false, signal),
           (signal) => sendTo(backup, i + 1 >= live - 1, signal),
@@ -187,6 +208,12 @@ async function attemptAll(
     if (timedOut && performance.now() >= deadline) break;
   }
   throw lastError ?? new MeshError(ErrorCodes.UNREACHABLE, `dependency "${slot.spec.key}" could not be reached`);
+}
+
+/** The reference convention: a string `session_id` tool argument names the session. */
+function sessionArg(args: ToolArgs): string | undefined {
+  const id = args.session_id;
+  return typeof id === "string" && id !== "" ? id : undefined;
 }
 
 /** An error that is the provider's answer (the tool failed), not a failure to get one. */

@@ -6,7 +6,14 @@ import { z } from "zod";
 import { type LlmSlotSpec, llmRegistration, normalizeLlm } from "./llm/consumer/declaration.js";
 import type { LlmDeclaration } from "./llm/consumer/types.js";
 import { isAsyncGeneratorFunction } from "./stream-produce.js";
-import type { DependencyMap, InputDeclaration, StreamingToolDefinition, ToolContext, ToolDefinition } from "./types.js";
+import type {
+  DependencyMap,
+  InputDeclaration,
+  SessionMove,
+  StreamingToolDefinition,
+  ToolContext,
+  ToolDefinition,
+} from "./types.js";
 
 export interface DependencySlotSpec {
   /** Name the handler receives it under. */
@@ -28,6 +35,9 @@ export interface DependencySlotSpec {
   hedgeAfterMs: number | undefined;
   /** The provider's declared output: answers are validated against it. */
   output: z.ZodType | undefined;
+  /** Affinity from the call's `session_id` argument. */
+  session: boolean;
+  onSessionMoved: ((move: SessionMove) => void) | undefined;
 }
 
 export interface RuntimeTool {
@@ -83,6 +93,10 @@ export function normalizeTool(
       problems.push(`${where}: dependency "${key}" hedgeAfter must be >= 0 ms`);
     if (spec?.output !== undefined && typeof (spec.output as { safeParse?: unknown }).safeParse !== "function")
       problems.push(`${where}: dependency "${key}" output must be a zod schema`);
+    if (spec?.session !== undefined && typeof spec.session !== "boolean")
+      problems.push(`${where}: dependency "${key}" session must be true or false`);
+    if (spec?.onSessionMoved !== undefined && typeof spec.onSessionMoved !== "function")
+      problems.push(`${where}: dependency "${key}" onSessionMoved must be a function`);
     return {
       key,
       index,
@@ -97,6 +111,8 @@ export function normalizeTool(
       attemptTimeoutMs: spec?.attemptTimeout,
       hedgeAfterMs: spec?.hedgeAfter,
       output: spec?.output,
+      session: spec?.session === true,
+      onSessionMoved: spec?.onSessionMoved,
     };
   });
   if (def.llm !== undefined && dependencies.some((d) => d.key === "llm"))

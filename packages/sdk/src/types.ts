@@ -43,7 +43,31 @@ export type DependencyDeclaration =
       readonly output?: z.ZodType;
       /** Headers sent with every call to this dependency. */
       readonly headers?: Readonly<Record<string, string>>;
+      /**
+       * Session affinity from the call's `session_id` argument (the reference Python
+       * convention): calls with the same `session_id` go to the same replica while it is
+       * healthy. The argument is still sent, so Python providers see it too. docs/sessions.md.
+       */
+      readonly session?: boolean;
+      /** Told when a session of this dependency moves to another replica. */
+      readonly onSessionMoved?: (move: SessionMove) => void;
     };
+
+/** A session that had to leave its replica (docs/sessions.md). */
+export interface SessionMove {
+  sessionId: string;
+  capability: string;
+  /** Agent id of the replica the session was assigned to. */
+  from: string | undefined;
+  /** Agent id of the replica it is assigned to now. */
+  to: string;
+  /**
+   * "left": the replica is no longer wired (stopped, unhealthy, gone from the registry);
+   * "ejected": it kept failing and is sidelined for a while; "failed": it did not answer this
+   * call (unreachable or timed out) and another replica did.
+   */
+  reason: "left" | "ejected" | "failed";
+}
 
 export type DependencyMap = Readonly<Record<string, DependencyDeclaration>>;
 
@@ -92,8 +116,16 @@ export interface CallOptions {
   /** See the dependency's `retryOnTimeout`. */
   retryOnTimeout?: boolean;
   attemptTimeout?: number;
-  /** See the dependency's `hedgeAfter`. */
+  /** See the dependency's `hedgeAfter` (not used for session calls: one replica per session). */
   hedgeAfter?: number;
+  /**
+   * Session affinity for this call: every call with the same id goes to the same replica while
+   * it is healthy (overrides a `session: true` dependency's `session_id` argument). Not added to
+   * the arguments; see docs/sessions.md for Python providers.
+   */
+  sessionId?: string;
+  /** Told when this call's session moves to another replica (as well as the dependency's listener). */
+  onSessionMoved?: (move: SessionMove) => void;
 }
 
 /** The injected object: one key per declared dependency. */

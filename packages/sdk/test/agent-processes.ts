@@ -1,6 +1,7 @@
 // Running fixture agents (test/fixtures/*.mjs, importing the built @mcp-mesh/sdk) as real
 // processes. Each waits for its "READY <url> <agent_id>" line; every process is killed by PID.
 import { type ChildProcess, spawn } from "node:child_process";
+import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RegistryProcess, startRegistryProcess } from "../../../test/interop/processes.js";
 
@@ -30,8 +31,9 @@ function safeKill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** test/fixtures/<name>, or `name` itself when it is an absolute path (e.g. an example). */
 export function fixture(name: string): string {
-  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  return isAbsolute(name) ? name : fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
 export async function startAgentProcess(file: string, env: Record<string, string>): Promise<AgentProcess> {

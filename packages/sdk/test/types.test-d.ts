@@ -3,7 +3,7 @@
 // as a test; nothing here runs at runtime.
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { type McpMeshTool, mesh } from "../src/index.js";
+import { type McpMeshTool, mesh, type SessionMove } from "../src/index.js";
 
 describe("types of what a handler receives", () => {
   it("types dependencies by name: required → McpMeshTool, otherwise McpMeshTool | null", () => {
@@ -27,6 +27,46 @@ describe("types of what a handler receives", () => {
         void deps.other;
         return "ok";
       },
+    });
+  });
+
+  it("types session affinity: session: true, onSessionMoved(SessionMove), the sessionId call option", () => {
+    const agent = mesh.agent({ name: "typed-sessions", autoRun: false });
+    agent.tool({
+      name: "s",
+      dependencies: {
+        chat: {
+          capability: "chat",
+          session: true,
+          // In a declaration the parameter is not inferred (the map is a generic), so it is annotated.
+          onSessionMoved: (m: SessionMove) => {
+            expectTypeOf(m).toEqualTypeOf<SessionMove>();
+            expectTypeOf(m.reason).toEqualTypeOf<"left" | "ejected" | "failed">();
+            expectTypeOf(m.from).toEqualTypeOf<string | undefined>();
+          },
+        },
+      },
+      async handler(_args, { chat }) {
+        await chat?.(
+          { message: "hi" },
+          { sessionId: "abc", onSessionMoved: (m) => expectTypeOf(m).toEqualTypeOf<SessionMove>() },
+        );
+        // @ts-expect-error a session id is a string
+        await chat?.({}, { sessionId: 42 });
+        return "ok";
+      },
+    });
+    agent.tool({
+      name: "bad",
+      // @ts-expect-error session is a boolean
+      dependencies: { c: { capability: "c", session: "yes" } },
+      handler: () => "x",
+    });
+    agent.tool({
+      name: "bad-listener",
+      // @ts-expect-error the listener takes a SessionMove
+      dependencies: { c: { capability: "c", onSessionMoved: (m: number) => m } },
+      handler: () => "x",
     });
   });
 
