@@ -6,7 +6,7 @@ import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import { callContext } from "./call-context.js";
 import { decodeResponse } from "./decode-result.js";
 import { providerOrder } from "./provider-order.js";
-import { backoffMs, type ProxyEnv, propagated, providerTimeoutMs } from "./proxy.js";
+import { backoffMs, noProvider, type ProxyEnv, propagated, providerTimeoutMs } from "./proxy.js";
 import { openStream, resultText, type StreamSender } from "./stream-session.js";
 import { postToolsCall } from "./transport-client.js";
 import type { StreamOptions, ToolArgs } from "./types.js";
@@ -78,11 +78,7 @@ async function* attempts(
     }
     const { order: list, live } = providerOrder(slot, outliers, selfId);
     if (list.length === 0) {
-      lastError = new MeshError(
-        ErrorCodes.DEPENDENCY_UNAVAILABLE,
-        `dependency "${slot.spec.key}" (capability ${slot.spec.capability}) has no provider`,
-        { capability: slot.spec.capability },
-      );
+      lastError = noProvider(slot);
       continue;
     }
     let timedOut = false;

@@ -158,11 +158,7 @@ async function attemptAll(
       ({ order: list, live } = session);
     }
     if (list.length === 0) {
-      lastError = new MeshError(
-        ErrorCodes.DEPENDENCY_UNAVAILABLE,
-        `dependency "${slot.spec.key}" (capability ${slot.spec.capability}) has no provider`,
-        { capability: slot.spec.capability },
-      );
+      lastError = noProvider(slot);
       continue;
     }
     let timedOut = false;
@@ -245,4 +241,13 @@ export function backoffMs(attempt: number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** What a call or stream fails with while its dependency has no provider at all. */
+export function noProvider(slot: Slot): MeshError {
+  return new MeshError(
+    ErrorCodes.DEPENDENCY_UNAVAILABLE,
+    `dependency "${slot.spec.key}" (capability ${slot.spec.capability}) has no provider`,
+    { capability: slot.spec.capability },
+  );
 }
