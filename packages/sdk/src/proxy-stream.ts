@@ -6,7 +6,8 @@ import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import { callContext } from "./call-context.js";
 import { decodeResponse } from "./decode-result.js";
 import { providerOrder } from "./provider-order.js";
-import { backoffMs, noProvider, type ProxyEnv, propagated, providerTimeoutMs } from "./proxy.js";
+import { backoffMs, noProvider, type ProxyEnv, propagated, providerTimeoutMs, sessionArg } from "./proxy.js";
+import type { SessionRoute } from "./session/index.js";
 import { openStream, resultText, type StreamSender } from "./stream-session.js";
 import { postToolsCall } from "./transport-client.js";
 import type { StreamOptions, ToolArgs } from "./types.js";
@@ -46,6 +47,7 @@ async function* attempts(
   const attemptMs = options?.attemptTimeout ?? slot.spec.attemptTimeoutMs ?? Math.max(1, Math.floor(timeoutMs / 3));
   const outliers = env.outliers;
   const selfId = env.selfId();
+  const sessionId = options?.sessionId ?? (slot.spec.session ? sessionArg(args) : undefined);
   let lastError: MeshError | undefined;
   const expired = () =>
     new MeshError(
@@ -76,7 +78,16 @@ async function* attempts(
       if (wait <= 0) throw expired();
       await new Promise((r) => setTimeout(r, wait));
     }
-    const { order: list, live } = providerOrder(slot, outliers, selfId);
+    let { order: list, live } = providerOrder(slot, outliers, selfId);
+    // A session's streams go to its replica, like its calls (./session/).
+    let route: SessionRoute | undefined;
+    if (sessionId !== undefined && list.length > 0 && env.sessions) {
+      route = await env.sessions().route(slot, sessionId, list, live, (move) => {
+        slot.spec.onSessionMoved?.(move);
+        options?.onSessionMoved?.(move);
+      });
+      ({ order: list, live } = route);
+    }
     if (list.length === 0) {
       lastError = noProvider(slot);
       continue;
@@ -98,7 +109,10 @@ async function* attempts(
       try {
         for (;;) {
           const item = await session.next();
-          if (chunks === 0 && !local) outliers?.success(p.endpoint, performance.now());
+          if (chunks === 0) {
+            if (!local) outliers?.success(p.endpoint, performance.now());
+            route?.answered(p);
+          }
           if ("chunk" in item) {
             chunks++;
             yield item.chunk;

@@ -207,7 +207,7 @@ async function attemptAll(
 }
 
 /** The reference convention: a string `session_id` tool argument names the session. */
-function sessionArg(args: ToolArgs): string | undefined {
+export function sessionArg(args: ToolArgs): string | undefined {
   const id = args.session_id;
   return typeof id === "string" && id !== "" ? id : undefined;
 }

@@ -106,6 +106,10 @@ export interface StreamOptions {
   attemptTimeout?: number;
   /** Aborting it cancels the call; the iteration ends with MeshError `cancelled`. */
   signal?: AbortSignal;
+  /** Session affinity for this stream, as for a call (CallOptions.sessionId). */
+  sessionId?: string;
+  /** Told when this stream's session moves to another replica (as well as the dependency's listener). */
+  onSessionMoved?: (move: SessionMove) => void;
 }
 
 /** Per-call overrides of the dependency's declaration. */
