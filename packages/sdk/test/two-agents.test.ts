@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegistryProcess } from "../../../test/interop/processes.js";
 import { type AgentProcess, callText, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
 
-describe("two agents and our registry, as processes", () => {
+// Each test starts several Node processes one after another: on a loaded 2-core machine that
+// alone can take longer than the default 30 s, so the budget is larger (a budget, not a goal).
+describe("two agents and our registry, as processes", { timeout: 120_000 }, () => {
   let registry: RegistryProcess;
   const procs: AgentProcess[] = [];
   const start = async (file: string, env: Record<string, string>) => {
