@@ -10,7 +10,8 @@ export default defineConfig({
       include: ["packages/*/test/**/*.test-d.ts"],
       tsconfig: "packages/sdk/test/tsconfig.json",
     },
-    testTimeout: 30_000,
+    // A budget, not a goal: suites start real processes, slow on a busy 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Suites start real processes and servers; two cores cannot run many at once.
     maxWorkers: 2,
