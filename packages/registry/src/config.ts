@@ -184,7 +184,8 @@ export const SETTINGS: Setting[] = [
     env: "MCP_MESH_REGISTRY_WRITE_RATE",
     default: "100",
     help: "Writes a second allowed per credential when tokens are set (agents sharing a token share it); 0 = unlimited",
-    parse: count,
+    // Fractions allowed (0.1 = one write every 10 s), so not rounded like the counts.
+    parse: (v) => positive(v, 1000) / 1000,
   },
   {
     key: "writeBurst",
