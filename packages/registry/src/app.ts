@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import pino, { type Logger } from "pino";
 import { createCredentialSource } from "./auth/credentials.js";
 import { installGuard } from "./auth/guard.js";
+import { createJwtVerifier } from "./auth/jwt.js";
 import { createOwnership } from "./auth/ownership.js";
 import { createRateLimiter } from "./auth/rate-limit.js";
 import { clientErrorHandler } from "./client-errors.js";
@@ -104,6 +105,11 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     publicRead: config.publicRead,
     protectMetrics: config.protectMetrics,
     limiter: createRateLimiter(config.writeRate, config.writeBurst),
+    ...(config.jwksUrl
+      ? {
+          jwt: createJwtVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+        }
+      : {}),
   });
   const ownership = await createOwnership(opts.store, core);
 

@@ -26,6 +26,9 @@ export interface RegistryConfig {
   protectMetrics: boolean;
   writeRate: number;
   writeBurst: number;
+  jwksUrl: string;
+  jwtIssuer: string;
+  jwtAudience: string;
 }
 
 interface Setting {
@@ -193,6 +196,30 @@ export const SETTINGS: Setting[] = [
     default: "500",
     help: "Writes a credential may send at once before the rate applies (429 beyond)",
     parse: (v) => positiveNonZero(count(v)),
+  },
+  {
+    key: "jwksUrl",
+    env: "MCP_MESH_REGISTRY_JWKS_URL",
+    default: "",
+    help: "Accept JWT bearer tokens signed by a key of this JWKS (turns auth on)",
+    parse: (v) => {
+      if (v && !/^https?:\/\//.test(v)) throw new Error("must be an http(s) URL");
+      return v;
+    },
+  },
+  {
+    key: "jwtIssuer",
+    env: "MCP_MESH_REGISTRY_JWT_ISSUER",
+    default: "",
+    help: "Required `iss` of JWT tokens",
+    parse: (v) => v,
+  },
+  {
+    key: "jwtAudience",
+    env: "MCP_MESH_REGISTRY_JWT_AUDIENCE",
+    default: "",
+    help: "Required `aud` of JWT tokens",
+    parse: (v) => v,
   },
 ];
 

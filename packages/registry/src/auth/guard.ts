@@ -4,6 +4,7 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Credential, CredentialSource } from "./credentials.js";
+import { type JwtVerifier, looksLikeJwt } from "./jwt.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export interface GuardOptions {
@@ -13,6 +14,8 @@ export interface GuardOptions {
   /** /metrics needs a token too (MCP_MESH_REGISTRY_PROTECT_METRICS). */
   protectMetrics: boolean;
   limiter: RateLimiter;
+  /** JWTs signed by the configured JWKS (MCP_MESH_REGISTRY_JWKS_URL), when set. */
+  jwt?: JwtVerifier;
 }
 
 declare module "fastify" {
@@ -41,14 +44,16 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   app.addHook("onRequest", async (req) => {
     const path = (req.url.split("?")[0] ?? "").replace(/\/{2,}/g, "/");
     const write = isWrite(req, path);
-    if (opts.credentials.enabled()) {
+    if (opts.jwt || opts.credentials.enabled()) {
       const open =
         PROBES.has(path) ||
         (path === "/metrics" && !opts.protectMetrics) ||
         (!write && opts.publicRead && path !== "/metrics");
       const token = bearer(req);
       if (token !== undefined) {
-        const c = opts.credentials.verify(token);
+        // A static token that happens to look like a JWT still matches as itself first.
+        const c =
+          opts.credentials.verify(token) ?? (opts.jwt && looksLikeJwt(token) ? await opts.jwt(token) : undefined);
         if (!c) throw new MeshError(ErrorCodes.UNAUTHORIZED, "invalid registry token (MCP_MESH_REGISTRY_TOKEN)");
         req.credential = c;
       } else if (!open) {
