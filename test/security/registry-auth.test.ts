@@ -131,6 +131,21 @@ describe("registry with tokens", () => {
     expect((await call("GET", `/watch/${id}`, OWNER)).status).toBe(200);
   });
 
+  it("gives a new agent_id to one credential when two race to register it", async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = `race-${i}-1a2b3c4d`;
+      const answers = await Promise.all([
+        call("POST", "/heartbeat", OWNER, registration(id, "race")),
+        call("POST", "/heartbeat", OTHER, registration(id, "race", 1)),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 403]);
+      const winner = answers[0]?.status === 200 ? OWNER : OTHER;
+      const loser = winner === OWNER ? OTHER : OWNER;
+      expect((await call("HEAD", `/heartbeat/${id}`, winner)).status).toBe(200);
+      expect((await call("HEAD", `/heartbeat/${id}`, loser)).status).toBe(403);
+    }
+  });
+
   it("refuses a capability outside the credential's scopes (a fake provider with a higher version)", async () => {
     expect((await call("POST", "/heartbeat", OWNER, registration("pay-real", "payments"))).status).toBe(200);
     const fake = await call("POST", "/heartbeat", BILLING, registration("pay-fake", "payments", 1, "9.9.9"));

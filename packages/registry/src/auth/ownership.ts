@@ -13,11 +13,17 @@ export interface Ownership {
   checkScopes(c: Credential | undefined, capabilities: string[]): void;
   /** Records `c` as the owner if the agent has none yet. */
   claim(c: Credential | undefined, agentId: string): Promise<void>;
+  /**
+   * Holds a not-yet-owned id for `c` while its registration is written, so a second credential
+   * racing for the same new id gets 403 instead of overwriting it. Returns the release.
+   */
+  reserve(c: Credential | undefined, agentId: string): () => void;
 }
 
 export async function createOwnership(store: RegistryStore, core: RegistryCore): Promise<Ownership> {
   const owners = (await store.loadOwners?.()) ?? new Map<string, string>();
-  const ownerOf = (id: string) => (core.agent(id) ? owners.get(id) : undefined);
+  const reserved = new Map<string, string>();
+  const ownerOf = (id: string) => (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
   return {
     check(c, id) {
       if (!c) return;
@@ -34,9 +40,17 @@ export async function createOwnership(store: RegistryStore, core: RegistryCore):
           `this credential may not provide capability '${denied.join("', '")}'`,
         );
     },
+    reserve(c, id) {
+      if (!c || ownerOf(id) !== undefined) return () => {};
+      reserved.set(id, c.id);
+      return () => {
+        if (reserved.get(id) === c.id) reserved.delete(id);
+      };
+    },
     async claim(c, id) {
       if (!c || owners.get(id) === c.id) return;
-      if (ownerOf(id) !== undefined) return;
+      const current = (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
+      if (current !== undefined && current !== c.id) return;
       await store.writeOwner?.(id, c.id);
       owners.set(id, c.id);
     },

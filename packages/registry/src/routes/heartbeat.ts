@@ -25,8 +25,14 @@ export function heartbeatRoutes(app: FastifyInstance, core: RegistryCore, owners
       const { id, capabilities } = claims(req.body);
       if (id) ownership.check(req.credential, id);
       ownership.checkScopes(req.credential, capabilities);
-      const answer = await core.fullHeartbeat(req.body);
-      if (id && answer.outcome !== "refused") await ownership.claim(req.credential, id);
+      const release = id ? ownership.reserve(req.credential, id) : () => {};
+      let answer: Awaited<ReturnType<RegistryCore["fullHeartbeat"]>>;
+      try {
+        answer = await core.fullHeartbeat(req.body);
+        if (id && answer.outcome !== "refused") await ownership.claim(req.credential, id);
+      } finally {
+        release();
+      }
       metrics.heartbeats.inc({ kind: "full", code: 200 });
       return reply.code(200).send(answer.body);
     } catch (e) {
