@@ -192,5 +192,10 @@ describe("registry with tokens", () => {
     expect((await call("GET", "/agents", OTHER)).status).toBe(401);
     // Same name, same owner: the rotated token keeps the agents its predecessor registered.
     expect((await call("HEAD", "/heartbeat/durable-1a2b3c4d", rotated)).status).toBe(200);
+    // A broken edit keeps the last good set in force rather than locking everyone out.
+    writeFileSync(join(dir, "tokens.json"), "[{ not json");
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await call("GET", "/agents", rotated)).status).toBe(200);
+    expect(reg.output()).toContain("MCP_MESH_REGISTRY_TOKENS_FILE");
   });
 });
