@@ -106,6 +106,9 @@ describe("registry with tokens", () => {
 
   it("keeps the probes and /metrics open", async () => {
     for (const path of ["/health", "/livez", "/ready", "/metrics"]) expect((await call("GET", path)).status).toBe(200);
+    // Even with a wrong token: a misconfigured agent must not see the registry as down.
+    for (const path of ["/health", "/livez", "/ready"])
+      expect((await call("GET", path, "wrong-token-000000000")).status).toBe(200);
   });
 
   it("lets a valid token read, from the tokens file and from MCP_MESH_REGISTRY_TOKEN", async () => {

@@ -27,6 +27,7 @@ declare module "fastify" {
 
 const PROBES = new Set(["/health", "/livez", "/ready", "/"]);
 
+/** Changes state, holds an agent's stream, or reaches an agent: never opened by PUBLIC_READ. */
 function isWrite(req: FastifyRequest, path: string): boolean {
   return req.method !== "GET" || path.startsWith("/watch/") || path.startsWith("/proxy/");
 }
@@ -43,12 +44,12 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   app.decorateRequest("credential", undefined);
   app.addHook("onRequest", async (req) => {
     const path = (req.url.split("?")[0] ?? "").replace(/\/{2,}/g, "/");
+    // Probes answer whatever Authorization says: a kubelet sends none, a misconfigured agent's
+    // wrong token must not make the registry look down.
+    if (PROBES.has(path)) return;
     const write = isWrite(req, path);
     if (opts.jwt || opts.credentials.enabled()) {
-      const open =
-        PROBES.has(path) ||
-        (path === "/metrics" && !opts.protectMetrics) ||
-        (!write && opts.publicRead && path !== "/metrics");
+      const open = (path === "/metrics" && !opts.protectMetrics) || (!write && opts.publicRead && path !== "/metrics");
       const token = bearer(req);
       if (token !== undefined) {
         // A static token that happens to look like a JWT still matches as itself first.
