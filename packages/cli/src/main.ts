@@ -51,6 +51,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/logs.js")).logsCommand,
   },
   {
+    name: "token",
+    summary: "generate a registry token for a dev mesh and print the env line to use",
+    load: async () => (await import("./commands/token.js")).tokenCommand,
+  },
+  {
     name: "scaffold",
     summary: "create a new TypeScript agent project",
     load: async () => (await import("./commands/scaffold.js")).scaffoldCommand,

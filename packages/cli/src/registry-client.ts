@@ -38,10 +38,22 @@ export function describeNetworkError(cause: unknown): string {
   return e?.cause?.message ?? e?.message ?? String(cause);
 }
 
+/** The registry token meshctl sends, as agents do (MCP_MESH_REGISTRY_TOKEN). */
+function authHeaders(): Record<string, string> {
+  const token = process.env.MCP_MESH_REGISTRY_TOKEN?.split(",")[0]?.trim();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+function authHint(status: number): string {
+  if (status === 401) return " (set MCP_MESH_REGISTRY_TOKEN to a token the registry accepts)";
+  if (status === 403) return " (this token may not do that)";
+  return "";
+}
+
 export function createRegistryClient(url: string, timeoutMs = 10_000): RegistryClient {
   async function get(path: string): Promise<Response> {
     try {
-      return await fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(`${url}${path}`, { headers: authHeaders(), signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       throw unreachable(url, e);
     }
@@ -52,7 +64,7 @@ export function createRegistryClient(url: string, timeoutMs = 10_000): RegistryC
     if (!res.ok) {
       throw new MeshError(
         ErrorCodes.UNREACHABLE,
-        `the registry at ${url} answered ${res.status} to GET ${path}: ${errorText(text)}`,
+        `the registry at ${url} answered ${res.status} to GET ${path}: ${errorText(text)}${authHint(res.status)}`,
       );
     }
     try {
@@ -83,7 +95,8 @@ export function createRegistryClient(url: string, timeoutMs = 10_000): RegistryC
       const res = await get(`/agents/${encodeURIComponent(id)}`);
       if (res.ok) return (await res.json()) as AgentInfo;
       await res.arrayBuffer();
-      if (res.status !== 404) throw new MeshError(ErrorCodes.UNREACHABLE, `the registry answered ${res.status}`);
+      if (res.status !== 404)
+        throw new MeshError(ErrorCodes.UNREACHABLE, `the registry answered ${res.status}${authHint(res.status)}`);
       // The reference has no GET /agents/{id}; an unknown id is a 404 on ours too.
       return (await this.agents()).find((a) => a.id === id);
     },

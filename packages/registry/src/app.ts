@@ -3,6 +3,11 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import pino, { type Logger } from "pino";
+import { createCredentialSource } from "./auth/credentials.js";
+import { installGuard } from "./auth/guard.js";
+import { createJwtVerifier } from "./auth/jwt.js";
+import { createOwnership } from "./auth/ownership.js";
+import { createRateLimiter } from "./auth/rate-limit.js";
 import { clientErrorHandler } from "./client-errors.js";
 import { loadConfig, type RegistryConfig, SETTINGS } from "./config.js";
 import { RegistryCore } from "./core.js";
@@ -92,12 +97,28 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     metrics.httpSeconds.observe({ method: req.method, route, code: reply.statusCode }, reply.elapsedTime / 1000);
   });
 
+  const credentials = createCredentialSource(config.registryTokens, config.tokensFile, (m) => logger.error(m));
+  const onHup = () => credentials.reload();
+  if (config.tokensFile) process.on("SIGHUP", onHup);
+  installGuard(app, {
+    credentials,
+    publicRead: config.publicRead,
+    protectMetrics: config.protectMetrics,
+    limiter: createRateLimiter(config.writeRate, config.writeBurst),
+    ...(config.jwksUrl
+      ? {
+          jwt: createJwtVerifier({ jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+        }
+      : {}),
+  });
+  const ownership = await createOwnership(opts.store, core);
+
   healthRoutes(app, core, Date.now());
-  heartbeatRoutes(app, core);
+  heartbeatRoutes(app, core, ownership);
   agentRoutes(app, core);
   eventRoutes(app, core);
   extraRoutes(app, core);
-  watchRoutes(app, core, {
+  watchRoutes(app, core, ownership, {
     keepaliveMs: config.watchKeepaliveMs,
     graceMs: config.watchGraceMs,
     isClosing: () => closing,
@@ -119,6 +140,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     },
     async close() {
       closing = true;
+      process.off("SIGHUP", onHup);
       await stopTimers();
       await app.close();
       await opts.store.close();

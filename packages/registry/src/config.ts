@@ -20,13 +20,22 @@ export interface RegistryConfig {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   maxConnections: number;
+  registryTokens: string[];
+  tokensFile: string;
+  publicRead: boolean;
+  protectMetrics: boolean;
+  writeRate: number;
+  writeBurst: number;
+  jwksUrl: string;
+  jwtIssuer: string;
+  jwtAudience: string;
 }
 
 interface Setting {
   env: string;
   default: string;
   help: string;
-  parse: (raw: string) => number | string | string[];
+  parse: (raw: string) => number | string | string[] | boolean;
   key: keyof RegistryConfig;
 }
 
@@ -141,6 +150,77 @@ export const SETTINGS: Setting[] = [
     help: "Open connections accepted at once (each /watch stream holds one); more are closed",
     parse: (v) => positiveNonZero(count(v)),
   },
+  {
+    key: "registryTokens",
+    env: "MCP_MESH_REGISTRY_TOKEN",
+    default: "",
+    help: "Bearer token(s), comma separated, required on every request but the probes (docs/security.md)",
+    parse: (v) =>
+      v
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+  },
+  {
+    key: "tokensFile",
+    env: "MCP_MESH_REGISTRY_TOKENS_FILE",
+    default: "",
+    help: "JSON file of tokens with names and capability scopes; re-read on change or SIGHUP",
+    parse: (v) => v,
+  },
+  {
+    key: "publicRead",
+    env: "MCP_MESH_REGISTRY_PUBLIC_READ",
+    default: "false",
+    help: "With tokens set, let GET /agents, /events, /trace, /schemas, /ui be read without one",
+    parse: bool,
+  },
+  {
+    key: "protectMetrics",
+    env: "MCP_MESH_REGISTRY_PROTECT_METRICS",
+    default: "false",
+    help: "With tokens set, /metrics needs a token too",
+    parse: bool,
+  },
+  {
+    key: "writeRate",
+    env: "MCP_MESH_REGISTRY_WRITE_RATE",
+    default: "100",
+    help: "Writes a second allowed per credential when tokens are set (agents sharing a token share it); 0 = unlimited",
+    // Fractions allowed (0.1 = one write every 10 s), so not rounded like the counts.
+    parse: (v) => positive(v, 1000) / 1000,
+  },
+  {
+    key: "writeBurst",
+    env: "MCP_MESH_REGISTRY_WRITE_BURST",
+    default: "500",
+    help: "Writes a credential may send at once before the rate applies (429 beyond)",
+    parse: (v) => positiveNonZero(count(v)),
+  },
+  {
+    key: "jwksUrl",
+    env: "MCP_MESH_REGISTRY_JWKS_URL",
+    default: "",
+    help: "Accept JWT bearer tokens signed by a key of this JWKS (turns auth on)",
+    parse: (v) => {
+      if (v && !/^https?:\/\//.test(v)) throw new Error("must be an http(s) URL");
+      return v;
+    },
+  },
+  {
+    key: "jwtIssuer",
+    env: "MCP_MESH_REGISTRY_JWT_ISSUER",
+    default: "",
+    help: "Required `iss` of JWT tokens",
+    parse: (v) => v,
+  },
+  {
+    key: "jwtAudience",
+    env: "MCP_MESH_REGISTRY_JWT_AUDIENCE",
+    default: "",
+    help: "Required `aud` of JWT tokens",
+    parse: (v) => v,
+  },
 ];
 
 export type ConfigResult = { ok: true; config: RegistryConfig } | { ok: false; problems: string[] } | { help: true };
@@ -206,6 +286,13 @@ function port(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error("must be a port number 0-65535");
   return n;
+}
+
+function bool(raw: string): boolean {
+  const v = raw.toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["", "0", "false", "no", "off"].includes(v)) return false;
+  throw new Error("must be true or false");
 }
 
 function list(raw: string): string[] {

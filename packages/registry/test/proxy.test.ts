@@ -370,7 +370,7 @@ describe("/proxy against a real upstream", () => {
     expect(a.endedAt).toBeLessThan(5_000);
   });
 
-  it("reaches an agent addressed by its name or id, whatever its health", async () => {
+  it("reaches a healthy agent addressed by its name or id, and no longer once it is unhealthy", async () => {
     const byName = await request(
       base,
       "POST",
@@ -388,7 +388,8 @@ describe("/proxy against a real upstream", () => {
       { "content-type": "application/json" },
       ['{"id":2}'],
     );
-    expect(afterUnregister.status).toBe(200);
+    // An unregistered agent's host:port may be reused by anything by now: never proxied to.
+    expectEnvelope(afterUnregister, 403, "Target agent 'retired-agent' is not healthy");
     const byId = await request(
       base,
       "POST",

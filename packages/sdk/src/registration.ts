@@ -4,6 +4,7 @@
 import { type AgentRegistration, ErrorCodes, MeshError, type RegistrationResponse } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import type { AgentConfig } from "./config.js";
+import { registryAuthHeaders } from "./registry-auth.js";
 import { type RuntimeTool, toRegistration } from "./tool.js";
 
 const REGISTRY_TIMEOUT_MS = 5_000;
@@ -47,7 +48,7 @@ export async function postHeartbeat(
     origin: registryUrl,
     path: `${new URL(registryUrl).pathname.replace(/\/$/, "")}/heartbeat`,
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...registryAuthHeaders() },
     body: JSON.stringify({ ...payload, timestamp: new Date().toISOString() }),
     headersTimeout: REGISTRY_TIMEOUT_MS,
     bodyTimeout: REGISTRY_TIMEOUT_MS,
@@ -72,6 +73,7 @@ export async function headHeartbeat(dispatcher: Dispatcher, registryUrl: string,
     origin: registryUrl,
     path: `${new URL(registryUrl).pathname.replace(/\/$/, "")}/heartbeat/${encodeURIComponent(agentId)}`,
     method: "HEAD",
+    headers: registryAuthHeaders(),
     headersTimeout: REGISTRY_TIMEOUT_MS,
     bodyTimeout: REGISTRY_TIMEOUT_MS,
   });
@@ -84,6 +86,7 @@ export async function deleteAgent(dispatcher: Dispatcher, registryUrl: string, a
     origin: registryUrl,
     path: `${new URL(registryUrl).pathname.replace(/\/$/, "")}/agents/${encodeURIComponent(agentId)}`,
     method: "DELETE",
+    headers: registryAuthHeaders(),
     headersTimeout: 2_000,
     bodyTimeout: 2_000,
   });

@@ -7,6 +7,7 @@ import type { ResolutionUpdate } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import { createSseParser } from "./client/sse.js";
+import { registryAuthHeaders } from "./registry-auth.js";
 
 export interface WatchOptions {
   dispatcher: Dispatcher;
@@ -70,7 +71,7 @@ export class WatchStream {
         origin: registryUrl,
         path: `${new URL(registryUrl).pathname.replace(/\/$/, "")}/watch/${encodeURIComponent(agentId)}`,
         method: "GET",
-        headers: { accept: "text/event-stream" },
+        headers: { accept: "text/event-stream", ...registryAuthHeaders() },
         headersTimeout: 5_000,
         bodyTimeout: SILENCE_LIMIT_MS,
         signal: this.abort.signal,

@@ -166,7 +166,7 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     tool,
     args,
     timeoutMs,
-    headers: parseHeaders(values.header),
+    headers: { ...(direct ? {} : proxyAuth(ctx.env)), ...parseHeaders(values.header) },
     traceId,
     // Progress and log lines go to stderr as they arrive; stdout stays the result.
     onNotification: (n) => {
@@ -202,6 +202,12 @@ async function readArgsFile(path: string): Promise<string> {
   } catch (e) {
     throw usageError(`cannot read --file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** Through /proxy the registry is the first hop, so it gets the registry token (not the agent). */
+function proxyAuth(env: NodeJS.ProcessEnv): Record<string, string> {
+  const token = env.MCP_MESH_REGISTRY_TOKEN?.split(",")[0]?.trim();
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
 export const callCommand: Command = {

@@ -11,6 +11,9 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCodes.AGENT_ID_REQUIRED]: 400,
   [ErrorCodes.PROXY_BAD_TARGET]: 400,
   [ErrorCodes.PROXY_FORBIDDEN]: 403,
+  [ErrorCodes.UNAUTHORIZED]: 401,
+  [ErrorCodes.FORBIDDEN]: 403,
+  [ErrorCodes.RATE_LIMITED]: 429,
   [ErrorCodes.NOT_FOUND]: 404,
   [ErrorCodes.REQUEST_TIMEOUT]: 408,
   [ErrorCodes.AGENT_GONE]: 410,
@@ -31,8 +34,16 @@ export function envelope(message: string): string {
   return JSON.stringify({ error: message, timestamp: rfc3339(Date.now()) });
 }
 
+/** Headers an error status needs: the bearer challenge on 401, Retry-After on 429. */
+export function errorHeaders(err: MeshError): Record<string, string> {
+  if (err.code === ErrorCodes.UNAUTHORIZED) return { "www-authenticate": 'Bearer realm="mcp-mesh-registry"' };
+  if (err.code === ErrorCodes.RATE_LIMITED) return { "retry-after": String(err.details?.retryAfterSeconds ?? 1) };
+  return {};
+}
+
 export function sendError(reply: FastifyReply, err: MeshError) {
   return reply
+    .headers(errorHeaders(err))
     .code(httpStatusOf(err.code))
     .type("application/json; charset=utf-8")
     .send({ error: err.message, timestamp: rfc3339(Date.now()) });
@@ -61,7 +72,7 @@ export function errorHandler(bodyLimit: number) {
     const status = httpStatusOf(mesh.code);
     if (status >= 500) req.log.error({ err }, "request failed");
     // A HEAD answer carries no body, whatever went wrong.
-    if (req.method === "HEAD") return reply.code(status).send();
+    if (req.method === "HEAD") return reply.code(status).headers(errorHeaders(mesh)).send();
     return sendError(reply, mesh);
   };
 }

@@ -62,18 +62,22 @@ async function forward(
   const row = registeredTarget(core, host, port);
   if (colon < 0 || !row)
     throw new MeshError(ErrorCodes.PROXY_FORBIDDEN, `Target host '${hostPort}' is not a registered agent`);
+  if (row.status !== "healthy")
+    throw new MeshError(ErrorCodes.PROXY_FORBIDDEN, `Target agent '${row.agent_id}' is not healthy`);
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value !== "string") continue;
+    // The caller's registry token is for us, never for the agent behind us.
+    if (name === "authorization" && req.credential) continue;
     if (FORWARDED.includes(name) || matchesHeaderRule(name, opts.propagateHeaders)) {
       headers[name] = value;
     }
   }
   const budget = Number(req.headers["x-mesh-timeout"]);
+  const query = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
   const timeoutMs =
     Number.isFinite(budget) && budget > 0 ? Math.min(budget * 1000, MAX_TIMEOUT_MS) : opts.defaultTimeoutMs;
-  const query = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
 
   reply.hijack();
   const res = reply.raw;
@@ -125,7 +129,11 @@ async function forward(
   req.raw.pipe(upstream);
 }
 
-/** Exactly /mcp or below it, with no "." or ".." segment (raw or percent-encoded). */
+/**
+ * Exactly /mcp or below it (the reference's rule, which meshctl's SSE paths rely on), with no
+ * "." or ".." segment raw or percent-encoded, nor a backslash, so nothing outside /mcp of the
+ * agent's host can be reached.
+ */
 function isMcpPath(path: string): boolean {
   if (path !== "/mcp" && !path.startsWith("/mcp/")) return false;
   let decoded: string;
@@ -134,7 +142,8 @@ function isMcpPath(path: string): boolean {
   } catch {
     return false;
   }
-  return !decoded.split(/[/\\]/).some((segment) => segment === "." || segment === "..");
+  if (decoded.includes("\\")) return false;
+  return !decoded.split("/").some((segment) => segment === "." || segment === "..");
 }
 
 /** The agent row a proxy target names: by registered host first, then by agent id or name. */

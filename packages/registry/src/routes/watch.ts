@@ -9,6 +9,7 @@
 
 import { ErrorCodes, MeshError, type ResolutionUpdate, rfc3339 } from "@mcp-mesh/protocol";
 import type { FastifyInstance } from "fastify";
+import type { Ownership } from "../auth/ownership.js";
 import type { RegistryCore } from "../core.js";
 
 export interface WatchOptions {
@@ -18,9 +19,11 @@ export interface WatchOptions {
   isClosing: () => boolean;
 }
 
-export function watchRoutes(app: FastifyInstance, core: RegistryCore, opts: WatchOptions): void {
+export function watchRoutes(app: FastifyInstance, core: RegistryCore, ownership: Ownership, opts: WatchOptions): void {
   app.get<{ Params: { id: string } }>("/watch/:id", async (req, reply) => {
     const id = req.params.id;
+    // Someone else's stream would suppress that agent's 202s and, when closed, mark it unhealthy.
+    ownership.check(req.credential, id);
     const agent = core.agent(id);
     if (!agent) throw new MeshError(ErrorCodes.NOT_FOUND, `agent '${id}' is not registered; POST /heartbeat first`);
     if (agent.status !== "healthy")

@@ -61,4 +61,14 @@ CREATE TABLE schema_entries (
 );
 `,
   },
+  {
+    version: 2,
+    name: "agent_owners",
+    sql: `
+CREATE TABLE agent_owners (
+  agent_id TEXT PRIMARY KEY REFERENCES agents (agent_id) ON DELETE CASCADE,
+  owner TEXT NOT NULL
+);
+`,
+  },
 ];

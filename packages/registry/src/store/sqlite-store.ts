@@ -92,6 +92,21 @@ export class SqliteStore implements RegistryStore {
     return { agents, resolutions };
   }
 
+  async loadOwners(): Promise<Map<string, string>> {
+    const rows = this.db.prepare("SELECT agent_id, owner FROM agent_owners").all() as Row[];
+    return new Map(rows.map((r) => [String(r.agent_id), String(r.owner)]));
+  }
+
+  async writeOwner(agentId: string, owner: string): Promise<void> {
+    // The agent row may still sit in the write queue: flush it so the foreign key holds.
+    this.flush();
+    this.db
+      .prepare(
+        "INSERT INTO agent_owners (agent_id, owner) VALUES (?, ?) ON CONFLICT (agent_id) DO UPDATE SET owner = excluded.owner",
+      )
+      .run(agentId, owner);
+  }
+
   write(batch: WriteBatch): Promise<void> {
     return new Promise((done, fail) => {
       this.queue.push({ batch, done, fail });

@@ -52,6 +52,10 @@ export interface RegistryStore {
   trimEvents(maxRows: number): Promise<number>;
   listSchemas(limit: number): Promise<SchemaEntry[]>;
   getSchema(hash: string): Promise<SchemaEntry | undefined>;
+  /** agent_id → owning credential id (optional: a store without it keeps ownership in memory). */
+  loadOwners?(): Promise<Map<string, string>>;
+  /** Records an agent's owner; the row goes with the agent's when it is purged. */
+  writeOwner?(agentId: string, owner: string): Promise<void>;
   /** Cheap round trip used by /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

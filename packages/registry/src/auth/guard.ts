@@ -1,0 +1,77 @@
+// The registry's front door: when tokens are configured, every request but the probes needs a
+// valid bearer. Runs on onRequest, before any body is read, so an anonymous 5 MB body costs
+// nothing. Writes are also rate limited per credential here.
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Credential, CredentialSource } from "./credentials.js";
+import { type JwtVerifier, looksLikeJwt } from "./jwt.js";
+import type { RateLimiter } from "./rate-limit.js";
+
+export interface GuardOptions {
+  credentials: CredentialSource;
+  /** GET /agents, /events, /trace, /schemas, /ui without a token (MCP_MESH_REGISTRY_PUBLIC_READ). */
+  publicRead: boolean;
+  /** /metrics needs a token too (MCP_MESH_REGISTRY_PROTECT_METRICS). */
+  protectMetrics: boolean;
+  limiter: RateLimiter;
+  /** JWTs signed by the configured JWKS (MCP_MESH_REGISTRY_JWKS_URL), when set. */
+  jwt?: JwtVerifier;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The verified caller; undefined when auth is off or the route is open. */
+    credential?: Credential;
+  }
+}
+
+const PROBES = new Set(["/health", "/livez", "/ready", "/"]);
+
+/** Changes state, holds an agent's stream, or reaches an agent: never opened by PUBLIC_READ. */
+function isWrite(req: FastifyRequest, path: string): boolean {
+  return req.method !== "GET" || path.startsWith("/watch/") || path.startsWith("/proxy/");
+}
+
+/** The bearer token of a request, or undefined. */
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (typeof h !== "string") return undefined;
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
+  app.decorateRequest("credential", undefined);
+  app.addHook("onRequest", async (req) => {
+    const path = (req.url.split("?")[0] ?? "").replace(/\/{2,}/g, "/");
+    // Probes answer whatever Authorization says: a kubelet sends none, a misconfigured agent's
+    // wrong token must not make the registry look down.
+    if (PROBES.has(path)) return;
+    const write = isWrite(req, path);
+    if (opts.jwt || opts.credentials.enabled()) {
+      const open = (path === "/metrics" && !opts.protectMetrics) || (!write && opts.publicRead && path !== "/metrics");
+      const token = bearer(req);
+      if (token !== undefined) {
+        // A static token that happens to look like a JWT still matches as itself first.
+        const c =
+          opts.credentials.verify(token) ?? (opts.jwt && looksLikeJwt(token) ? await opts.jwt(token) : undefined);
+        if (!c) throw new MeshError(ErrorCodes.UNAUTHORIZED, "invalid registry token (MCP_MESH_REGISTRY_TOKEN)");
+        req.credential = c;
+      } else if (!open) {
+        throw new MeshError(
+          ErrorCodes.UNAUTHORIZED,
+          "this registry requires a token: set MCP_MESH_REGISTRY_TOKEN (Authorization: Bearer <token>)",
+        );
+      }
+    }
+    // Per credential only: without auth every local agent shares 127.0.0.1, and a laptop mesh
+    // must never be throttled by its own heartbeats.
+    if (req.credential && write && req.method !== "GET") {
+      const wait = opts.limiter.take(req.credential.id);
+      if (wait > 0)
+        throw new MeshError(ErrorCodes.RATE_LIMITED, "too many registry writes from this credential; slow down", {
+          retryAfterSeconds: Math.ceil(wait / 1000),
+        });
+    }
+  });
+}

@@ -1,0 +1,58 @@
+// An agent_id belongs to the credential that first registered it. The owner is stored with the
+// agent (agent_owners, deleted with the agent row), so it survives a restart and is released
+// only when the agent is purged.
+import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import type { RegistryCore } from "../core.js";
+import type { RegistryStore } from "../store/store.js";
+import { type Credential, mayProvide } from "./credentials.js";
+
+export interface Ownership {
+  /** Throws 403 when `c` may not act on this agent (someone else registered it). */
+  check(c: Credential | undefined, agentId: string): void;
+  /** Throws 403 when `c` may not provide one of these capabilities. */
+  checkScopes(c: Credential | undefined, capabilities: string[]): void;
+  /** Records `c` as the owner if the agent has none yet. */
+  claim(c: Credential | undefined, agentId: string): Promise<void>;
+  /**
+   * Holds a not-yet-owned id for `c` while its registration is written, so a second credential
+   * racing for the same new id gets 403 instead of overwriting it. Returns the release.
+   */
+  reserve(c: Credential | undefined, agentId: string): () => void;
+}
+
+export async function createOwnership(store: RegistryStore, core: RegistryCore): Promise<Ownership> {
+  const owners = (await store.loadOwners?.()) ?? new Map<string, string>();
+  const reserved = new Map<string, string>();
+  const ownerOf = (id: string) => (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
+  return {
+    check(c, id) {
+      if (!c) return;
+      const owner = ownerOf(id);
+      if (owner !== undefined && owner !== c.id)
+        throw new MeshError(ErrorCodes.FORBIDDEN, `agent '${id}' is registered by another credential`);
+    },
+    checkScopes(c, capabilities) {
+      if (!c) return;
+      const denied = capabilities.filter((cap) => !mayProvide(c, cap));
+      if (denied.length)
+        throw new MeshError(
+          ErrorCodes.FORBIDDEN,
+          `this credential may not provide capability '${denied.join("', '")}'`,
+        );
+    },
+    reserve(c, id) {
+      if (!c || ownerOf(id) !== undefined) return () => {};
+      reserved.set(id, c.id);
+      return () => {
+        if (reserved.get(id) === c.id) reserved.delete(id);
+      };
+    },
+    async claim(c, id) {
+      if (!c || owners.get(id) === c.id) return;
+      const current = (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
+      if (current !== undefined && current !== c.id) return;
+      await store.writeOwner?.(id, c.id);
+      owners.set(id, c.id);
+    },
+  };
+}
