@@ -4,7 +4,8 @@
 #   docker build -f deploy/docker/agent-base.Dockerfile -t mcp-mesh/agent-base .
 #   docker build -f deploy/docker/example-agent.Dockerfile --build-arg AGENT=hello-world -t mcp-mesh/hello-world .
 # AGENT names a file of examples/simple (hello-world, system-agent). Your own agent: replace the
-# source path, keep the shape — bundle in a build stage, copy one file onto the base.
+# source path, keep the shape — bundle in a build stage (every import, optional integrations your
+# agent uses included: the base has no node_modules), copy one file onto the base.
 ARG NODE_IMAGE=node:20-bookworm-slim
 ARG BASE_IMAGE=mcp-mesh/agent-base
 
@@ -17,7 +18,7 @@ COPY examples/simple/ examples/simple/
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npx tsc -b packages/protocol packages/sdk \
  && npx esbuild "examples/simple/${AGENT}.ts" --bundle --platform=node --format=esm --target=node20 \
-      --outfile=/out/agent.mjs --external:redis --external:@ai-sdk/* \
+      --outfile=/out/agent.mjs \
       "--banner:js=import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);"
 
 FROM ${BASE_IMAGE}
