@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Makes the deployment checkers available under .cache/go-bin/ (scripts/check-deploy.mjs uses
+// them): helm at a pinned version, and deploy-check, our small Go program in scripts/deploy-check
+// (BuildKit's Dockerfile parser and linter, compose-go, strict decoding into k8s.io/api types).
+// Both are Go programs built with `go install`/`go build` from the Go module proxy; no container
+// engine, cluster or other download is needed. Cached: helm while `helm version` reports the pin,
+// deploy-check while its sources hash the same. Prints nothing when both are cached.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const HELM_VERSION = "v3.17.3";
+/** The Kubernetes version charts are rendered and linted for (helm's --kube-version). */
+export const KUBE_VERSION = "v1.32.0";
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const goBin = join(root, ".cache", "go-bin");
+const checkerSrc = join(root, "scripts", "deploy-check");
+
+/** Whether a Go toolchain is on PATH (the tools cannot be built without one). */
+export function haveGo() {
+  try {
+    execFileSync("go", ["version"], { stdio: "ignore", timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function helmVersion(file) {
+  try {
+    return execFileSync(file, ["version", "--short"], { encoding: "utf8", timeout: 10_000 }).trim();
+  } catch {
+    return "";
+  }
+}
+
+function sourcesHash() {
+  const h = createHash("sha256");
+  for (const name of readdirSync(checkerSrc).sort()) h.update(name).update(readFileSync(join(checkerSrc, name)));
+  return h.digest("hex");
+}
+
+/** Installs what is missing; returns the paths of both tools. */
+export function fetchDeployTools() {
+  mkdirSync(goBin, { recursive: true });
+  const env = { ...process.env, GOBIN: goBin, GOFLAGS: "-buildvcs=false" };
+  const helm = join(goBin, "helm");
+  if (!helmVersion(helm).startsWith(HELM_VERSION)) {
+    console.error(`fetch-deploy-tools: go install helm ${HELM_VERSION} (a few minutes the first time)`);
+    // The version is stamped as helm's own Makefile does (a bare `go install` reports "v3.17").
+    const ldflags = `-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`;
+    execFileSync("go", ["install", "-ldflags", ldflags, `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`], {
+      env,
+      stdio: "inherit",
+    });
+  }
+  const checker = join(goBin, "deploy-check");
+  const stamp = `${checker}.sha256`;
+  const hash = sourcesHash();
+  if (!existsSync(checker) || !existsSync(stamp) || readFileSync(stamp, "utf8") !== hash) {
+    console.error("fetch-deploy-tools: go build scripts/deploy-check");
+    execFileSync("go", ["build", "-o", checker, "."], { cwd: checkerSrc, env, stdio: "inherit" });
+    writeFileSync(stamp, hash);
+  }
+  return { helm, checker };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (!haveGo()) {
+    // A developer without Go can still run the rest of the suite (test/deploy skips); CI cannot.
+    console.error("fetch-deploy-tools: no Go toolchain on PATH: the deploy/ checks cannot run");
+    process.exit(process.env.CI === "true" ? 1 : 0);
+  }
+  fetchDeployTools();
+}
