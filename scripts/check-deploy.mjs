@@ -5,8 +5,9 @@
 //   - deploy/compose.yaml: loaded as `docker compose config` would (Compose spec schema), all profiles
 //   - the Helm chart: `helm lint --strict` and `helm template` with the default values and with
 //     ci/*.yaml (PostgreSQL, replicas, TLS, tokens), values checked against values.schema.json
-//   - every manifest, rendered and deploy/k8s/*.yaml: strict decoding into the k8s.io/api types
-//     (unknown kinds, unknown fields, wrong types) and our rules (probes, resources, non-root)
+//   - every manifest, rendered and deploy/k8s/*.yaml: kubeconform -strict against the Kubernetes
+//     JSON schemas, strict decoding into the k8s.io/api v0.32 types (unknown kinds, unknown
+//     fields, wrong types) and our rules (probes, resources, non-root)
 // Exit 0 when all is well; otherwise one line per problem and exit 1.
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -39,13 +40,16 @@ function files(dir, suffix) {
  * @returns {string[]} the problems found
  */
 export function checkDeploy(options = {}) {
-  const { helm, checker } = fetchDeployTools();
+  const { helm, kubeconform, checker, schemas } = fetchDeployTools();
+  const conform = ["-strict", "-schema-location", join(schemas, "{{ .ResourceKind }}{{ .KindSuffix }}.json")];
   const deploy = relative(root, resolve(root, options.deployDir ?? "deploy")) || ".";
   const chart = join(deploy, "helm", "mcp-mesh");
   const problems = [];
   problems.push(...step("dockerfile", checker, ["dockerfile", ...files(join(deploy, "docker"), ".Dockerfile")]));
   problems.push(...step("compose", checker, ["compose", join(deploy, "compose.yaml")]));
-  problems.push(...step("k8s", checker, ["k8s", ...files(join(deploy, "k8s"), ".yaml")]));
+  const manifests = files(join(deploy, "k8s"), ".yaml");
+  problems.push(...step("k8s", checker, ["k8s", ...manifests]));
+  problems.push(...step("kubeconform", kubeconform, [...conform, ...manifests]));
   const variants = [[], ...files(join(chart, "ci"), ".yaml").map((f) => ["-f", f])];
   for (const values of variants) {
     const label = `helm${values.length ? ` ${values[1]}` : ""}`;
@@ -70,6 +74,7 @@ export function checkDeploy(options = {}) {
       continue;
     }
     problems.push(...step(`${label} rendered`, checker, ["k8s", "-"], rendered));
+    problems.push(...step(`${label} kubeconform`, kubeconform, [...conform, "-"], rendered));
   }
   return problems;
 }

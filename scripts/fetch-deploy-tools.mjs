@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // Makes the deployment checkers available under .cache/go-bin/ (scripts/check-deploy.mjs uses
 // them): helm at a pinned version, and deploy-check, our small Go program in scripts/deploy-check
-// (BuildKit's Dockerfile parser and linter, compose-go, strict decoding into k8s.io/api types).
+// (BuildKit's Dockerfile parser and linter, compose-go, strict decoding into k8s.io/api types),
+// kubeconform at a pinned version, and the Kubernetes JSON schemas kubeconform needs, written by
+// deploy-check from the OpenAPI document kustomize embeds (kubeconform's own source, GitHub, is
+// not reachable here) into .cache/k8s-schemas.
 // Both are Go programs built with `go install`/`go build` from the Go module proxy; no container
-// engine, cluster or other download is needed. Cached: helm while `helm version` reports the pin,
-// deploy-check while its sources hash the same. Prints nothing when both are cached.
+// engine, cluster or other download is needed. Cached: helm and kubeconform while they report
+// their pins, deploy-check and the schemas while its sources hash the same.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const HELM_VERSION = "v3.17.3";
+export const KUBECONFORM_VERSION = "v0.7.0";
 /** The Kubernetes version charts are rendered and linted for (helm's --kube-version). */
 export const KUBE_VERSION = "v1.32.0";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,9 +32,9 @@ export function haveGo() {
   }
 }
 
-function helmVersion(file) {
+function versionOf(file, args) {
   try {
-    return execFileSync(file, ["version", "--short"], { encoding: "utf8", timeout: 10_000 }).trim();
+    return execFileSync(file, args, { encoding: "utf8", timeout: 10_000 }).trim();
   } catch {
     return "";
   }
@@ -42,12 +46,12 @@ function sourcesHash() {
   return h.digest("hex");
 }
 
-/** Installs what is missing; returns the paths of both tools. */
+/** Installs what is missing; returns the tools' paths and the schema folder. */
 export function fetchDeployTools() {
   mkdirSync(goBin, { recursive: true });
   const env = { ...process.env, GOBIN: goBin, GOFLAGS: "-buildvcs=false" };
   const helm = join(goBin, "helm");
-  if (!helmVersion(helm).startsWith(HELM_VERSION)) {
+  if (!versionOf(helm, ["version", "--short"]).startsWith(HELM_VERSION)) {
     console.error(`fetch-deploy-tools: go install helm ${HELM_VERSION} (a few minutes the first time)`);
     // The version is stamped as helm's own Makefile does (a bare `go install` reports "v3.17").
     const ldflags = `-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`;
@@ -56,15 +60,25 @@ export function fetchDeployTools() {
       stdio: "inherit",
     });
   }
+  const kubeconform = join(goBin, "kubeconform");
+  if (versionOf(kubeconform, ["-v"]) !== KUBECONFORM_VERSION) {
+    console.error(`fetch-deploy-tools: go install kubeconform ${KUBECONFORM_VERSION}`);
+    const ldflags = `-X main.version=${KUBECONFORM_VERSION}`;
+    const pkg = `github.com/yannh/kubeconform/cmd/kubeconform@${KUBECONFORM_VERSION}`;
+    execFileSync("go", ["install", "-ldflags", ldflags, pkg], { env, stdio: "inherit" });
+  }
   const checker = join(goBin, "deploy-check");
   const stamp = `${checker}.sha256`;
+  const schemas = join(root, ".cache", "k8s-schemas");
   const hash = sourcesHash();
   if (!existsSync(checker) || !existsSync(stamp) || readFileSync(stamp, "utf8") !== hash) {
     console.error("fetch-deploy-tools: go build scripts/deploy-check");
     execFileSync("go", ["build", "-o", checker, "."], { cwd: checkerSrc, env, stdio: "inherit" });
+    rmSync(schemas, { recursive: true, force: true });
+    execFileSync(checker, ["schemas", schemas], { stdio: "inherit" });
     writeFileSync(stamp, hash);
   }
-  return { helm, checker };
+  return { helm, kubeconform, checker, schemas };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,6 +3,7 @@
 //	deploy-check dockerfile FILE...   parse with BuildKit's own parser and linter, plus our rules
 //	deploy-check compose FILE         load with compose-go (the Compose specification's schema)
 //	deploy-check k8s FILE...          strict-decode every document into the k8s.io/api types
+//	deploy-check schemas DIR          write Kubernetes JSON schemas for kubeconform (offline)
 //
 // It prints one line per problem and exits 1 when there is any, so a script can run it in CI.
 package main
@@ -26,6 +27,11 @@ func main() {
 	case "compose":
 		for _, f := range os.Args[2:] {
 			problems = append(problems, checkCompose(f)...)
+		}
+	case "schemas":
+		if err := writeSchemas(os.Args[2]); err != nil {
+			fmt.Fprintf(os.Stderr, "deploy-check: %v\n", err)
+			os.Exit(1)
 		}
 	case "k8s":
 		for _, f := range os.Args[2:] {

@@ -1,5 +1,6 @@
 // The deployment files validate without a container engine or a cluster (scripts/check-deploy.mjs):
-// Dockerfiles, the compose file, the Helm chart rendered with each values file, every manifest.
+// Dockerfiles, the compose file, the Helm chart rendered with each values file, every manifest
+// (kubeconform against the Kubernetes JSON schemas, and strict decoding into the API types).
 // A broken copy of deploy/ shows each check can fail and names what is wrong. The checkers are Go
 // programs built into .cache/go-bin; without Go the suite is skipped, except under CI=true,
 // where a missing tool is a failure.
@@ -50,6 +51,7 @@ describe.skipIf(!runnable)("deploy/ validation", () => {
     const problems = checkDeploy({ deployDir: broken }).join("\n");
     expect(problems).toMatch(/registry\.Dockerfile: the final stage must switch to a non-root USER/);
     expect(problems).toMatch(/registry-deployment\.yaml: .*unknown field "spec\.replica"/);
+    expect(problems).toMatch(/kubeconform: .*Deployment mcp-mesh-registry is invalid.*'replica' not allowed/);
     expect(problems).toMatch(/agents\.yaml: Deployment\/hello-world: container agent needs livenessProbe/);
     expect(problems).toMatch(/compose: .*comand/);
     expect(problems).toMatch(/bad-values\.yaml lint: .*registry\.store\.type must be one of/);
