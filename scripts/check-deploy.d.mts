@@ -1,0 +1,1 @@
+export declare function checkDeploy(options?: { deployDir?: string }): string[];
