@@ -1,11 +1,13 @@
 // Agents as nodes, and an edge for each dependency, LLM tool and LLM provider a consumer uses;
 // unresolved dependencies are dashed edges to a placeholder node. Laid out with dagre.
 import dagre from "@dagrejs/dagre";
-import type { Edge, Node } from "@xyflow/react";
+import { type Edge, type Node, Position } from "@xyflow/react";
 import type { Agent } from "./api";
 
 export const HEALTH_COLOURS: Record<string, string> = { healthy: "#1f9d55", unhealthy: "#d64545", unknown: "#8a8f98" };
 const W = 180;
+/** Left-to-right layout: consumers on the left, edges leave right and enter left. */
+const SIDES = { sourcePosition: Position.Right, targetPosition: Position.Left };
 const H = 54;
 
 export function buildGraph(agents: Agent[]): { nodes: Node[]; edges: Edge[] } {
@@ -21,6 +23,7 @@ export function buildGraph(agents: Agent[]): { nodes: Node[]; edges: Edge[] } {
       id: a.id,
       data: { label: `${a.id} (${a.status})` },
       position: { x: 0, y: 0 },
+      ...SIDES,
       className: `mesh-node mesh-node-${a.status}`,
       style: { border: `2px solid ${colour}`, background: `${colour}22`, width: W },
     });
@@ -36,6 +39,7 @@ export function buildGraph(agents: Agent[]): { nodes: Node[]; edges: Edge[] } {
           id: target,
           data: { label: `${label} (no provider)` },
           position: { x: 0, y: 0 },
+          ...SIDES,
           className: "mesh-node mesh-node-missing",
           style: { border: "2px dashed #8a8f98", width: W },
         });

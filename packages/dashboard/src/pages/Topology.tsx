@@ -18,6 +18,7 @@ export function Topology({ agents, version }: { agents: Agent[]; version: number
           nodes={nodes}
           edges={edges}
           fitView
+          fitViewOptions={{ maxZoom: 1.2 }}
           nodesDraggable={false}
           proOptions={{ hideAttribution: true }}
         >
