@@ -169,7 +169,10 @@ describeWithPrerequisites("the dashboard at /ui in a real browser", missing, () 
       const page = await open(`${base}/ui`);
       expect(page.url()).toBe(`${base}/ui/`);
       await page.getByTestId("live").filter({ hasText: "live" }).waitFor({ timeout: WAIT_MS });
-      await page.getByTestId("healthy-count").filter({ hasText: /Healthy2 \/ [23]$/ }).waitFor({ timeout: WAIT_MS });
+      await page
+        .getByTestId("healthy-count")
+        .filter({ hasText: /Healthy2 \/ [23]$/ })
+        .waitFor({ timeout: WAIT_MS });
       expect(errors).toEqual([]);
       await page.close();
     },
