@@ -163,6 +163,17 @@ describeWithPrerequisites("the dashboard at /ui in a real browser", missing, () 
   );
 
   it(
+    "the traces page says when tracing is off, with no failed request",
+    async () => {
+      const page = await open(`${registry.url}/ui/#/traces/0123456789abcdef0123456789abcdef`);
+      await page.getByTestId("tracing-off").waitFor({ timeout: WAIT_MS });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    TEST_MS,
+  );
+
+  it(
     "works behind an ingress path prefix (relative URLs, the push feed included)",
     async () => {
       const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/mesh`;

@@ -8,6 +8,7 @@ import { Agents } from "./pages/Agents";
 import { Events } from "./pages/Events";
 import { Overview } from "./pages/Overview";
 import { Topology } from "./pages/Topology";
+import { Traces } from "./pages/Traces";
 import { useMesh } from "./use-mesh";
 
 function useRoute(): string {
@@ -24,10 +25,12 @@ function App() {
   const mesh = useMesh();
   const route = useRoute();
   const detail = /^\/agents\/(.+)$/.exec(route);
+  const trace = /^\/traces(?:\/(.+))?$/.exec(route);
   let page: React.ReactNode;
   if (detail) page = <AgentDetail id={decodeURIComponent(detail[1] as string)} version={mesh.version} />;
   else if (route === "/agents") page = <Agents agents={mesh.agents} />;
   else if (route === "/topology") page = <Topology agents={mesh.agents} version={mesh.version} />;
+  else if (trace) page = <Traces id={trace[1] ? decodeURIComponent(trace[1]) : undefined} />;
   else if (route === "/events") page = <Events events={mesh.events} />;
   else page = <Overview mesh={mesh} />;
   const link = (to: string, label: string) => (
@@ -44,6 +47,7 @@ function App() {
           {link("/agents", "Agents")}
           {link("/topology", "Topology")}
           {link("/events", "Events")}
+          {link("/traces", "Traces")}
         </nav>
         <span className={mesh.live ? "live on" : "live"} data-testid="live">
           {mesh.live ? "● live" : "○ connecting"}
