@@ -26,15 +26,26 @@ export function useMesh(): Mesh {
         if (!stopped) setMesh((m) => ({ ...m, error: (e as Error).message }));
       }
     };
-    const source = new EventSource(STREAM_PATH);
-    source.addEventListener("open", () => {
-      setMesh((m) => ({ ...m, live: true }));
-      void load();
-    });
-    source.addEventListener("change", () => void load());
-    source.addEventListener("error", () => setMesh((m) => ({ ...m, live: false })));
+    // The browser reconnects by itself after a network error, but gives up on an HTTP error
+    // (e.g. 429 when too many dashboards are open): then try again after a pause.
+    let source: EventSource;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = () => {
+      source = new EventSource(STREAM_PATH);
+      source.addEventListener("open", () => {
+        setMesh((m) => ({ ...m, live: true }));
+        void load();
+      });
+      source.addEventListener("change", () => void load());
+      source.addEventListener("error", () => {
+        setMesh((m) => ({ ...m, live: false }));
+        if (source.readyState === EventSource.CLOSED && !stopped) retry = setTimeout(connect, 5000);
+      });
+    };
+    connect();
     return () => {
       stopped = true;
+      clearTimeout(retry);
       source.close();
     };
   }, []);

@@ -93,6 +93,29 @@ describe("push feed", () => {
   });
 });
 
+describe("push feed limits", () => {
+  it("answers 429 beyond the stream cap, and frees a slot when a stream closes", async () => {
+    const reg = await registry();
+    const app = Fastify();
+    uiRoutes(app, reg.core, { keepaliveMs: 1000, dir: tmpdir(), maxStreams: 1 });
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    const first = await feed(`${url}/ui/api/stream`);
+    const second = await feed(`${url}/ui/api/stream`);
+    expect([first.status, second.status]).toEqual([200, 429]);
+    first.close();
+    let third = await feed(`${url}/ui/api/stream`);
+    for (const deadline = Date.now() + 5000; third.status !== 200 && Date.now() < deadline; ) {
+      third.close();
+      await new Promise((r) => setTimeout(r, 20));
+      third = await feed(`${url}/ui/api/stream`);
+    }
+    expect(third.status).toBe(200);
+    third.close();
+    second.close();
+    await app.close();
+  });
+});
+
 describe("static app", () => {
   it("redirects /ui and a browser's / relatively; API clients still get the reference's /", async () => {
     const reg = await registry();

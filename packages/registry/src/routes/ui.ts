@@ -29,7 +29,7 @@ export interface UiOptions {
   keepaliveMs: number;
   /** The built dashboard; defaults to the package's ui/ folder. */
   dir?: string;
-  /** Most dashboard streams open at once; beyond it the feed answers 503. */
+  /** Most dashboard streams open at once; beyond it the feed answers 429, so held sockets stay bounded. */
   maxStreams?: number;
 }
 
@@ -41,7 +41,11 @@ export function uiRoutes(app: FastifyInstance, core: RegistryCore, opts: UiOptio
   app.get("/ui", async (_req, reply) => reply.redirect("ui/", 302));
   app.get("/ui/api/stream", async (_req, reply) => {
     if (streams >= maxStreams)
-      return reply.code(503).type("text/plain; charset=utf-8").send("too many dashboard streams open");
+      return reply
+        .code(429)
+        .header("retry-after", "5")
+        .type("text/plain; charset=utf-8")
+        .send(`too many dashboard streams open (at most ${maxStreams}): close a dashboard tab or retry later`);
     streams++;
     reply.hijack();
     const res = reply.raw;
