@@ -20,6 +20,7 @@ import { extraRoutes } from "./routes/extras.js";
 import { healthRoutes } from "./routes/health.js";
 import { heartbeatRoutes } from "./routes/heartbeat.js";
 import { proxyRoutes } from "./routes/proxy.js";
+import { uiRoutes } from "./routes/ui.js";
 import { watchRoutes } from "./routes/watch.js";
 import type { RegistryStore } from "./store/store.js";
 
@@ -123,6 +124,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     graceMs: config.watchGraceMs,
     isClosing: () => closing,
   });
+  uiRoutes(app, core, { keepaliveMs: config.watchKeepaliveMs });
   await app.register(async (scope) =>
     proxyRoutes(scope, core, { defaultTimeoutMs: config.proxyTimeoutMs, propagateHeaders: config.propagateHeaders }),
   );

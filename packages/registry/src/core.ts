@@ -59,6 +59,13 @@ export interface HealthEvent {
   data: Record<string, unknown>;
 }
 
+/** What a committed change recorded, for the dashboard's push feed. */
+export interface MeshChange {
+  types: string[];
+  agent_ids: string[];
+}
+export type MeshChangeListener = (change: MeshChange) => void;
+
 /** One computed change: what to write, what to do once it is written, and the caller's answer. */
 interface Change<T> {
   batch: WriteBatch;
@@ -71,6 +78,8 @@ export class RegistryCore {
   private readonly journal = new Journal();
   private readonly topo: JournaledTopology;
   private readonly watch = new WatchHub();
+  /** Listeners told after every committed change that recorded events (the dashboard's feed). */
+  private readonly meshListeners = new Set<MeshChangeListener>();
   /** Current resolution of every healthy agent, kept up to date as the mesh changes. */
   private readonly current = JournaledMap.on<string, Resolution>(this.journal);
   /** What each agent was last told (reference view): a difference means HEAD answers 202. */
@@ -172,6 +181,7 @@ export class RegistryCore {
       for (const e of change.batch.events ?? []) this.opts.metrics.events.inc({ type: e.event_type });
       for (const u of change.deliveries ?? []) this.watch.publish(u);
       change.onCommitted?.();
+      this.notifyMesh(change.batch.events ?? []);
       return change.result;
     };
     const next = this.lane.then(run, run);
@@ -431,6 +441,30 @@ export class RegistryCore {
       unsubscribe();
       this.opts.metrics.watchConnections.dec();
     };
+  }
+
+  /**
+   * Subscribes to the mesh's committed changes (registrations, health transitions, re-wirings):
+   * the listener gets the types and agents of the events each change recorded.
+   */
+  onMeshChange(listener: MeshChangeListener): () => void {
+    this.meshListeners.add(listener);
+    return () => this.meshListeners.delete(listener);
+  }
+
+  private notifyMesh(events: ReadonlyArray<{ event_type: string; agent_id: string }>): void {
+    if (!events.length || !this.meshListeners.size) return;
+    const change: MeshChange = {
+      types: [...new Set(events.map((e) => e.event_type))],
+      agent_ids: [...new Set(events.map((e) => e.agent_id))],
+    };
+    for (const l of this.meshListeners) {
+      try {
+        l(change);
+      } catch (e) {
+        this.opts.logger.error({ err: e }, "mesh change listener failed");
+      }
+    }
   }
 
   isWatched(id: string): boolean {

@@ -12,12 +12,16 @@ const WIRE_VERSION = MESH_VERSION;
 
 export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt: number): void {
   const uptime = () => Math.floor((Date.now() - startedAt) / 1000);
-  app.get("/", async () => ({
-    endpoints: ["/health", "/heartbeat", "/agents"],
-    service: SERVICE,
-    status: "running",
-    version: WIRE_VERSION,
-  }));
+  // A browser asking for / is sent to the dashboard; API clients get the reference's answer.
+  app.get("/", async (req, reply) => {
+    if (/text\/html/.test(req.headers.accept ?? "")) return reply.redirect("ui/", 302);
+    return {
+      endpoints: ["/health", "/heartbeat", "/agents"],
+      service: SERVICE,
+      status: "running",
+      version: WIRE_VERSION,
+    };
+  });
   app.get("/health", async () => ({
     service: SERVICE,
     status: "healthy",
