@@ -151,7 +151,10 @@ export class MeshAgent {
     const metrics = createMetrics(config.name);
     const dispatcher = createDispatcher();
     const outliers = createOutlierTracker({
-      onEvent: (e) => logger.info(e, outlierMessage(e)),
+      onEvent: (e) => {
+        metrics.countOutlier(e.kind);
+        logger.info(e, outlierMessage(e));
+      },
       probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
     });
     const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger);
@@ -170,6 +173,7 @@ export class MeshAgent {
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
         record: metrics.recordDependency,
+        count: metrics.countDependency,
         outliers,
         sessions: sessions.get,
       }),
@@ -203,6 +207,7 @@ export class MeshAgent {
           logger,
           dispatcher,
           wiring,
+          onRewired: metrics.countRewirings,
           healthy: async () => (await health()).ok,
         })
       : undefined;
