@@ -126,6 +126,8 @@ export class MeshAgent {
     const { tools, problems } = llmProviderTools(opts, {
       dispatcher: () => this.live?.dispatcher,
       logger: () => this.live?.logger,
+      recordLlm: (provider, model, input, output) =>
+        this.live?.metrics.recordLlm("provider", provider, model, input, output),
     });
     this.problems.push(...problems);
     for (const def of tools) this.tool(def);

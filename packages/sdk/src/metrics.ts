@@ -16,6 +16,11 @@ export interface AgentMetrics {
   countDependency(event: DependencyEvent, capability: string): void;
   /** An outlier ejection or a provider's return from one. */
   countOutlier(kind: "ejected" | "returned"): void;
+  /**
+   * One LLM iteration (a model call) and its tokens. side: "consumer" (an `llm` tool of this
+   * agent, counted from the provider's reported usage) or "provider" (this agent's LLM provider).
+   */
+  recordLlm(side: "consumer" | "provider", provider: string, model: string, input: number, output: number): void;
   /** Dependency slots whose providers changed on one resolution. */
   countRewirings(n: number): void;
   setUp(up: boolean): void;
@@ -92,6 +97,18 @@ export function createMetrics(agent: string): AgentMetrics {
     help: "Dependency slots re-wired to other providers by a registry resolution",
     ...opts,
   });
+  const llmTokens = new Counter({
+    name: "mcp_mesh_llm_tokens_total",
+    help: "LLM tokens by side (consumer|provider), provider (vendor), model and type (input|output)",
+    labelNames: ["side", "provider", "model", "type"],
+    ...opts,
+  });
+  const llmIterations = new Counter({
+    name: "mcp_mesh_llm_iterations_total",
+    help: "LLM iterations (model calls) by side (consumer|provider), provider (vendor) and model",
+    labelNames: ["side", "provider", "model"],
+    ...opts,
+  });
   const up = new Gauge({ name: "mcp_mesh_up", help: "1 while the agent serves", ...opts });
   // Label children are cached: looking them up per call would cost more than the increment.
   const cache = new Map<
@@ -131,6 +148,12 @@ export function createMetrics(agent: string): AgentMetrics {
         eventChildren.set(key, c);
       }
       c.inc();
+    },
+    recordLlm(side, provider, model, input, output) {
+      // Counters cannot go down: a vendor reporting negative usage is ignored, not a crash.
+      llmIterations.inc({ side, provider, model });
+      if (input > 0) llmTokens.inc({ side, provider, model, type: "input" }, input);
+      if (output > 0) llmTokens.inc({ side, provider, model, type: "output" }, output);
     },
     countOutlier(kind) {
       (kind === "ejected" ? ejections : returns).inc();
