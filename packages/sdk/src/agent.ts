@@ -159,8 +159,9 @@ export class MeshAgent {
       },
       probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
     });
-    const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger);
+    const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger, metrics.sessions);
     this.closeSessions = sessions.close;
+    metrics.watchSessionBackend(sessions.backend);
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
         dispatcher,

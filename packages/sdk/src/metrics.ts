@@ -3,6 +3,7 @@
 // per agent (not prom-client's global) so several agents can live in one process (tests).
 // Labels are bounded: tool and capability names come from the agent's own code and wiring.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { SessionObserver } from "./session/index.js";
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -21,6 +22,10 @@ export interface AgentMetrics {
    * agent, counted from the provider's reported usage) or "provider" (this agent's LLM provider).
    */
   recordLlm(side: "consumer" | "provider", provider: string, model: string, input: number, output: number): void;
+  /** Session affinity routes and moves (./session/). */
+  sessions: SessionObserver;
+  /** Where session assignments live, read at each scrape (absent until the first session call). */
+  watchSessionBackend(backend: () => "redis" | "memory" | undefined): void;
   /** Dependency slots whose providers changed on one resolution. */
   countRewirings(n: number): void;
   setUp(up: boolean): void;
@@ -109,6 +114,29 @@ export function createMetrics(agent: string): AgentMetrics {
     labelNames: ["side", "provider", "model"],
     ...opts,
   });
+  const sessionRoutes = new Counter({
+    name: "mcp_mesh_session_routes_total",
+    help: "Session calls routed, by capability and result (hit: its replica was known; new; moved)",
+    labelNames: ["capability", "result"],
+    ...opts,
+  });
+  const sessionMoves = new Counter({
+    name: "mcp_mesh_session_moves_total",
+    help: "Sessions moved to another replica, by capability and reason (left|ejected|failed)",
+    labelNames: ["capability", "reason"],
+    ...opts,
+  });
+  let sessionBackend: () => "redis" | "memory" | undefined = () => undefined;
+  new Gauge({
+    name: "mcp_mesh_session_store_memory_fallback",
+    help: "1 while session assignments are kept in this process's memory (no REDIS_URL, or Redis down)",
+    ...opts,
+    collect() {
+      const b = sessionBackend();
+      if (b === undefined) this.reset();
+      else this.set(b === "memory" ? 1 : 0);
+    },
+  });
   const up = new Gauge({ name: "mcp_mesh_up", help: "1 while the agent serves", ...opts });
   // Label children are cached: looking them up per call would cost more than the increment.
   const cache = new Map<
@@ -154,6 +182,13 @@ export function createMetrics(agent: string): AgentMetrics {
       llmIterations.inc({ side, provider, model });
       if (input > 0) llmTokens.inc({ side, provider, model, type: "input" }, input);
       if (output > 0) llmTokens.inc({ side, provider, model, type: "output" }, output);
+    },
+    sessions: {
+      routed: (capability, result) => sessionRoutes.inc({ capability, result }),
+      moved: (capability, reason) => sessionMoves.inc({ capability, reason }),
+    },
+    watchSessionBackend(backend) {
+      sessionBackend = backend;
     },
     countOutlier(kind) {
       (kind === "ejected" ? ejections : returns).inc();
