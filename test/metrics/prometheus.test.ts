@@ -22,11 +22,16 @@ import { PROMETHEUS, PROMTOOL, type PrometheusProcess, startPrometheus } from ".
 
 const DASHBOARDS = join(REPO_ROOT, "deploy", "grafana", "dashboards");
 const CALLS = 8;
-/** Metrics this small mesh never produces (no hedging, retries or streams configured). */
+/** Metrics this small mesh never produces (no hedging, retries, streams, LLMs or sessions). */
 const NOT_PRODUCED = [
   "mcp_mesh_dependency_hedges_total",
   "mcp_mesh_dependency_retries_total",
   "mcp_mesh_dependency_stream_chunks_total",
+  // LLM and session traffic is counted in packages/sdk/test/llm-e2e and stream-sessions tests.
+  "mcp_mesh_llm_",
+  "mcp_mesh_session_routes_total",
+  "mcp_mesh_session_moves_total",
+  "mcp_mesh_session_store_memory_fallback",
 ];
 
 const missing = [
