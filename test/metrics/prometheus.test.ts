@@ -22,10 +22,9 @@ import { PROMETHEUS, PROMTOOL, type PrometheusProcess, startPrometheus } from ".
 
 const DASHBOARDS = join(REPO_ROOT, "deploy", "grafana", "dashboards");
 const CALLS = 8;
-/** Metrics this small mesh never produces (no hedging, retries, streams, LLMs or sessions). */
+/** Metrics this small mesh never produces (no hedging, streams, LLMs or sessions). */
 const NOT_PRODUCED = [
   "mcp_mesh_dependency_hedges_total",
-  "mcp_mesh_dependency_retries_total",
   "mcp_mesh_dependency_stream_chunks_total",
   // LLM and session traffic is counted in packages/sdk/test/llm-e2e and stream-sessions tests.
   "mcp_mesh_llm_",
@@ -114,7 +113,11 @@ describeWithPrerequisites("metrics scraped by a real Prometheus", missing, () =>
         http_port: await freePort(),
         namespace: "default",
         status: "healthy",
-        tools: [{ function_name: "num", capability: "numbers", version: "1.0.0", inputSchema: { type: "object" } }],
+        tools: [
+          { function_name: "num", capability: "numbers", version: "1.0.0", inputSchema: { type: "object" } },
+          // Only the ghost provides "ghostly": a call with retries retries after backoff.
+          { function_name: "vanish", capability: "ghostly", version: "1.0.0", inputSchema: { type: "object" } },
+        ],
       }),
     });
     expect(ghost.status).toBe(200);
@@ -134,6 +137,11 @@ describeWithPrerequisites("metrics scraped by a real Prometheus", missing, () =>
       dependencies: { b: "broken" },
       handler: async (_a, { b }) => b?.().catch(() => "failed"),
     });
+    consumer.tool({
+      name: "use_ghost",
+      dependencies: { g: { capability: "ghostly", retries: 2, timeout: 10_000 } },
+      handler: async (_a, { g }) => g?.().catch((e: { code?: string }) => e.code),
+    });
     agents.push(provider, consumer);
     // The consumer first: the provider's arrival is then propagated to it.
     await consumer.start();
@@ -144,6 +152,7 @@ describeWithPrerequisites("metrics scraped by a real Prometheus", missing, () =>
     }
     await provider.start();
     await waitForDependency(consumer, "broken");
+    await waitForDependency(consumer, "ghostly");
     const deadline = Date.now() + 20_000;
     while (providers(consumer, "numbers").length < 2) {
       if (Date.now() > deadline)
@@ -153,6 +162,7 @@ describeWithPrerequisites("metrics scraped by a real Prometheus", missing, () =>
     // Sequential calls: equal replicas rotate, so the ghost is tried first until it is ejected.
     for (let i = 0; i < CALLS; i++) expect(await call(consumer, "use")).toBe("7");
     for (let i = 0; i < 2; i++) expect(await call(consumer, "use_broken")).toBe("failed");
+    expect(await call(consumer, "use_ghost")).toBe("unreachable");
     prometheus = await startPrometheus({
       "mcp-mesh-registry": [hostPort(registry.url)],
       "mcp-mesh-agents": agents.map((a) => hostPort(a.url as string)),
@@ -185,6 +195,9 @@ describeWithPrerequisites("metrics scraped by a real Prometheus", missing, () =>
     // Rotation puts the ghost first on every other call until three failures eject it.
     expect(await value(`mcp_mesh_dependency_failovers_total{${c},capability="numbers"}`)).toBeGreaterThanOrEqual(3);
     expect(await value(`mcp_mesh_outlier_ejections_total{${c}}`)).toBeGreaterThanOrEqual(1);
+    // The ghost-only dependency: refused at once, then two retry rounds after backoff.
+    expect(await value(`mcp_mesh_dependency_retries_total{${c},capability="ghostly"}`)).toBe(2);
+    expect(await value(`mcp_mesh_dependency_calls_total{${c},capability="ghostly",outcome="error"}`)).toBe(1);
     expect(await value(`mcp_mesh_rewirings_total{${c}}`)).toBeGreaterThanOrEqual(2);
     expect(await value('mcp_mesh_tool_calls_total{agent="metrics-provider",tool="boom",outcome="error"}')).toBe(2);
   });
