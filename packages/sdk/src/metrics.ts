@@ -24,7 +24,7 @@ export interface AgentMetrics {
   recordLlm(side: "consumer" | "provider", provider: string, model: string, input: number, output: number): void;
   /** Session affinity routes and moves (./session/). */
   sessions: SessionObserver;
-  /** Where session assignments live, read at each scrape (absent until the first session call). */
+  /** Where session assignments live, read at each scrape (undefined until the first session call). */
   watchSessionBackend(backend: () => "redis" | "memory" | undefined): void;
   /** Dependency slots whose providers changed on one resolution. */
   countRewirings(n: number): void;
@@ -132,9 +132,8 @@ export function createMetrics(agent: string): AgentMetrics {
     help: "1 while session assignments are kept in this process's memory (no REDIS_URL, or Redis down)",
     ...opts,
     collect() {
-      const b = sessionBackend();
-      if (b === undefined) this.reset();
-      else this.set(b === "memory" ? 1 : 0);
+      // Before the first session call no assignment is kept anywhere: 0.
+      this.set(sessionBackend() === "memory" ? 1 : 0);
     },
   });
   const up = new Gauge({ name: "mcp_mesh_up", help: "1 while the agent serves", ...opts });
