@@ -169,8 +169,13 @@ export class RegistryCore {
       }
       try {
         // A refused registration writes nothing, so it is answered even while the store is down.
-        if (Object.values(change.batch).some((v) => v.length)) await this.opts.store.write(change.batch);
+        if (Object.values(change.batch).some((v) => v.length)) {
+          const startedAt = performance.now();
+          await this.opts.store.write(change.batch);
+          this.opts.metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
+        }
       } catch (e) {
+        this.opts.metrics.storeWriteFailures.inc();
         this.opts.logger.error({ err: e }, "store write failed: the change was not applied");
         throw new MeshError(
           ErrorCodes.STORE_UNAVAILABLE,
@@ -180,6 +185,7 @@ export class RegistryCore {
       staged.apply();
       for (const e of change.batch.events ?? []) this.opts.metrics.events.inc({ type: e.event_type });
       for (const u of change.deliveries ?? []) this.watch.publish(u);
+      this.opts.metrics.watchPushes.inc(change.deliveries?.length ?? 0);
       change.onCommitted?.();
       this.notifyMesh(change.batch.events ?? []);
       return change.result;

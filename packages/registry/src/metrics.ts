@@ -10,6 +10,10 @@ export interface RegistryMetrics {
   httpSeconds: Histogram<"method" | "route" | "code">;
   watchConnections: Gauge;
   events: Counter<"type">;
+  watchPushes: Counter;
+  propagations: Counter<"delivery">;
+  storeWriteSeconds: Histogram;
+  storeWriteFailures: Counter;
 }
 
 export function createMetrics(): RegistryMetrics {
@@ -54,6 +58,28 @@ export function createMetrics(): RegistryMetrics {
       name: "mcp_mesh_registry_events_total",
       help: "Registry events written, by type",
       labelNames: ["type"],
+      ...opts,
+    }),
+    watchPushes: new Counter({
+      name: "mcp_mesh_registry_watch_pushes_total",
+      help: "Resolutions pushed to agents on their /watch streams",
+      ...opts,
+    }),
+    propagations: new Counter({
+      name: "mcp_mesh_registry_propagations_total",
+      help: "Consumers re-resolved with a changed resolution after a provider changed (delivery: watch|heartbeat)",
+      labelNames: ["delivery"],
+      ...opts,
+    }),
+    storeWriteSeconds: new Histogram({
+      name: "mcp_mesh_registry_store_write_duration_seconds",
+      help: "Latency of committed store writes (one per registry change)",
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+      ...opts,
+    }),
+    storeWriteFailures: new Counter({
+      name: "mcp_mesh_registry_store_write_failures_total",
+      help: "Store writes that failed (the change was refused with STORE_UNAVAILABLE)",
       ...opts,
     }),
   };

@@ -92,6 +92,8 @@ export function propagate(
     }
     batch.events?.push(...s.audit.eventsFor(consumer, changed, out.resolution, prior, now, false));
     const delivered = s.isWatched(cid);
+    // Pushed on its watch stream now, or told by a 202 on its next HEAD heartbeat.
+    s.metrics.propagations.inc({ delivery: delivered ? "watch" : "heartbeat" });
     if (delivered) {
       deliveries.push({ agent_id: cid, ...out.resolution, timestamp: rfc3339(now) });
       s.sent.set(cid, out.resolution);

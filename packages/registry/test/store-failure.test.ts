@@ -88,6 +88,9 @@ describe("a store that fails its writes", () => {
     expect((await inject("GET", `/agents/${Q}`)).status).toBe(404);
     expect((await inject("HEAD", `/heartbeat/${P}`)).status).toBe(200);
     expect(pushed.length).toBe(pushedBefore);
+    // The operator sees it: three failed writes on /metrics.
+    const metrics = (await reg.app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toMatch(/^mcp_mesh_registry_store_write_failures_total 3$/m);
   });
 
   it("a health scan that cannot write leaves the silent agent healthy, and marks it once it can", async () => {

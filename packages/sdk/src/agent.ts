@@ -126,6 +126,8 @@ export class MeshAgent {
     const { tools, problems } = llmProviderTools(opts, {
       dispatcher: () => this.live?.dispatcher,
       logger: () => this.live?.logger,
+      recordLlm: (provider, model, input, output) =>
+        this.live?.metrics.recordLlm("provider", provider, model, input, output),
     });
     this.problems.push(...problems);
     for (const def of tools) this.tool(def);
@@ -151,11 +153,15 @@ export class MeshAgent {
     const metrics = createMetrics(config.name);
     const dispatcher = createDispatcher();
     const outliers = createOutlierTracker({
-      onEvent: (e) => logger.info(e, outlierMessage(e)),
+      onEvent: (e) => {
+        metrics.countOutlier(e.kind);
+        logger.info(e, outlierMessage(e));
+      },
       probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
     });
-    const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger);
+    const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger, metrics.sessions);
     this.closeSessions = sessions.close;
+    metrics.watchSessionBackend(sessions.backend);
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
         dispatcher,
@@ -170,6 +176,7 @@ export class MeshAgent {
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
         record: metrics.recordDependency,
+        count: metrics.countDependency,
         outliers,
         sessions: sessions.get,
       }),
@@ -203,6 +210,7 @@ export class MeshAgent {
           logger,
           dispatcher,
           wiring,
+          onRewired: metrics.countRewirings,
           healthy: async () => (await health()).ok,
         })
       : undefined;

@@ -23,6 +23,8 @@ export interface MeshLinkOptions {
   wiring: Wiring;
   /** The user's health check: an unhealthy agent stops heartbeating (the reference behaviour). */
   healthy: () => Promise<boolean>;
+  /** How many dependency slots one resolution re-wired (metrics). */
+  onRewired?: (changes: number) => void;
 }
 
 export interface MeshLink {
@@ -43,7 +45,9 @@ export function joinMesh(opts: MeshLinkOptions): MeshLink {
   const apply = (resolved: Resolution, source: string) => {
     latest = resolved;
     const keep = Date.now() < graceUntil;
-    for (const change of wiring.apply(resolved, keep)) logger.info({ source }, `re-wired ${change}`);
+    const changes = wiring.apply(resolved, keep);
+    for (const change of changes) logger.info({ source }, `re-wired ${change}`);
+    opts.onRewired?.(changes.length);
   };
   let heartbeat: HeartbeatLoop | undefined;
   const watch = config.watch

@@ -76,6 +76,7 @@ async function* attempts(
     if (attempt > 0) {
       const wait = Math.min(backoffMs(attempt), deadline - performance.now());
       if (wait <= 0) throw expired();
+      env.count?.("retry", slot.spec.capability);
       await new Promise((r) => setTimeout(r, wait));
     }
     let { order: list, live } = providerOrder(slot, outliers, selfId);
@@ -95,6 +96,7 @@ async function* attempts(
     let timedOut = false;
     for (let i = 0; i < list.length; i++) {
       const p = list[i] as Provider;
+      if (i > 0) env.count?.("failover", slot.spec.capability); // the provider before failed
       const name = functionName ?? p.functionName;
       const remaining = deadline - performance.now();
       if (remaining <= 0) throw lastError?.code === ErrorCodes.TIMEOUT ? lastError : expired();
@@ -115,6 +117,7 @@ async function* attempts(
           }
           if ("chunk" in item) {
             chunks++;
+            env.count?.("stream_chunk", slot.spec.capability);
             yield item.chunk;
             continue;
           }

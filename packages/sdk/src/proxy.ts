@@ -11,6 +11,7 @@ import { callContext } from "./call-context.js";
 import type { JsonRpcResponse, ToolNotification } from "./client/tools-call.js";
 import { decodeResponse } from "./decode-result.js";
 import { hedge } from "./hedge.js";
+import type { DependencyEvent } from "./metrics.js";
 import type { OutlierTracker } from "./outlier.js";
 import { checkOutput } from "./output-check.js";
 import { providerOrder } from "./provider-order.js";
@@ -37,6 +38,8 @@ export interface ProxyEnv {
   defaultTimeoutMs: number;
   propagateHeaders: string[];
   record: (capability: string, outcome: "ok" | "error", seconds: number) => void;
+  /** Fail-overs, retries, hedges and stream chunks, for the metrics; absent: not counted. */
+  count?: (event: DependencyEvent, capability: string) => void;
   /** Shared by the agent's proxies; absent: no ejection. */
   outliers?: OutlierTracker;
   /** Session affinity (./session/), made on the first session call. */
@@ -141,10 +144,12 @@ async function attemptAll(
       outliers?.finished(p.endpoint);
     }
   };
+  const count = (event: DependencyEvent) => env.count?.(event, slot.spec.capability);
   for (let attempt = 0; attempt <= slot.spec.retries; attempt++) {
     if (attempt > 0) {
       const wait = Math.min(backoffMs(attempt), deadline - performance.now());
       if (wait <= 0) throw expired();
+      count("retry");
       await sleep(wait);
     }
     // One read of the slot's target: a re-wiring during this call is seen by the next one.
@@ -164,6 +169,7 @@ async function attemptAll(
     let timedOut = false;
     for (let i = 0; i < list.length; i++) {
       const p = list[i] as Provider;
+      if (i > 0) count("failover"); // the provider before failed or timed out
       if (p.agentId === selfId) {
         const value = await env.callLocal(functionName ?? p.functionName, args, ctx);
         session?.answered(p);
@@ -182,7 +188,10 @@ async function attemptAll(
         }
         const out = await hedge(
           (signal) => sendTo(p, false, signal),
-          (signal) => sendTo(backup, i + 1 >= live - 1, signal),
+          (signal) => {
+            count("hedge"); // called only when the first provider is slow
+            return sendTo(backup, i + 1 >= live - 1, signal);
+          },
           hedgeAfter as number,
           isAnswer,
         );

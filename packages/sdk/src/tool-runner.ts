@@ -99,6 +99,8 @@ function withLlm(rt: ToolRuntime, tool: RuntimeTool, deps: Record<string, unknow
           dispatcher: rt.dispatcher,
           defaultTimeoutMs: rt.config.callTimeoutMs,
           propagateHeaders: rt.config.propagateHeaders,
+          onIteration: (provider, model, input, output) =>
+            rt.metrics.recordLlm("consumer", provider, model, input, output),
         })
       : null;
   return { ...deps, llm };

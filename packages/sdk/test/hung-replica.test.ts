@@ -143,5 +143,9 @@ describe("a replica that answers slowly, with hedgeAfter", () => {
       "calls sent to the slow replica",
     );
     expect(new Set(answers)).toEqual(new Set(["Hello world! b:CET"]));
+    // Each call the slow replica got first was hedged to the fast one, and /metrics says so.
+    const metrics = await (await fetch(`${consumer.url}/metrics`)).text();
+    const hedges = Number(metrics.match(/^mcp_mesh_dependency_hedges_total\{[^}]*\} (\d+)$/m)?.[1] ?? 0);
+    expect(hedges).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });

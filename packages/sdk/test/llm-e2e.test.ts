@@ -74,6 +74,25 @@ async function solve(args: Record<string, unknown>): Promise<Solved> {
   const last = JSON.parse(await callText(consumer.url, "last")) as Omit<Solved, "result">;
   return { ...last, ...(result && { result }) };
 }
+/** One side's LLM counters in an agent's /metrics: sums over provider/model, and the label sets seen. */
+async function llmMetrics(url: string, side: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (name: string, extra = "") => {
+    let total = 0;
+    for (const m of text.matchAll(new RegExp(`^${name}\\{side="${side}"([^}]*)\\} (\\S+)$`, "gm")))
+      if ((m[1] as string).includes(extra)) total += Number(m[2]);
+    return total;
+  };
+  const labels = [...text.matchAll(new RegExp(`^mcp_mesh_llm_iterations_total\\{side="${side}",([^}]*)\\}`, "gm"))].map(
+    (m) => m[1] as string,
+  );
+  return {
+    iterations: sum("mcp_mesh_llm_iterations_total"),
+    input: sum("mcp_mesh_llm_tokens_total", 'type="input"'),
+    output: sum("mcp_mesh_llm_tokens_total", 'type="output"'),
+    labels,
+  };
+}
 const toolMessages = (r: RecordedRequest | undefined) => (r?.messages ?? []).filter((m) => m.role === "tool");
 const recorded = async (agent: AgentProcess, tool: string) =>
   JSON.parse(await callText(agent.url, tool)) as Array<{ tool: string; args: unknown }>;
@@ -127,6 +146,19 @@ describe("consumer → provider → scripted model → tool agents, as processes
     expect(out.meta).toMatchObject({ inputTokens: 150, outputTokens: 30 });
     expect(out.meta?.endpoint).toBe(provider.url);
   }, 60_000);
+
+  it("counts LLM iterations and input/output tokens per provider and model, on the consumer and the provider", async () => {
+    const before = [await llmMetrics(consumer.url, "consumer"), await llmMetrics(provider.url, "provider")];
+    model.push({ json: { answer: 1, explanation: "one" }, usage: { prompt_tokens: 70, completion_tokens: 4 } });
+    expect((await solve({ question: "one?" })).error).toBeUndefined();
+    const after = [await llmMetrics(consumer.url, "consumer"), await llmMetrics(provider.url, "provider")];
+    for (const i of [0, 1]) {
+      expect(after[i]?.iterations).toBe((before[i]?.iterations ?? 0) + 1);
+      expect(after[i]?.input).toBe((before[i]?.input ?? 0) + 70);
+      expect(after[i]?.output).toBe((before[i]?.output ?? 0) + 4);
+      expect(after[i]?.labels.every((l) => /provider="[^"]+",model="[^"]+"/.test(l))).toBe(true);
+    }
+  });
 
   it("a structured answer that does not match the output schema is llm_response_parse", async () => {
     model.push({ json: { answer: "five" } });

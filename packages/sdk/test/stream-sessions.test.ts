@@ -16,6 +16,7 @@ describe("dep.stream() with a session", () => {
   let m: TestMesh;
   let who: McpMeshTool | null = null;
   let byArg: McpMeshTool | null = null;
+  let consumerUrl = "";
 
   beforeAll(async () => {
     m = await createTestMesh();
@@ -48,6 +49,7 @@ describe("dep.stream() with a session", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await consumer.callLocal("grab");
+    consumerUrl = consumer.url as string;
   });
   afterAll(() => m.close());
 
@@ -73,5 +75,28 @@ describe("dep.stream() with a session", () => {
       const first = await text(byArg.stream({ session_id: `arg-${s}` }));
       for (let round = 0; round < 3; round++) expect(await text(byArg.stream({ session_id: `arg-${s}` }))).toBe(first);
     }
+  });
+
+  it("counts session routes (new, hit), stream chunks and the in-memory fallback in /metrics", async () => {
+    if (!who) throw new Error("not wired");
+    const url = consumerUrl;
+    const scrape = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const num = (re: RegExp) => Number(text.match(re)?.[1] ?? 0);
+      return {
+        fresh: num(/^mcp_mesh_session_routes_total\{capability="who",result="new"[^}]*\} (\d+)$/m),
+        hit: num(/^mcp_mesh_session_routes_total\{capability="who",result="hit"[^}]*\} (\d+)$/m),
+        chunks: num(/^mcp_mesh_dependency_stream_chunks_total\{capability="who"[^}]*\} (\d+)$/m),
+        memory: text.match(/^mcp_mesh_session_store_memory_fallback\{[^}]*\} (\d+)$/m)?.[1],
+      };
+    };
+    const before = await scrape();
+    for (const id of ["metrics-1", "metrics-2"])
+      for (let round = 0; round < 3; round++) await text(who.stream({}, { sessionId: id }));
+    const after = await scrape();
+    expect(after.fresh - before.fresh).toBe(2);
+    expect(after.hit - before.hit).toBe(4);
+    expect(after.chunks - before.chunks).toBe(12); // two chunks per stream
+    expect(after.memory).toBe("1"); // no REDIS_URL here
   });
 });

@@ -2,10 +2,10 @@
 // agent that never makes a session call opens no Redis connection and loads no Redis client.
 import type { Logger } from "pino";
 import { createRedisStore } from "./redis-store.js";
-import { createSessionRouter, type SessionRouter } from "./router.js";
+import { createSessionRouter, type SessionObserver, type SessionRouter } from "./router.js";
 import { createMemoryStore } from "./store.js";
 
-export type { SessionRoute, SessionRouter } from "./router.js";
+export type { SessionObserver, SessionRoute, SessionRouter } from "./router.js";
 
 /** Python's default and bounds (seconds), so mixed meshes expire sessions alike. */
 const TTL_DEFAULT = 3600;
@@ -21,7 +21,8 @@ export function lazySessionRouter(
   env: Record<string, string | undefined>,
   namespace: string,
   logger: Logger,
-): { get(): SessionRouter; close(): Promise<void> } {
+  observer?: SessionObserver,
+): { get(): SessionRouter; close(): Promise<void>; backend(): "redis" | "memory" | undefined } {
   let router: SessionRouter | undefined;
   return {
     get() {
@@ -43,9 +44,12 @@ export function lazySessionRouter(
         namespace,
         ttlSeconds,
         logger,
+        ...(observer && { observer }),
       });
       return router;
     },
     close: async () => router?.close(),
+    /** Undefined until the first session call made the router. */
+    backend: () => router?.backend(),
   };
 }

@@ -46,6 +46,14 @@ export interface SessionRouterOptions {
   namespace: string;
   ttlSeconds: number;
   logger: Logger;
+  /** Counts routes and moves (the agent's metrics). */
+  observer?: SessionObserver;
+}
+
+/** hit: the session's replica was known; new: first assignment; moved: it had to move. */
+export interface SessionObserver {
+  routed(capability: string, result: "hit" | "new" | "moved"): void;
+  moved(capability: string, reason: SessionMove["reason"]): void;
 }
 
 export function createSessionRouter(opts: SessionRouterOptions): SessionRouter {
@@ -88,6 +96,7 @@ export function createSessionRouter(opts: SessionRouterOptions): SessionRouter {
     return hit.agentId;
   };
   const report = (e: SessionMove, onMove: ((e: SessionMove) => void) | undefined) => {
+    opts.observer?.moved(e.capability, e.reason);
     logger.info(e, `session ${e.sessionId} (${e.capability}) moved: ${e.from ?? "none"} -> ${e.to} (${e.reason})`);
     try {
       onMove?.(e);
@@ -110,6 +119,7 @@ export function createSessionRouter(opts: SessionRouterOptions): SessionRouter {
       const ranked = rankForSession(sessionId, candidates);
       const current = await assigned(key);
       let chosen = ranked.find((p) => p.agentId === current);
+      opts.observer?.routed(capability, chosen ? "hit" : current === undefined ? "new" : "moved");
       if (!chosen) {
         const preferred = ranked[0] as Provider;
         const holder =

@@ -18,6 +18,8 @@ export interface LlmEnv {
   dispatcher: Dispatcher;
   defaultTimeoutMs: number;
   propagateHeaders: string[];
+  /** Counts each provider call (an iteration) with the usage it reported (metrics). */
+  onIteration?: (provider: string, model: string, inputTokens: number, outputTokens: number) => void;
 }
 
 const STOP_MAX_ITERATIONS = "max_iterations";
@@ -60,6 +62,12 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
       totals.inputTokens += envelope.usage.inputTokens;
       totals.outputTokens += envelope.usage.outputTokens;
       if (envelope.usage.model) totals.model = envelope.usage.model;
+      env.onIteration?.(
+        providerOf(slot.target.vendor, envelope.usage.model),
+        envelope.usage.model || "unknown",
+        envelope.usage.inputTokens,
+        envelope.usage.outputTokens,
+      );
       const done = (): LlmMeta => ({
         ...totals,
         totalTokens: totals.inputTokens + totals.outputTokens,
@@ -154,4 +162,11 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 
 export function cancelled(): MeshError {
   return new MeshError(ErrorCodes.CANCELLED, "the LLM request was cancelled by the caller");
+}
+
+/** The metrics' provider label: the registry's vendor, else the "vendor/" of the model name. */
+function providerOf(vendor: string, model: string | undefined): string {
+  if (vendor !== "unknown") return vendor;
+  const slash = model?.indexOf("/") ?? -1;
+  return slash > 0 ? (model as string).slice(0, slash) : "unknown";
 }

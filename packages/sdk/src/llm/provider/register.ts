@@ -18,6 +18,8 @@ export interface ProviderHost {
   /** The running agent's pooled dispatcher (the one client's). */
   dispatcher(): Dispatcher | undefined;
   logger(): Logger | undefined;
+  /** Counts each model call and its tokens (the agent's metrics). */
+  recordLlm?(provider: string, model: string, input: number, output: number): void;
 }
 
 type ProviderTool = ToolDefinition<typeof providerInput, undefined, Record<never, never>>;
@@ -127,6 +129,7 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
         params,
         runner: { dispatcher, ctx, timeoutMs: callTimeoutMs(ctx) },
         maxRetries: opts.maxRetries ?? 2,
+        onIteration: (_n, step) => host.recordLlm?.(vendor, modelName, step.inputTokens, step.outputTokens),
         ...(onText && { onText }),
       });
     } catch (err) {
