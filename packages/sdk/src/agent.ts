@@ -9,6 +9,7 @@ import pino, { type Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { exposeInternals } from "./agent-internals.js";
+import { authFromEnv, createAuthenticator } from "./auth/inbound.js";
 import { endpointAnswers } from "./client/probe.js";
 import type { JsonRpcResponse } from "./client/tools-call.js";
 import { configError, parseAgentConfig } from "./config.js";
@@ -177,13 +178,25 @@ export class MeshAgent {
     this.endpoint.propagate = config.propagateHeaders;
     await this.endpoint.connect();
     const health = () => runHealthCheck(this.options.healthCheck, config.name);
-    const http = createHttpServer(this.endpoint, {
-      livez: () => ({ alive: true, agent: config.name, timestamp: rfc3339(Date.now()) }),
-      ready: () => readiness(this.state, config),
-      health,
-      metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
-      onMcpError: (err) => logger.error({ err }, "request failed"),
-    });
+    const http = createHttpServer(
+      this.endpoint,
+      {
+        livez: () => ({ alive: true, agent: config.name, timestamp: rfc3339(Date.now()) }),
+        ready: () => readiness(this.state, config),
+        health,
+        metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
+        onMcpError: (err) => logger.error({ err }, "request failed"),
+      },
+      {
+        agent: createAuthenticator(authFromEnv(this.options.env ?? process.env, this.options.auth)),
+        tools: new Map(
+          this.tools.flatMap((t) => {
+            const a = createAuthenticator(t.auth);
+            return a ? [[t.name, a] as const] : [];
+          }),
+        ),
+      },
+    );
     const registryPort = config.registryEnabled
       ? localRegistryPort(config.registryUrl, [config.bindHost, config.httpHost])
       : undefined;

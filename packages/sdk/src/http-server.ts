@@ -2,6 +2,8 @@
 // the probes /livez, /ready, /health, /startupz, /metrics. Plain node:http: the mesh hop should
 // cost what a JSON round-trip costs, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { type AuthGate, checkRequest } from "./auth/gate.js";
+import { challenge } from "./auth/inbound.js";
 import { INVALID_REQUEST, rpcError } from "./jsonrpc.js";
 import type { McpEndpoint, RequestStream } from "./mcp-endpoint.js";
 
@@ -22,11 +24,11 @@ export interface Probes {
   onMcpError?(err: unknown): void;
 }
 
-export function createHttpServer(endpoint: McpEndpoint, probes: Probes): Server {
+export function createHttpServer(endpoint: McpEndpoint, probes: Probes, gate?: AuthGate): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const path = (req.url ?? "/").split("?", 1)[0];
     if (path === "/mcp") {
-      if (req.method === "POST") return void serveMcp(endpoint, req, res).catch((e) => fail(res, e, probes));
+      if (req.method === "POST") return void serveMcp(endpoint, req, res, gate).catch((e) => fail(res, e, probes));
       res.writeHead(405, { allow: "POST", "content-type": "application/json" });
       return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
     }
@@ -60,7 +62,12 @@ export function createHttpServer(endpoint: McpEndpoint, probes: Probes): Server 
   return server;
 }
 
-async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveMcp(
+  endpoint: McpEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gate?: AuthGate,
+): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body === null) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
@@ -75,6 +82,18 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
     res.end(JSON.stringify(rpcError(null, -32700, `Parse error: ${(e as Error).message}`)));
     return;
   }
+  const auth = gate ? await checkRequest(gate, message, req.headers.authorization) : undefined;
+  if (auth && !auth.ok) {
+    const text = JSON.stringify(rpcError(null, -32001, `Unauthorized: ${auth.description}`));
+    res.writeHead(auth.status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      "www-authenticate": challenge(auth),
+    });
+    res.end(text);
+    return;
+  }
+  const identity = auth?.identity;
   // JSON unless the caller accepts only SSE (FastMCP-style clients read either). A caller that
   // accepts SSE also gets, on an SSE answer, what the server sends while its request runs (log,
   // progress, sampling, elicitation): the answer turns into a stream at the first such message.
@@ -109,11 +128,11 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
       return sendJson(res, 400, rpcError(null, INVALID_REQUEST, `Invalid Request: ${why}`));
     }
     const answers = (
-      await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream, gone.signal)))
+      await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream, gone.signal, identity)))
     ).filter((a) => a !== null);
     response = answers.length > 0 ? answers : null;
   } else {
-    response = await endpoint.handle(message, req.headers, stream, gone.signal);
+    response = await endpoint.handle(message, req.headers, stream, gone.signal, identity);
   }
   if (gone.signal.aborted) return;
   if (streaming) {
