@@ -20,6 +20,7 @@ import { listen, localRegistryPort, warnFallback } from "./listen.js";
 import type { LlmDeclaration } from "./llm/consumer/types.js";
 import type { LlmProviderOptions } from "./llm/provider/options.js";
 import { llmProviderTools } from "./llm/provider/register.js";
+import { type EndpointCheck, registeredEndpoints } from "./llm/provider/registered.js";
 import { localStream } from "./local-stream.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
@@ -65,6 +66,7 @@ export class MeshAgent {
   private live: Live | undefined;
   /** Closes the session store (a Redis connection, once a session call opened one). */
   private closeSessions: (() => Promise<void>) | undefined;
+  private endpointCheck: EndpointCheck | undefined;
 
   constructor(readonly options: AgentOptions) {
     this.endpoint = new McpEndpoint({ name: options.name, version: options.version ?? "1.0.0" });
@@ -127,6 +129,7 @@ export class MeshAgent {
     const { tools, problems } = llmProviderTools(opts, {
       dispatcher: () => this.live?.dispatcher,
       logger: () => this.live?.logger,
+      registered: (endpoint) => this.registered(endpoint),
     });
     this.problems.push(...problems);
     for (const def of tools) this.tool(def);
@@ -258,6 +261,14 @@ export class MeshAgent {
   async callLocal(name: string, args: ToolArgs = {}, ctx?: ToolContext): Promise<unknown> {
     const response = await this.endpoint.callLocal(name, args, ctx ?? newContext(undefined, undefined, {}));
     return decodeResponse(response, `${name} (local)`);
+  }
+
+  /** Whether the registry lists `endpoint` as a healthy agent's; never, without a registry. */
+  private registered(endpoint: string): Promise<boolean> {
+    const live = this.live;
+    if (!live?.config.registryEnabled) return Promise.resolve(false);
+    this.endpointCheck ??= registeredEndpoints(() => this.live?.dispatcher, live.config.registryUrl);
+    return this.endpointCheck(endpoint);
   }
 
   private autoStart(): void {

@@ -18,6 +18,8 @@ export interface ProviderHost {
   /** The running agent's pooled dispatcher (the one client's). */
   dispatcher(): Dispatcher | undefined;
   logger(): Logger | undefined;
+  /** Whether the registry resolved `endpoint` to a registered agent (registered.ts). */
+  registered(endpoint: string): Promise<boolean>;
 }
 
 type ProviderTool = ToolDefinition<typeof providerInput, undefined, Record<never, never>>;
@@ -125,7 +127,7 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
         vendor,
         request,
         params,
-        runner: { dispatcher, ctx, timeoutMs: callTimeoutMs(ctx) },
+        runner: { dispatcher, ctx, timeoutMs: callTimeoutMs(ctx), registered: host.registered },
         maxRetries: opts.maxRetries ?? 2,
         ...(onText && { onText }),
       });
