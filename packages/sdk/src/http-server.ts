@@ -15,6 +15,18 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
  */
 export const MAX_BATCH_MESSAGES = 100;
 
+/**
+ * How long a client may take to send a whole request (headers and body), ms: a body that never
+ * finishes would otherwise hold its connection and buffer for Node's default 5 minutes.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface HttpLimits {
+  requestTimeoutMs: number;
+  /** How often Node checks those timeouts, ms. */
+  checkIntervalMs: number;
+}
+
 export interface Probes {
   livez(): Record<string, unknown>;
   ready(): { ok: boolean; body: Record<string, unknown> };
@@ -24,41 +36,50 @@ export interface Probes {
   onMcpError?(err: unknown): void;
 }
 
-export function createHttpServer(endpoint: McpEndpoint, probes: Probes, gate?: AuthGate): Server {
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    const path = (req.url ?? "/").split("?", 1)[0];
-    if (path === "/mcp") {
-      if (req.method === "POST") return void serveMcp(endpoint, req, res, gate).catch((e) => fail(res, e, probes));
-      res.writeHead(405, { allow: "POST", "content-type": "application/json" });
-      return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
-    }
-    if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
-    switch (path) {
-      case "/livez":
-        return json(res, req, 200, probes.livez());
-      case "/ready":
-      case "/startupz": {
-        const r = probes.ready();
-        return json(res, req, r.ok ? 200 : 503, r.body);
+export function createHttpServer(
+  endpoint: McpEndpoint,
+  probes: Probes,
+  gate?: AuthGate,
+  limits: HttpLimits = { requestTimeoutMs: REQUEST_TIMEOUT_MS, checkIntervalMs: 1_000 },
+): Server {
+  const server = createServer(
+    { keepAliveTimeout: 65_000, connectionsCheckingInterval: limits.checkIntervalMs },
+    (req, res) => {
+      const path = (req.url ?? "/").split("?", 1)[0];
+      if (path === "/mcp") {
+        if (req.method === "POST") return void serveMcp(endpoint, req, res, gate).catch((e) => fail(res, e, probes));
+        res.writeHead(405, { allow: "POST", "content-type": "application/json" });
+        return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
       }
-      case "/health":
-        return void probes
-          .health()
-          .then((r) => json(res, req, r.ok ? 200 : 503, r.body))
-          .catch((e) => fail(res, e, probes));
-      case "/metrics":
-        return void probes
-          .metrics()
-          .then((m) => {
-            res.writeHead(200, { "content-type": m.contentType });
-            res.end(req.method === "HEAD" ? undefined : m.text);
-          })
-          .catch((e) => fail(res, e, probes));
-      default:
-        return notFound(res);
-    }
-  });
-  server.headersTimeout = 30_000;
+      if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
+      switch (path) {
+        case "/livez":
+          return json(res, req, 200, probes.livez());
+        case "/ready":
+        case "/startupz": {
+          const r = probes.ready();
+          return json(res, req, r.ok ? 200 : 503, r.body);
+        }
+        case "/health":
+          return void probes
+            .health()
+            .then((r) => json(res, req, r.ok ? 200 : 503, r.body))
+            .catch((e) => fail(res, e, probes));
+        case "/metrics":
+          return void probes
+            .metrics()
+            .then((m) => {
+              res.writeHead(200, { "content-type": m.contentType });
+              res.end(req.method === "HEAD" ? undefined : m.text);
+            })
+            .catch((e) => fail(res, e, probes));
+        default:
+          return notFound(res);
+      }
+    },
+  );
+  server.headersTimeout = Math.min(30_000, limits.requestTimeoutMs);
+  server.requestTimeout = limits.requestTimeoutMs;
   return server;
 }
 
