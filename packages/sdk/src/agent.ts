@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { ErrorCodes, MeshError, rfc3339 } from "@mcp-mesh/protocol";
 import type { McpServer } from "@modelcontextprotocol/server";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { exposeInternals } from "./agent-internals.js";
@@ -22,6 +22,7 @@ import type { LlmProviderOptions } from "./llm/provider/options.js";
 import { llmProviderTools } from "./llm/provider/register.js";
 import { type EndpointCheck, registeredEndpoints } from "./llm/provider/registered.js";
 import { localStream } from "./local-stream.js";
+import { createLogger, safeUrl } from "./log.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
@@ -151,7 +152,7 @@ export class MeshAgent {
       throw configError(this.options.name, problems);
     }
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
-    const logger = pino({ level: config.logLevel, base: { agent_id: agentId } });
+    const logger = createLogger(config.logLevel, { agent_id: agentId });
     const metrics = createMetrics(config.name);
     const dispatcher = createDispatcher();
     const outliers = createOutlierTracker({
@@ -228,7 +229,11 @@ export class MeshAgent {
     running.add(this);
     if (config.handleSignals) installSignalHandlers();
     logger.info(
-      { url, tools: this.tools.map((t) => t.name), registry: config.registryEnabled ? config.registryUrl : "none" },
+      {
+        url,
+        tools: this.tools.map((t) => t.name),
+        registry: config.registryEnabled ? safeUrl(config.registryUrl) : "none",
+      },
       "agent started",
     );
     return { agentId, url, port, stop: () => this.stop() };
