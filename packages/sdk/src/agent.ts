@@ -174,6 +174,7 @@ export class MeshAgent {
           }) as Promise<unknown> as Promise<JsonRpcResponse>,
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
+        agentToken: config.agentToken,
         record: metrics.recordDependency,
         outliers,
         sessions: sessions.get,

@@ -36,6 +36,8 @@ export interface ProxyEnv {
   ) => Promise<JsonRpcResponse>;
   defaultTimeoutMs: number;
   propagateHeaders: string[];
+  /** MCP_MESH_AGENT_TOKEN, sent to resolved providers. */
+  agentToken?: string;
   record: (capability: string, outcome: "ok" | "error", seconds: number) => void;
   /** Shared by the agent's proxies; absent: no ejection. */
   outliers?: OutlierTracker;
@@ -128,6 +130,7 @@ async function attemptAll(
         headers: { ...slot.spec.headers, ...options?.headers },
         traceId: ctx?.traceId,
         propagated: propagated(ctx, env.propagateHeaders),
+        credential: env.agentToken,
         signal,
       });
       outliers?.success(p.endpoint, performance.now()); // it answered, even with an error

@@ -288,6 +288,12 @@ export interface AgentOptions {
    * env MCP_MESH_AUTH_TOKENS / MCP_MESH_AUTH_JWKS_URL.
    */
   auth?: AuthOptions;
+  /**
+   * The mesh credential this agent's dependency calls carry (`Authorization: Bearer <token>`),
+   * unless a propagated `authorization` or the dependency's own `headers` set one; env
+   * MCP_MESH_AGENT_TOKEN.
+   */
+  agentToken?: string;
 }
 
 export interface AgentHandle {

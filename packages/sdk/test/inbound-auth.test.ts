@@ -141,3 +141,40 @@ it("MCP_MESH_AUTH_TOKENS and MCP_MESH_AUTH_JWKS_URL configure the agent, beating
   ).toEqual({ jwt: { jwksUrl: "https://idp.test/jwks", issuer: "https://idp.test" } });
   expect(authFromEnv({}, undefined)).toBeUndefined();
 });
+
+it("a consumer's agentToken (MCP_MESH_AGENT_TOKEN) gets it through a protected provider; without it, the call is refused", async () => {
+  const mesh = await createTestMesh();
+  try {
+    const provider = mesh.agent({ name: "guarded-provider", auth: { tokens: ["mesh-token"] } });
+    provider.tool({
+      name: "secret_op",
+      capability: "secret_op",
+      handler: (_a, _d, ctx) => ctx.auth?.subject ?? "none",
+    });
+    const withToken = mesh.agent({ name: "trusted", agentToken: "mesh-token" });
+    withToken.tool({
+      name: "go",
+      dependencies: { op: "secret_op" },
+      handler: async (_a, { op }) => op?.() ?? "unresolved",
+    });
+    const without = mesh.agent({ name: "untrusted" });
+    without.tool({
+      name: "go2",
+      dependencies: { op: "secret_op" },
+      handler: async (_a, { op }) => {
+        try {
+          return await (op?.() ?? "unresolved");
+        } catch (e) {
+          return `refused: ${(e as Error).message}`;
+        }
+      },
+    });
+    await mesh.start();
+    expect(await withToken.callLocal("go")).toBe("token:0");
+    const refused = String(await without.callLocal("go2"));
+    expect(refused).toMatch(/^refused: .*401|Unauthorized/);
+    expect(refused).not.toContain("mesh-token");
+  } finally {
+    await mesh.close();
+  }
+});

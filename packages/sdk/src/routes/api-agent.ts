@@ -142,6 +142,7 @@ export class MeshApi {
         streamLocal: () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools")),
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
+        agentToken: config.agentToken,
         record: () => undefined,
         outliers,
       }),
