@@ -3,7 +3,8 @@
 // cost what a JSON round-trip costs, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type AuthGate, checkRequest } from "./auth/gate.js";
-import { challenge } from "./auth/inbound.js";
+import { type AuthOutcome, challenge } from "./auth/inbound.js";
+import { drainOrClose, readBody } from "./http-io.js";
 import { INVALID_REQUEST, rpcError } from "./jsonrpc.js";
 import type { McpEndpoint, RequestStream } from "./mcp-endpoint.js";
 
@@ -89,6 +90,12 @@ async function serveMcp(
   res: ServerResponse,
   gate?: AuthGate,
 ): Promise<void> {
+  // Every message of a protected agent needs some token (the agent's or a tool's): a caller that
+  // sends none is refused before its body is read.
+  if (gate?.agent && !req.headers.authorization) {
+    req.resume();
+    return refuse(res, { ok: false, status: 401, error: "invalid_request", description: "a bearer token is required" });
+  }
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body === null) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
@@ -104,16 +111,7 @@ async function serveMcp(
     return;
   }
   const auth = gate ? await checkRequest(gate, message, req.headers.authorization) : undefined;
-  if (auth && !auth.ok) {
-    const text = JSON.stringify(rpcError(null, -32001, `Unauthorized: ${auth.description}`));
-    res.writeHead(auth.status, {
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(text),
-      "www-authenticate": challenge(auth),
-    });
-    res.end(text);
-    return;
-  }
+  if (auth && !auth.ok) return refuse(res, auth);
   const identity = auth?.identity;
   // JSON unless the caller accepts only SSE (FastMCP-style clients read either). A caller that
   // accepts SSE also gets, on an SSE answer, what the server sends while its request runs (log,
@@ -175,16 +173,14 @@ async function serveMcp(
   res.end(text);
 }
 
-function drainOrClose(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.once("drain", done);
-    res.once("close", done);
+function refuse(res: ServerResponse, outcome: Extract<AuthOutcome, { ok: false }>): void {
+  const text = JSON.stringify(rpcError(null, -32001, `Unauthorized: ${outcome.description}`));
+  res.writeHead(outcome.status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "www-authenticate": challenge(outcome),
   });
+  res.end(text);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -197,35 +193,6 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 
 function sseEvent(data: string): string {
   return `event: message\ndata: ${data}\n\n`;
-}
-
-/** The body as a string, or null when it is larger than `limit` (the rest is discarded). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      return resolve(null);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return resolve(null);
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => {
-      if (!over)
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", reject);
-  });
 }
 
 function json(res: ServerResponse, req: IncomingMessage, status: number, body: unknown): void {
