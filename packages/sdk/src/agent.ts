@@ -5,10 +5,11 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { ErrorCodes, MeshError, rfc3339 } from "@mcp-mesh/protocol";
 import type { McpServer } from "@modelcontextprotocol/server";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { exposeInternals } from "./agent-internals.js";
+import { authFromEnv, createAuthenticator } from "./auth/inbound.js";
 import { endpointAnswers } from "./client/probe.js";
 import type { JsonRpcResponse } from "./client/tools-call.js";
 import { configError, parseAgentConfig } from "./config.js";
@@ -19,7 +20,9 @@ import { listen, localRegistryPort, warnFallback } from "./listen.js";
 import type { LlmDeclaration } from "./llm/consumer/types.js";
 import type { LlmProviderOptions } from "./llm/provider/options.js";
 import { llmProviderTools } from "./llm/provider/register.js";
+import { type EndpointCheck, registeredEndpoints } from "./llm/provider/registered.js";
 import { localStream } from "./local-stream.js";
+import { createLogger, safeUrl } from "./log.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
@@ -64,6 +67,7 @@ export class MeshAgent {
   private live: Live | undefined;
   /** Closes the session store (a Redis connection, once a session call opened one). */
   private closeSessions: (() => Promise<void>) | undefined;
+  private endpointCheck: EndpointCheck | undefined;
 
   constructor(readonly options: AgentOptions) {
     this.endpoint = new McpEndpoint({ name: options.name, version: options.version ?? "1.0.0" });
@@ -128,6 +132,7 @@ export class MeshAgent {
       logger: () => this.live?.logger,
       recordLlm: (provider, model, input, output) =>
         this.live?.metrics.recordLlm("provider", provider, model, input, output),
+      registered: (endpoint) => this.registered(endpoint),
     });
     this.problems.push(...problems);
     for (const def of tools) this.tool(def);
@@ -149,7 +154,7 @@ export class MeshAgent {
       throw configError(this.options.name, problems);
     }
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
-    const logger = pino({ level: config.logLevel, base: { agent_id: agentId } });
+    const logger = createLogger(config.logLevel, { agent_id: agentId });
     const metrics = createMetrics(config.name);
     const dispatcher = createDispatcher();
     const outliers = createOutlierTracker({
@@ -175,6 +180,7 @@ export class MeshAgent {
           }) as Promise<unknown> as Promise<JsonRpcResponse>,
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
+        agentToken: config.agentToken,
         record: metrics.recordDependency,
         count: metrics.countDependency,
         outliers,
@@ -184,13 +190,25 @@ export class MeshAgent {
     this.endpoint.propagate = config.propagateHeaders;
     await this.endpoint.connect();
     const health = () => runHealthCheck(this.options.healthCheck, config.name);
-    const http = createHttpServer(this.endpoint, {
-      livez: () => ({ alive: true, agent: config.name, timestamp: rfc3339(Date.now()) }),
-      ready: () => readiness(this.state, config),
-      health,
-      metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
-      onMcpError: (err) => logger.error({ err }, "request failed"),
-    });
+    const http = createHttpServer(
+      this.endpoint,
+      {
+        livez: () => ({ alive: true, agent: config.name, timestamp: rfc3339(Date.now()) }),
+        ready: () => readiness(this.state, config),
+        health,
+        metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
+        onMcpError: (err) => logger.error({ err }, "request failed"),
+      },
+      {
+        agent: createAuthenticator(authFromEnv(this.options.env ?? process.env, this.options.auth)),
+        tools: new Map(
+          this.tools.flatMap((t) => {
+            const a = createAuthenticator(t.auth);
+            return a ? [[t.name, a] as const] : [];
+          }),
+        ),
+      },
+    );
     const registryPort = config.registryEnabled
       ? localRegistryPort(config.registryUrl, [config.bindHost, config.httpHost])
       : undefined;
@@ -220,7 +238,11 @@ export class MeshAgent {
     running.add(this);
     if (config.handleSignals) installSignalHandlers();
     logger.info(
-      { url, tools: this.tools.map((t) => t.name), registry: config.registryEnabled ? config.registryUrl : "none" },
+      {
+        url,
+        tools: this.tools.map((t) => t.name),
+        registry: config.registryEnabled ? safeUrl(config.registryUrl) : "none",
+      },
       "agent started",
     );
     return { agentId, url, port, stop: () => this.stop() };
@@ -253,6 +275,14 @@ export class MeshAgent {
   async callLocal(name: string, args: ToolArgs = {}, ctx?: ToolContext): Promise<unknown> {
     const response = await this.endpoint.callLocal(name, args, ctx ?? newContext(undefined, undefined, {}));
     return decodeResponse(response, `${name} (local)`);
+  }
+
+  /** Whether the registry lists `endpoint` as a healthy agent's; never, without a registry. */
+  private registered(endpoint: string): Promise<boolean> {
+    const live = this.live;
+    if (!live?.config.registryEnabled) return Promise.resolve(false);
+    this.endpointCheck ??= registeredEndpoints(() => this.live?.dispatcher, live.config.registryUrl);
+    return this.endpointCheck(endpoint);
   }
 
   private autoStart(): void {

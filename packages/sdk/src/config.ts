@@ -23,6 +23,8 @@ export interface AgentConfig {
   /** Value of X-Mesh-Timeout when a dependency declares none (MCP_MESH_CALL_TIMEOUT), ms. */
   callTimeoutMs: number;
   propagateHeaders: string[];
+  /** Sent as `Authorization: Bearer` on dependency calls unless a propagated or declared header wins (MCP_MESH_AGENT_TOKEN). */
+  agentToken: string | undefined;
   watch: boolean;
   autoRun: boolean;
   handleSignals: boolean;
@@ -157,6 +159,7 @@ export function parseAgentConfig(
       .split(",")
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    agentToken: pick("MCP_MESH_AGENT_TOKEN") ?? opts.agentToken,
     watch: opts.watch ?? true,
     autoRun: bool("autoRun", "MCP_MESH_AUTO_RUN", opts.autoRun, true),
     handleSignals: opts.handleSignals ?? true,

@@ -5,6 +5,7 @@
 import type { AgentRegistration, RegistrationResponse } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
+import { safeUrl } from "./log.js";
 import { headHeartbeat, postHeartbeat } from "./registration.js";
 
 export interface HeartbeatOptions {
@@ -88,7 +89,7 @@ export class HeartbeatLoop {
     this.failures++;
     if (this.failures >= MAX_FAILURES) {
       if (this.failures === MAX_FAILURES)
-        logger.warn({ registry: this.opts.registryUrl }, "registry unreachable; reconnecting");
+        logger.warn({ registry: safeUrl(this.opts.registryUrl) }, "registry unreachable; reconnecting");
       this.needPost = true;
       this.registered = false;
     }
@@ -101,7 +102,7 @@ export class HeartbeatLoop {
       const response = await postHeartbeat(this.opts.dispatcher, this.opts.registryUrl, this.opts.payload());
       if (this.stopped) return;
       if (!this.registered)
-        this.opts.logger.info({ registry: this.opts.registryUrl, agent_id: this.opts.agentId }, "registered");
+        this.opts.logger.info({ registry: safeUrl(this.opts.registryUrl), agent_id: this.opts.agentId }, "registered");
       const rejoined = this.everRegistered && !this.registered;
       this.registered = true;
       this.everRegistered = true;
@@ -113,7 +114,7 @@ export class HeartbeatLoop {
     } catch (err) {
       if (this.postAttempts === 0)
         this.opts.logger.warn(
-          { registry: this.opts.registryUrl, err: (err as Error).message },
+          { registry: safeUrl(this.opts.registryUrl), err: (err as Error).message },
           "registration failed; retrying",
         );
       this.postAttempts++;

@@ -2,6 +2,9 @@
 // the probes /livez, /ready, /health, /startupz, /metrics. Plain node:http: the mesh hop should
 // cost what a JSON round-trip costs, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { type AuthGate, checkRequest } from "./auth/gate.js";
+import { type AuthOutcome, challenge } from "./auth/inbound.js";
+import { drainOrClose, readBody } from "./http-io.js";
 import { INVALID_REQUEST, rpcError } from "./jsonrpc.js";
 import type { McpEndpoint, RequestStream } from "./mcp-endpoint.js";
 
@@ -13,6 +16,18 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
  */
 export const MAX_BATCH_MESSAGES = 100;
 
+/**
+ * How long a client may take to send a whole request (headers and body), ms: a body that never
+ * finishes would otherwise hold its connection and buffer for Node's default 5 minutes.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface HttpLimits {
+  requestTimeoutMs: number;
+  /** How often Node checks those timeouts, ms. */
+  checkIntervalMs: number;
+}
+
 export interface Probes {
   livez(): Record<string, unknown>;
   ready(): { ok: boolean; body: Record<string, unknown> };
@@ -22,45 +37,65 @@ export interface Probes {
   onMcpError?(err: unknown): void;
 }
 
-export function createHttpServer(endpoint: McpEndpoint, probes: Probes): Server {
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    const path = (req.url ?? "/").split("?", 1)[0];
-    if (path === "/mcp") {
-      if (req.method === "POST") return void serveMcp(endpoint, req, res).catch((e) => fail(res, e, probes));
-      res.writeHead(405, { allow: "POST", "content-type": "application/json" });
-      return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
-    }
-    if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
-    switch (path) {
-      case "/livez":
-        return json(res, req, 200, probes.livez());
-      case "/ready":
-      case "/startupz": {
-        const r = probes.ready();
-        return json(res, req, r.ok ? 200 : 503, r.body);
+export function createHttpServer(
+  endpoint: McpEndpoint,
+  probes: Probes,
+  gate?: AuthGate,
+  limits: HttpLimits = { requestTimeoutMs: REQUEST_TIMEOUT_MS, checkIntervalMs: 1_000 },
+): Server {
+  const server = createServer(
+    { keepAliveTimeout: 65_000, connectionsCheckingInterval: limits.checkIntervalMs },
+    (req, res) => {
+      const path = (req.url ?? "/").split("?", 1)[0];
+      if (path === "/mcp") {
+        if (req.method === "POST") return void serveMcp(endpoint, req, res, gate).catch((e) => fail(res, e, probes));
+        res.writeHead(405, { allow: "POST", "content-type": "application/json" });
+        return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
       }
-      case "/health":
-        return void probes
-          .health()
-          .then((r) => json(res, req, r.ok ? 200 : 503, r.body))
-          .catch((e) => fail(res, e, probes));
-      case "/metrics":
-        return void probes
-          .metrics()
-          .then((m) => {
-            res.writeHead(200, { "content-type": m.contentType });
-            res.end(req.method === "HEAD" ? undefined : m.text);
-          })
-          .catch((e) => fail(res, e, probes));
-      default:
-        return notFound(res);
-    }
-  });
-  server.headersTimeout = 30_000;
+      if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
+      switch (path) {
+        case "/livez":
+          return json(res, req, 200, probes.livez());
+        case "/ready":
+        case "/startupz": {
+          const r = probes.ready();
+          return json(res, req, r.ok ? 200 : 503, r.body);
+        }
+        case "/health":
+          return void probes
+            .health()
+            .then((r) => json(res, req, r.ok ? 200 : 503, r.body))
+            .catch((e) => fail(res, e, probes));
+        case "/metrics":
+          return void probes
+            .metrics()
+            .then((m) => {
+              res.writeHead(200, { "content-type": m.contentType });
+              res.end(req.method === "HEAD" ? undefined : m.text);
+            })
+            .catch((e) => fail(res, e, probes));
+        default:
+          return notFound(res);
+      }
+    },
+  );
+  server.headersTimeout = Math.min(30_000, limits.requestTimeoutMs);
+  server.requestTimeout = limits.requestTimeoutMs;
   return server;
 }
 
-async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveMcp(
+  endpoint: McpEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gate?: AuthGate,
+): Promise<void> {
+  // Every message of a protected agent needs some token (the agent's or a tool's): a caller that
+  // sends none is refused before its body is read.
+  if (gate?.agent && !req.headers.authorization) {
+    req.resume();
+    return refuse(res, { ok: false, status: 401, error: "invalid_request", description: "a bearer token is required" });
+  }
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body === null) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
@@ -75,6 +110,9 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
     res.end(JSON.stringify(rpcError(null, -32700, `Parse error: ${(e as Error).message}`)));
     return;
   }
+  const auth = gate ? await checkRequest(gate, message, req.headers.authorization) : undefined;
+  if (auth && !auth.ok) return refuse(res, auth);
+  const identity = auth?.identity;
   // JSON unless the caller accepts only SSE (FastMCP-style clients read either). A caller that
   // accepts SSE also gets, on an SSE answer, what the server sends while its request runs (log,
   // progress, sampling, elicitation): the answer turns into a stream at the first such message.
@@ -109,11 +147,11 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
       return sendJson(res, 400, rpcError(null, INVALID_REQUEST, `Invalid Request: ${why}`));
     }
     const answers = (
-      await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream, gone.signal)))
+      await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream, gone.signal, identity)))
     ).filter((a) => a !== null);
     response = answers.length > 0 ? answers : null;
   } else {
-    response = await endpoint.handle(message, req.headers, stream, gone.signal);
+    response = await endpoint.handle(message, req.headers, stream, gone.signal, identity);
   }
   if (gone.signal.aborted) return;
   if (streaming) {
@@ -135,16 +173,14 @@ async function serveMcp(endpoint: McpEndpoint, req: IncomingMessage, res: Server
   res.end(text);
 }
 
-function drainOrClose(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.once("drain", done);
-    res.once("close", done);
+function refuse(res: ServerResponse, outcome: Extract<AuthOutcome, { ok: false }>): void {
+  const text = JSON.stringify(rpcError(null, -32001, `Unauthorized: ${outcome.description}`));
+  res.writeHead(outcome.status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "www-authenticate": challenge(outcome),
   });
+  res.end(text);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -157,35 +193,6 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 
 function sseEvent(data: string): string {
   return `event: message\ndata: ${data}\n\n`;
-}
-
-/** The body as a string, or null when it is larger than `limit` (the rest is discarded). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      return resolve(null);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return resolve(null);
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => {
-      if (!over)
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", reject);
-  });
 }
 
 function json(res: ServerResponse, req: IncomingMessage, status: number, body: unknown): void {

@@ -1,6 +1,7 @@
 export type { ErrorCode } from "@mcp-mesh/protocol";
 export { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
 export { MeshAgent } from "./agent.js";
+export type { AuthIdentity, AuthOptions, JwtAuthOptions } from "./auth/inbound.js";
 export type { AgentConfig } from "./config.js";
 export { decodeResult } from "./decode-result.js";
 export type {

@@ -20,6 +20,7 @@ import type {
   TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import { McpServer } from "@modelcontextprotocol/server";
+import type { AuthIdentity } from "./auth/inbound.js";
 import { currentCall, type InboundCall, type RequestStream, runInCall } from "./call-context.js";
 import { classify, type Json, rpcError } from "./jsonrpc.js";
 import { type Headers, newContext, type SdkContext, stripReserved, withCaller } from "./tool-context.js";
@@ -148,7 +149,13 @@ export class McpEndpoint {
    * Handles one JSON-RPC message (already parsed). Resolves with the response, or null for
    * notifications and posted responses (HTTP 202), or when `gone` aborts first (the caller left).
    */
-  handle(message: unknown, headers: Headers, stream?: RequestStream, gone?: AbortSignal): Promise<Json | null> {
+  handle(
+    message: unknown,
+    headers: Headers,
+    stream?: RequestStream,
+    gone?: AbortSignal,
+    identity?: AuthIdentity,
+  ): Promise<Json | null> {
     const inbound = classify(message);
     switch (inbound.kind) {
       case "invalid":
@@ -171,6 +178,7 @@ export class McpEndpoint {
     let ctx: ToolContext | undefined;
     if (request.method === "tools/call" && params !== undefined) {
       ({ params, ctx } = stripReserved(params, headers, this.propagate));
+      if (identity) ctx.auth = identity;
     }
     return new Promise((resolve) => {
       if (gone?.aborted) return resolve(null);

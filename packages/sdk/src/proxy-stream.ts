@@ -67,6 +67,7 @@ async function* attempts(
         headers: { ...slot.spec.headers, ...options?.headers },
         traceId: ctx?.traceId,
         propagated: propagated(ctx, env.propagateHeaders),
+        credential: env.agentToken,
         signal,
         progressToken: token,
         onNotification,

@@ -37,6 +37,8 @@ export interface ProxyEnv {
   ) => Promise<JsonRpcResponse>;
   defaultTimeoutMs: number;
   propagateHeaders: string[];
+  /** MCP_MESH_AGENT_TOKEN, sent to resolved providers. */
+  agentToken?: string;
   record: (capability: string, outcome: "ok" | "error", seconds: number) => void;
   /** Fail-overs, retries, hedges and stream chunks, for the metrics; absent: not counted. */
   count?: (event: DependencyEvent, capability: string) => void;
@@ -131,6 +133,7 @@ async function attemptAll(
         headers: { ...slot.spec.headers, ...options?.headers },
         traceId: ctx?.traceId,
         propagated: propagated(ctx, env.propagateHeaders),
+        credential: env.agentToken,
         signal,
       });
       outliers?.success(p.endpoint, performance.now()); // it answered, even with an error

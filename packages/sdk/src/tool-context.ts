@@ -9,6 +9,11 @@ import type { LogLevel, ToolContext } from "./types.js";
 /** Keys callers add to `arguments` for tracing (PROTOCOL.md §6.1); never reach user code. */
 const RESERVED_ARGS = ["_trace_id", "_parent_span", "_mesh_headers"] as const;
 
+/** Most `_mesh_headers` entries taken from one call (the rest are dropped; docs/sdk.md, "Limits"). */
+export const MAX_MESH_HEADERS = 64;
+const MAX_HEADER_NAME = 256;
+const MAX_HEADER_VALUE = 8 * 1024;
+
 export type Headers = Record<string, string | string[] | undefined>;
 
 /** tools/call params without the reserved arguments, and the context they and the headers carry. */
@@ -30,7 +35,14 @@ export function stripReserved(params: Json, headers: Headers, allow: string[]) {
   if (allow.length > 0)
     for (const [k, v] of Object.entries(headers))
       if (typeof v === "string" && matchesHeaderRule(k, allow)) propagated[k] = v;
-  for (const [k, v] of Object.entries(meshHeaders)) if (typeof v === "string") propagated[k.toLowerCase()] = v;
+  let taken = 0;
+  for (const [k, v] of Object.entries(meshHeaders)) {
+    // Bounded: these are forwarded on every dependency call the handler makes.
+    if (taken >= MAX_MESH_HEADERS) break;
+    if (typeof v !== "string" || k.length > MAX_HEADER_NAME || v.length > MAX_HEADER_VALUE) continue;
+    propagated[k.toLowerCase()] = v;
+    taken++;
+  }
   const ctx = newContext(
     h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined),
     h("x-parent-span") ?? h("x-parent-span-id") ?? (typeof spanArg === "string" ? spanArg : undefined),

@@ -1,8 +1,10 @@
 // A tool as the runtime holds it: the user's declaration normalised once (schemas compiled,
 // dependencies in declaration order, the registration entry built), plus result encoding.
+
 import { isValidVersion, type ToolRegistration } from "@mcp-mesh/protocol";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import type { AuthOptions } from "./auth/inbound.js";
 import { type LlmSlotSpec, llmRegistration, normalizeLlm } from "./llm/consumer/declaration.js";
 import type { LlmDeclaration } from "./llm/consumer/types.js";
 import { isAsyncGeneratorFunction } from "./stream-produce.js";
@@ -52,6 +54,8 @@ export interface RuntimeTool {
   outputJsonSchema: Record<string, unknown> | undefined;
   dependencies: DependencySlotSpec[];
   kwargs: Record<string, unknown> | undefined;
+  /** What a caller must present (AuthOptions from the definition). */
+  auth: AuthOptions | undefined;
   /** The injected LLM's declaration (the handler gets `llm`). */
   llm: LlmSlotSpec | undefined;
   /** Declared (or detected) as streaming: advertised with `stream_type: "text"`. */
@@ -131,6 +135,7 @@ export function normalizeTool(
     // What the reference runtimes advertise for a Stream[str] tool (LLM-WIRE.md §3.1).
     kwargs: stream ? { ...def.kwargs, stream_type: "text" } : def.kwargs,
     stream,
+    auth: def.auth,
     llm: llmOf(def, where, problems),
     handler: def.handler as RuntimeTool["handler"],
   };

@@ -15,6 +15,8 @@ export interface HttpCall {
   headers: Record<string, string>;
   traceId: string | undefined;
   propagated: Record<string, string>;
+  /** The agent's mesh credential (MCP_MESH_AGENT_TOKEN): sent unless propagated or declared headers set authorization. */
+  credential?: string;
   /** Cancels the request (a hedge's loser, a stream's consumer that stopped). */
   signal?: AbortSignal;
   /** For streams: sent as `_meta.progressToken`; notifications go to `onNotification`. */
@@ -31,7 +33,11 @@ export function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<J
     args._parent_span = span;
   }
   if (Object.keys(call.propagated).length > 0) args._mesh_headers = call.propagated;
-  const headers: Record<string, string> = { ...call.propagated, ...call.headers };
+  const headers: Record<string, string> = {
+    ...(call.credential && { authorization: `Bearer ${call.credential}` }),
+    ...call.propagated,
+    ...call.headers,
+  };
   if (call.traceId && span) {
     headers["x-trace-id"] = call.traceId;
     headers["x-parent-span"] = span;

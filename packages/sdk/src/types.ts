@@ -2,6 +2,7 @@
 // handler receives. Handler argument types follow from the declaration at the type level.
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import type { AuthIdentity, AuthOptions } from "./auth/inbound.js";
 import type { LlmDeclaration, MeshLlm } from "./llm/consumer/types.js";
 
 /** A consumer tag term: "x" (required), "+x" (preferred), "-x" (excluded), or an OR group. */
@@ -171,6 +172,11 @@ export interface ToolContext {
   headers: Record<string, string>;
   signal: AbortSignal | undefined;
   /**
+   * The caller verified by the agent's or the tool's `auth` (docs/security.md, "Agents"); absent
+   * when nothing is protected and for in-process calls. Never holds the token itself.
+   */
+  auth?: AuthIdentity;
+  /**
    * Sends a log message to this call's caller (MCP `notifications/message`) while the call runs.
    * It reaches callers that accept `text/event-stream` (MCP clients); for others (mesh agents,
    * plain JSON callers, in-process calls) it is dropped. Never throws for an absent caller.
@@ -201,6 +207,11 @@ export interface ToolDefinition<
   dependencies?: D;
   /** Free-form metadata returned to consumers inside their resolved dependency. */
   kwargs?: Record<string, unknown>;
+  /**
+   * Require a bearer token for this tool: calls to it are checked against this instead of the
+   * agent's `auth`. The tool stays listed in tools/list (docs/security.md, "Agents").
+   */
+  auth?: AuthOptions;
   /** An injected LLM (docs/llm.md): a provider chosen by tags, and the mesh tools its model may call. */
   llm?: L;
   /** `true` makes a streaming tool: see StreamingToolDefinition. */
@@ -272,6 +283,17 @@ export interface AgentOptions {
    * MCP_MESH_REGISTRY_URL cannot point a test's agents at a real registry.
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Require a bearer token (static or JWT) on every /mcp request (docs/security.md, "Agents");
+   * env MCP_MESH_AUTH_TOKENS / MCP_MESH_AUTH_JWKS_URL.
+   */
+  auth?: AuthOptions;
+  /**
+   * The mesh credential this agent's dependency calls carry (`Authorization: Bearer <token>`),
+   * unless a propagated `authorization` or the dependency's own `headers` set one; env
+   * MCP_MESH_AGENT_TOKEN.
+   */
+  agentToken?: string;
 }
 
 export interface AgentHandle {

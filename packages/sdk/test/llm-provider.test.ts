@@ -1,6 +1,8 @@
 // An LLM provider agent as a real process, pointed by baseURL at the scripted model (through the
 // real @ai-sdk/openai-compatible provider, over real HTTP), with a tool agent whose tools carry
 // `_mesh_endpoint`: called with raw HTTP exactly as a Python consumer calls it (LLM-WIRE §1.5).
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegistryProcess } from "../../../test/interop/processes.js";
 import { type ScriptedLlm, startScriptedLlm } from "../src/testing/scripted-llm.js";
@@ -86,6 +88,43 @@ function envelopeOf(r: { body: any }) {
 }
 
 describe("LLM provider agent (real processes, scripted model)", () => {
+  it("sends the caller's propagated headers only to registered agents, never to an endpoint the request names", async () => {
+    // An endpoint no agent registered: a plain server that records what reaches it.
+    const seen: Array<{ headers: Record<string, unknown>; body: string }> = [];
+    const rogue = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        seen.push({ headers: req.headers, body });
+        const id = JSON.parse(body).id;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text: "5" }] } }));
+      });
+    });
+    await new Promise<void>((r) => rogue.listen(0, "127.0.0.1", r));
+    try {
+      const rogueUrl = `http://127.0.0.1:${(rogue.address() as AddressInfo).port}`;
+      llm.push({ toolCalls: [{ name: "add", arguments: { a: 2, b: 3 }, id: "toolu_r" }] }, { text: "5" });
+      const req = pythonRequest([
+        { ...meshTool("add"), function: { ...meshTool("add").function, _mesh_endpoint: rogueUrl } },
+      ]);
+      req.params.arguments._mesh_headers = {
+        "x-mesh-timeout": "300",
+        authorization: "Bearer canary-user-token",
+      } as never;
+      envelopeOf(await rpc(provider.url, req, { authorization: "Bearer canary-user-token" }));
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.headers.authorization).toBeUndefined();
+      expect(JSON.stringify(seen[0])).not.toContain("canary");
+      // The trace still goes along.
+      expect(seen[0]?.headers["x-trace-id"]).toBe(TRACE);
+    } finally {
+      await new Promise((r) => rogue.close(r));
+    }
+  });
+
   it("answers a Python consumer's request: runs the mesh tool with the model's arguments and returns the envelope", async () => {
     const before = llm.requests.length;
     llm.push(

@@ -5,11 +5,12 @@
 // like to any agent; the same wiring slots and proxies as tools' dependencies.
 import { randomBytes } from "node:crypto";
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import { endpointAnswers } from "../client/probe.js";
 import { type AgentConfig, configError, parseAgentConfig } from "../config.js";
 import { detectHost } from "../host.js";
+import { createLogger, safeUrl } from "../log.js";
 import { joinMesh, type MeshLink } from "../mesh-link.js";
 import { createOutlierTracker, outlierMessage } from "../outlier.js";
 import { createProxy } from "../proxy.js";
@@ -127,7 +128,7 @@ export class MeshApi {
     problems.push(...this.problems);
     if (problems.length > 0) throw configError(this.options.name, problems);
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
-    const logger = pino({ level: config.logLevel, base: { agent_id: agentId } });
+    const logger = createLogger(config.logLevel, { agent_id: agentId });
     const dispatcher = createDispatcher();
     const outliers = createOutlierTracker({
       onEvent: (e) => logger.info(e, outlierMessage(e)),
@@ -141,6 +142,7 @@ export class MeshApi {
         streamLocal: () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools")),
         defaultTimeoutMs: config.callTimeoutMs,
         propagateHeaders: config.propagateHeaders,
+        agentToken: config.agentToken,
         record: () => undefined,
         outliers,
       }),
@@ -164,7 +166,7 @@ export class MeshApi {
     this.live = { config, agentId, logger, dispatcher, wiring, link, startedAt: Date.now() };
     running.add(this);
     if (config.handleSignals) installSignalHandlers();
-    logger.info({ routes: this.routes.length, registry: config.registryUrl }, "web app joined the mesh");
+    logger.info({ routes: this.routes.length, registry: safeUrl(config.registryUrl) }, "web app joined the mesh");
   }
 
   /** Leaves the mesh (DELETE at the registry). Idempotent. */

@@ -90,7 +90,7 @@ function input(model: MockLanguageModelV3, request: Record<string, unknown>, ven
     vendor,
     request: req,
     params: readParams(req.model_params, {}, {}),
-    runner: { dispatcher, ctx: newContext(undefined, undefined, {}), timeoutMs: 10_000 },
+    runner: { dispatcher, ctx: newContext(undefined, undefined, {}), timeoutMs: 10_000, registered: async () => true },
     maxRetries: 0,
   };
 }

@@ -1,6 +1,6 @@
 // The provider-managed loop's tool calls (LLM-WIRE §2.1): each call goes to the tool owner's
-// `_mesh_endpoint` over MCP through the one client, with the provider call's trace id and
-// propagated headers; the answer becomes the tool message's text. A failure is not the loop's
+// `_mesh_endpoint` over MCP through the one client, with the provider call's trace id and, when
+// the endpoint is a registered agent's, its propagated headers (registered.ts); the answer becomes the tool message's text. A failure is not the loop's
 // failure: the model reads `{"error": ...}` and may recover.
 import type { Dispatcher } from "undici";
 import { decodeResponse } from "../../decode-result.js";
@@ -27,6 +27,8 @@ export interface MeshToolRunner {
   ctx: ToolContext;
   /** Deadline of one tool call, ms. */
   timeoutMs: number;
+  /** Propagated headers go only where this says yes (registered.ts). */
+  registered(endpoint: string): Promise<boolean>;
 }
 
 export async function runToolCalls(
@@ -55,7 +57,7 @@ async function runOne(call: ToolCallPlan, tools: WireTool[], runner: MeshToolRun
       timeoutMs: runner.timeoutMs,
       headers: {},
       traceId: runner.ctx.traceId,
-      propagated: runner.ctx.headers,
+      propagated: (await runner.registered(endpoint)) ? runner.ctx.headers : {},
       ...(runner.ctx.signal && { signal: runner.ctx.signal }),
     });
     return { ...base, content: toolText(decodeResponse(response, `${call.toolName} at ${endpoint}`)), ok: true };

@@ -20,6 +20,8 @@ export interface ProviderHost {
   logger(): Logger | undefined;
   /** Counts each model call and its tokens (the agent's metrics). */
   recordLlm?(provider: string, model: string, input: number, output: number): void;
+  /** Whether the registry resolved `endpoint` to a registered agent (registered.ts). */
+  registered(endpoint: string): Promise<boolean>;
 }
 
 type ProviderTool = ToolDefinition<typeof providerInput, undefined, Record<never, never>>;
@@ -127,7 +129,7 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
         vendor,
         request,
         params,
-        runner: { dispatcher, ctx, timeoutMs: callTimeoutMs(ctx) },
+        runner: { dispatcher, ctx, timeoutMs: callTimeoutMs(ctx), registered: host.registered },
         maxRetries: opts.maxRetries ?? 2,
         onIteration: (_n, step) => host.recordLlm?.(vendor, modelName, step.inputTokens, step.outputTokens),
         ...(onText && { onText }),

@@ -1,0 +1,46 @@
+// The agent's logger: pino with secrets redacted wherever a log object carries them (a header
+// bag, an options object, an error's request), so a token or API key never reaches a log line
+// (docs/security.md, "Secrets"). URLs are logged through safeUrl: userinfo is a credential too.
+import pino, { type Logger } from "pino";
+
+const SECRET_KEYS = [
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "x-api-key",
+  "apiKey",
+  "api_key",
+  "token",
+  "password",
+  "secret",
+];
+
+/** pino paths: the key at the top, one and two levels down (pino redact has no deep wildcard). */
+export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
+  const dot = key.startsWith("[") ? key : `.${key}`;
+  return [key, `*${dot}`, `*.*${dot}`];
+});
+
+export function createLogger(
+  level: string,
+  base: Record<string, unknown>,
+  destination?: pino.DestinationStream,
+): Logger {
+  const opts = { level, base, redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+  return destination ? pino(opts, destination) : pino(opts);
+}
+
+/** A URL without its password (and user), for logs and errors. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = u.password ? "***" : u.username;
+    u.password = "";
+    return u.toString().replace(/\/$/, url.endsWith("/") ? "/" : "");
+  } catch {
+    return "(unparseable URL)";
+  }
+}
