@@ -1,0 +1,134 @@
+// Tracing on real processes and a real Redis (scripts/redis.mjs): a consumer calling a provider
+// publishes its spans to `mesh:trace` in the reference's record format (LLM-WIRE.md §4.3), one
+// trace with the right parents; a W3C traceparent from the caller continues the caller's trace.
+import { createClient } from "redis";
+import { afterAll, describe, expect, it } from "vitest";
+import { type RedisServer, startOwnRedis } from "../../../scripts/redis.mjs";
+import type { RegistryProcess } from "../../../test/interop/processes.js";
+import { type AgentProcess, rpc, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
+
+const procs: AgentProcess[] = [];
+const registries: RegistryProcess[] = [];
+const redises: RedisServer[] = [];
+const clients: { destroy(): void }[] = [];
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await Promise.allSettled(procs.map((p) => p.kill()));
+  await Promise.allSettled(registries.map((r) => r.stop()));
+  await Promise.allSettled(redises.map((r) => r.stop()));
+});
+
+type Rec = Record<string, string>;
+
+async function mesh() {
+  const redis = await startOwnRedis();
+  if (!redis) throw new Error("no Redis (scripts/redis.mjs)");
+  redises.push(redis);
+  const registry = await startOurRegistry();
+  registries.push(registry);
+  const env = {
+    MCP_MESH_REGISTRY_URL: registry.url,
+    REDIS_URL: redis.url,
+    MCP_MESH_DISTRIBUTED_TRACING_ENABLED: "true",
+  };
+  const provider = await startAgentProcess("provider.mjs", { ...env, AGENT_NAME: "dates" });
+  procs.push(provider);
+  const consumer = await startAgentProcess("consumer.mjs", { ...env, AGENT_NAME: "greeter" });
+  procs.push(consumer);
+  const client = createClient({ url: redis.url });
+  clients.push(client);
+  await client.connect();
+  return { provider, consumer, client };
+}
+
+async function hello(url: string, headers: Record<string, string> = {}, meta?: Rec) {
+  const params = { name: "hello", arguments: { who: "t" }, ...(meta && { _meta: meta }) };
+  // Until the consumer is wired its fallback answers; the spans of those calls are ignored.
+  return waitFor(
+    async () => {
+      const r = await rpc(url, { jsonrpc: "2.0", id: 1, method: "tools/call", params }, headers);
+      const text = (r.body?.result?.content ?? []).map((c: { text?: string }) => c.text).join("");
+      return text.includes("date:CET") ? text : undefined;
+    },
+    15_000,
+    "the consumer wired to the provider",
+  );
+}
+
+async function traceRecords(client: ReturnType<typeof createClient>, pick: (r: Rec[]) => Rec[] | undefined) {
+  return waitFor(
+    async () => {
+      const entries = await client.xRange("mesh:trace", "-", "+");
+      return pick(entries.map((e) => e.message as Rec));
+    },
+    10_000,
+    "span records in mesh:trace",
+  );
+}
+
+/** The records of the one trace whose provider span arrived (consumer + wrapper + provider). */
+const wholeTrace = (recs: Rec[]) => {
+  const leaf = recs.find((r) => r.function_name === "get_date");
+  if (!leaf) return undefined;
+  const mine = recs.filter((r) => r.trace_id === leaf.trace_id);
+  const done = ["proxy_call_wrapper", "hello"].every((f) => mine.some((r) => r.function_name === f));
+  return done ? mine : undefined;
+};
+
+describe("tracing to Redis mesh:trace", () => {
+  it("a consumer -> provider call is one trace: hello (root) -> proxy_call_wrapper -> get_date, fields as the reference writes them", async () => {
+    const { consumer, provider, client } = await mesh();
+    await hello(consumer.url);
+    const recs = await traceRecords(client, wholeTrace);
+    const root = recs.find((r) => r.function_name === "hello") as Rec;
+    const wrapper = recs.find((r) => r.function_name === "proxy_call_wrapper") as Rec;
+    const leaf = recs.find((r) => r.function_name === "get_date") as Rec;
+    expect(root && wrapper && leaf).toBeTruthy();
+    expect(root.parent_span).toBe("null");
+    expect(wrapper.parent_span).toBe(root.span_id);
+    expect(leaf.parent_span).toBe(wrapper.span_id);
+    expect(root.agent_name).toBe("greeter");
+    expect(wrapper.agent_name).toBe("greeter");
+    expect(leaf.agent_name).toBe("dates");
+    expect(JSON.parse(wrapper.dependencies as string)).toEqual([provider.url]);
+    for (const r of [root, wrapper, leaf]) {
+      expect(r.trace_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(r.span_id).toMatch(/^[0-9a-f]{16}$/);
+      expect(r.success).toBe("true");
+      expect(r.error).toBe("null");
+      expect(r.runtime).toBe("typescript");
+      for (const k of ["start_time", "end_time", "published_at"]) expect(r[k]).toMatch(/^\d+\.\d+$/);
+      expect(r.duration_ms).toMatch(/^\d+\.\d{2}$/);
+      expect(Number(r.end_time)).toBeGreaterThanOrEqual(Number(r.start_time));
+      for (const k of ["args_count", "kwargs_count", "injected_dependencies", "agent_port"])
+        expect(r[k]).toMatch(/^\d+$/);
+      expect(Array.isArray(JSON.parse(r.mesh_positions as string))).toBe(true);
+      for (const k of ["agent_id", "agent_namespace", "agent_hostname", "agent_ip", "agent_endpoint", "result_type"])
+        expect(r[k], k).toBeTruthy();
+    }
+    // The child spans lie within their parents.
+    expect(Number(leaf.start_time)).toBeGreaterThanOrEqual(Number(wrapper.start_time));
+    expect(Number(wrapper.end_time)).toBeLessThanOrEqual(Number(root.end_time) + 0.001);
+  });
+
+  it("the caller's trace continues, whether it says it with X-Trace-ID/X-Parent-Span, a traceparent header or _meta.traceparent", async () => {
+    const { consumer, client } = await mesh();
+    const cases: [Record<string, string>, Rec | undefined][] = [
+      [{ "x-trace-id": "a".repeat(32), "x-parent-span": "1".repeat(16) }, undefined],
+      [{ traceparent: `00-${"b".repeat(32)}-${"2".repeat(16)}-01` }, undefined],
+      [{}, { traceparent: `00-${"c".repeat(32)}-${"3".repeat(16)}-01` }],
+    ];
+    for (const [i, [headers, meta]] of cases.entries()) {
+      const traceId = "abc"[i]?.repeat(32) as string;
+      const parent = String(i + 1).repeat(16);
+      await hello(consumer.url, headers, meta);
+      const recs = await traceRecords(client, (all) => {
+        const mine = all.filter((r) => r.trace_id === traceId);
+        const done = ["get_date", "proxy_call_wrapper", "hello"].every((f) => mine.some((r) => r.function_name === f));
+        return done ? mine : undefined;
+      });
+      const root = recs.find((r) => r.function_name === "hello" && r.parent_span === parent);
+      expect(root, `case ${i}: ${JSON.stringify(recs.map((r) => [r.function_name, r.parent_span]))}`).toBeTruthy();
+    }
+  });
+});
