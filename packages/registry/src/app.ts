@@ -15,8 +15,10 @@ import { extraRoutes } from "./routes/extras.js";
 import { healthRoutes } from "./routes/health.js";
 import { heartbeatRoutes } from "./routes/heartbeat.js";
 import { proxyRoutes } from "./routes/proxy.js";
+import { traceRoutes } from "./routes/traces.js";
 import { watchRoutes } from "./routes/watch.js";
 import type { RegistryStore } from "./store/store.js";
+import { startTracing } from "./tracing/start.js";
 
 export interface CreateRegistryOptions {
   store: RegistryStore;
@@ -96,7 +98,9 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   heartbeatRoutes(app, core);
   agentRoutes(app, core);
   eventRoutes(app, core);
-  extraRoutes(app, core);
+  const tracing = config.distributedTracing === "true" ? startTracing(config.redisUrl, logger) : undefined;
+  extraRoutes(app, core, tracing !== undefined);
+  if (tracing) traceRoutes(app, tracing);
   watchRoutes(app, core, {
     keepaliveMs: config.watchKeepaliveMs,
     graceMs: config.watchGraceMs,
@@ -120,6 +124,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     async close() {
       closing = true;
       await stopTimers();
+      await tracing?.close();
       await app.close();
       await opts.store.close();
     },

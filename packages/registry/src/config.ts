@@ -20,6 +20,10 @@ export interface RegistryConfig {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   maxConnections: number;
+  /** "true": consume the agents' spans from Redis `mesh:trace` and serve /trace/{id}, /traces. */
+  distributedTracing: string;
+  /** Redis holding `mesh:trace` (REDIS_URL). */
+  redisUrl: string;
 }
 
 interface Setting {
@@ -140,6 +144,20 @@ export const SETTINGS: Setting[] = [
     default: "10000",
     help: "Open connections accepted at once (each /watch stream holds one); more are closed",
     parse: (v) => positiveNonZero(count(v)),
+  },
+  {
+    key: "distributedTracing",
+    env: "MCP_MESH_DISTRIBUTED_TRACING_ENABLED",
+    default: "false",
+    help: "true: assemble traces from Redis mesh:trace (GET /trace/{id}, /traces, /traces/stream)",
+    parse: (v) => (/^(true|1|yes)$/i.test(v) ? "true" : "false"),
+  },
+  {
+    key: "redisUrl",
+    env: "REDIS_URL",
+    default: "redis://localhost:6379",
+    help: "Redis with mesh:trace",
+    parse: (v) => v,
   },
 ];
 

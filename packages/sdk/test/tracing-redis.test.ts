@@ -1,6 +1,7 @@
 // Tracing on real processes and a real Redis (scripts/redis.mjs): a consumer calling a provider
 // publishes its spans to `mesh:trace` in the reference's record format (LLM-WIRE.md §4.3), one
-// trace with the right parents; a W3C traceparent from the caller continues the caller's trace.
+// trace with the right parents, which our registry assembles (/trace/{id}, /traces, /traces/stream); a W3C traceparent from the caller continues the caller's trace.
+import type { TraceListView, TraceView } from "@mcp-mesh/protocol";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RedisServer, startOwnRedis } from "../../../scripts/redis.mjs";
@@ -24,7 +25,7 @@ async function mesh() {
   const redis = await startOwnRedis();
   if (!redis) throw new Error("no Redis (scripts/redis.mjs)");
   redises.push(redis);
-  const registry = await startOurRegistry();
+  const registry = await startOurRegistry({ MCP_MESH_DISTRIBUTED_TRACING_ENABLED: "true", REDIS_URL: redis.url });
   registries.push(registry);
   const env = {
     MCP_MESH_REGISTRY_URL: registry.url,
@@ -38,7 +39,7 @@ async function mesh() {
   const client = createClient({ url: redis.url });
   clients.push(client);
   await client.connect();
-  return { provider, consumer, client };
+  return { provider, consumer, client, registry };
 }
 
 async function hello(url: string, headers: Record<string, string> = {}, meta?: Rec) {
@@ -77,7 +78,7 @@ const wholeTrace = (recs: Rec[]) => {
 
 describe("tracing to Redis mesh:trace", () => {
   it("a consumer -> provider call is one trace: hello (root) -> proxy_call_wrapper -> get_date, fields as the reference writes them", async () => {
-    const { consumer, provider, client } = await mesh();
+    const { consumer, provider, client, registry } = await mesh();
     await hello(consumer.url);
     const recs = await traceRecords(client, wholeTrace);
     const root = recs.find((r) => r.function_name === "hello") as Rec;
@@ -106,6 +107,40 @@ describe("tracing to Redis mesh:trace", () => {
       for (const k of ["agent_id", "agent_namespace", "agent_hostname", "agent_ip", "agent_endpoint", "result_type"])
         expect(r[k], k).toBeTruthy();
     }
+    // Our registry consumed the same records and assembled the one trace.
+    const trace = await waitFor(
+      async () => {
+        const r = await fetch(`${registry.url}/trace/${root.trace_id}`);
+        const body = r.ok ? ((await r.json()) as TraceView) : undefined;
+        return body && body.span_count >= 3 ? body : undefined;
+      },
+      10_000,
+      "the trace at the registry",
+    );
+    expect(trace.root_span_id).toBe(root.span_id);
+    expect(trace.agents.sort()).toEqual(["dates", "greeter"]);
+    expect(trace.success).toBe(true);
+    const byOp = new Map(trace.spans.map((sp) => [sp.operation, sp]));
+    expect(byOp.get("hello")?.parent_span).toBeNull();
+    expect(byOp.get("proxy_call_wrapper")?.parent_span).toBe(root.span_id);
+    expect(byOp.get("proxy_call_wrapper")?.internal).toBe(true);
+    expect(byOp.get("get_date")?.parent_span).toBe(wrapper.span_id);
+    const list = (await (await fetch(`${registry.url}/traces?limit=5`)).json()) as TraceListView;
+    expect(list.traces[0]?.trace_id).toBe(root.trace_id);
+    expect(list.traces[0]?.root_operation).toBe("hello");
+    const missing = await fetch(`${registry.url}/trace/${"f".repeat(32)}`);
+    expect(missing.status).toBe(404);
+    // The live stream shows a new call's spans as they arrive.
+    const ac = new AbortController();
+    const stream = await fetch(`${registry.url}/traces/stream`, { signal: ac.signal });
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    await hello(consumer.url);
+    let text = "";
+    // Bounded by the test's timeout.
+    while (!text.includes('"operation":"get_date"')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain("event: span");
+    ac.abort();
     // The child spans lie within their parents.
     expect(Number(leaf.start_time)).toBeGreaterThanOrEqual(Number(wrapper.start_time));
     expect(Number(wrapper.end_time)).toBeLessThanOrEqual(Number(root.end_time) + 0.001);
