@@ -160,7 +160,7 @@ export class MeshAgent {
     const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger);
     this.closeSessions = sessions.close;
     let identity: AgentIdentity | undefined;
-    const tracing = setupTracing(this.options.env ?? process.env, () => identity, logger);
+    const tracing = await setupTracing(this.options.env ?? process.env, config.name, () => identity, logger);
     this.closeTracing = tracing.close;
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
