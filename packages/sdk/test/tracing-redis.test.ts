@@ -6,13 +6,21 @@ import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RedisServer, startOwnRedis } from "../../../scripts/redis.mjs";
 import type { RegistryProcess } from "../../../test/interop/processes.js";
-import { type AgentProcess, rpc, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
+import {
+  type RecordedRequest,
+  type ScriptedLlm,
+  type ScriptedTurn,
+  startScriptedLlm,
+} from "../src/testing/scripted-llm.js";
+import { type AgentProcess, callText, rpc, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
 
 const procs: AgentProcess[] = [];
 const registries: RegistryProcess[] = [];
 const redises: RedisServer[] = [];
 const clients: { destroy(): void }[] = [];
+const models: ScriptedLlm[] = [];
 afterAll(async () => {
+  await Promise.allSettled(models.map((m) => m.close()));
   for (const c of clients) c.destroy();
   await Promise.allSettled(procs.map((p) => p.kill()));
   await Promise.allSettled(registries.map((r) => r.stop()));
@@ -39,7 +47,7 @@ async function mesh() {
   const client = createClient({ url: redis.url });
   clients.push(client);
   await client.connect();
-  return { provider, consumer, client, registry };
+  return { provider, consumer, client, registry, env };
 }
 
 async function hello(url: string, headers: Record<string, string> = {}, meta?: Rec) {
@@ -77,6 +85,65 @@ const wholeTrace = (recs: Rec[]) => {
 };
 
 describe("tracing to Redis mesh:trace", () => {
+  it("an LLM consumer -> LLM provider (scripted model) -> tool agent call is one trace; the consumer span carries llm_* totals", async () => {
+    const { client, registry, env } = await mesh();
+    const model = await startScriptedLlm();
+    models.push(model);
+    // Each request: a tool result seen -> answer; get_date offered -> call it; else say so.
+    const step = (req: RecordedRequest): ScriptedTurn => {
+      if (req.messages.at(-1)?.role === "tool")
+        return { text: "done", usage: { prompt_tokens: 7, completion_tokens: 3 } };
+      const offered = (req.tools ?? []).some((t) => JSON.stringify(t).includes("get_date"));
+      return offered ? { toolCalls: [{ name: "get_date", arguments: { tz: "CET" } }] } : { text: "no tools" };
+    };
+    model.push(...Array.from({ length: 400 }, () => step));
+    procs.push(await startAgentProcess("llm-provider.mjs", { ...env, AGENT_NAME: "llm-a", LLM_BASE_URL: model.url }));
+    const consumer = await startAgentProcess("llm-consumer.mjs", { ...env, PROVIDER_TAGS: "scripted" });
+    procs.push(consumer);
+    await waitFor(
+      async () => ((await callText(consumer.url, "ask", {})).startsWith("done") ? true : undefined),
+      20_000,
+      "the LLM chain calling the tool agent",
+    );
+    const recs = await traceRecords(client, (all) => {
+      const leaf = [...all].reverse().find((r) => r.function_name === "get_date");
+      const mine = leaf ? all.filter((r) => r.trace_id === leaf.trace_id) : [];
+      // Records arrive from three processes: wait until every span's parent has arrived too.
+      const ids = new Set(mine.map((r) => r.span_id));
+      const whole =
+        mine.some((r) => r.function_name === "ask") &&
+        mine.some((r) => r.agent_name === "llm-a") &&
+        mine.every((r) => r.parent_span === "null" || ids.has(r.parent_span as string));
+      return whole ? mine : undefined;
+    });
+    const byId = new Map(recs.map((r) => [r.span_id, r]));
+    const root = recs.find((r) => r.function_name === "ask") as Rec;
+    expect(root.parent_span).toBe("null");
+    expect(root.llm_input_tokens).toMatch(/^\d+$/);
+    expect(root.llm_total_tokens).toBe(String(Number(root.llm_input_tokens) + Number(root.llm_output_tokens)));
+    expect(root.llm_provider).toMatch(/^mesh:http/);
+    expect(root.llm_model).toBeTruthy();
+    // Every span's ancestry ends at the consumer's root; the tool agent's span is below the provider's.
+    const leaf = recs.find((r) => r.function_name === "get_date") as Rec;
+    const agentsUp: string[] = [];
+    for (let r: Rec | undefined = leaf; r; r = byId.get(r.parent_span as string)) agentsUp.push(r.agent_name as string);
+    expect(agentsUp.at(-1)).toBe("llm-consumer");
+    expect(agentsUp[0]).toBe("dates");
+    expect(agentsUp).toContain("llm-a");
+    for (const r of recs) if (r !== root) expect(byId.has(r.parent_span as string), r.function_name).toBe(true);
+    const trace = await waitFor(
+      async () => {
+        const r = await fetch(`${registry.url}/trace/${root.trace_id}`);
+        const body = r.ok ? ((await r.json()) as TraceView) : undefined;
+        return body && body.span_count >= recs.length ? body : undefined;
+      },
+      10_000,
+      "the LLM trace at the registry",
+    );
+    expect(trace.agents.sort()).toEqual(["dates", "llm-a", "llm-consumer"]);
+    expect(trace.spans.find((sp) => sp.operation === "ask")?.llm_total_tokens).toBe(Number(root.llm_total_tokens));
+  });
+
   it("a consumer -> provider call is one trace: hello (root) -> proxy_call_wrapper -> get_date, fields as the reference writes them", async () => {
     const { consumer, provider, client, registry } = await mesh();
     await hello(consumer.url);

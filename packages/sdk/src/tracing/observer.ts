@@ -21,6 +21,8 @@ export interface ActiveSpan {
   readonly id: string;
   /** A child span (outbound call) in the same trace. */
   child(name: string, otelName: string, attrs: Record<string, string>, dependencies: string[]): ActiveSpan;
+  /** Fields added to the span's record (the LLM consumer's llm_* totals), kept until it ends. */
+  annotate(extra: Record<string, string>): void;
   end(outcome?: SpanEnd): void;
 }
 
@@ -46,6 +48,7 @@ export function createCallObserver(agent: () => AgentIdentity | undefined, sink:
   ): ActiveSpan => {
     const startMs = Date.now();
     const id = otel.isRecording() ? otel.spanContext().spanId : newSpanId();
+    let notes: Record<string, string> | undefined;
     const self: ActiveSpan = {
       traceId,
       id,
@@ -54,7 +57,11 @@ export function createCallObserver(agent: () => AgentIdentity | undefined, sink:
         const s = tracer.startSpan(otelName, { kind: SpanKind.CLIENT, attributes: attrs }, parentCtx);
         return open(traceId, id, childName, s, 0, dependencies);
       },
+      annotate(extra) {
+        notes = { ...notes, ...extra };
+      },
       end(outcome = {}) {
+        if (notes) outcome = { ...outcome, extra: { ...notes, ...outcome.extra } };
         if (outcome.error !== undefined) otel.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
         for (const [k, v] of Object.entries(outcome.extra ?? {}))
           if (k.startsWith("llm_")) otel.setAttribute(llmAttr(k), Number.isNaN(Number(v)) ? v : Number(v));
