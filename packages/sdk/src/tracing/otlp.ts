@@ -13,13 +13,15 @@ export async function startOtlp(env: Env, serviceName: string, logger: Logger): 
   const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   if ((!base && !traces) || /^none$/i.test(env.OTEL_TRACES_EXPORTER?.trim() ?? "")) return none;
   const url = traces || `${base?.replace(/\/+$/, "")}/v1/traces`;
-  let mods;
-  try {
-    mods = await Promise.all([
+  const load = () =>
+    Promise.all([
       import("@opentelemetry/exporter-trace-otlp-http"),
       import("@opentelemetry/sdk-trace-base"),
       import("@opentelemetry/resources"),
     ]);
+  let mods: Awaited<ReturnType<typeof load>>;
+  try {
+    mods = await load();
   } catch {
     logger.warn(
       "tracing: OTEL_EXPORTER_OTLP_ENDPOINT is set but the OpenTelemetry SDK is not installed (npm install @opentelemetry/exporter-trace-otlp-http@^0.223 @opentelemetry/sdk-trace-base@^2 @opentelemetry/resources@^2); no OTLP export",
