@@ -46,6 +46,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/events.js")).eventsCommand,
   },
   {
+    name: "trace",
+    summary: "show a trace as a call tree (agent, tool, duration, status, LLM tokens)",
+    load: async () => (await import("./commands/trace.js")).traceCommand,
+  },
+  {
     name: "logs",
     summary: "show the logs of detached agents (or of the registry)",
     load: async () => (await import("./commands/logs.js")).logsCommand,

@@ -1,6 +1,8 @@
 // Tracing on real processes and a real Redis (scripts/redis.mjs): a consumer calling a provider
 // publishes its spans to `mesh:trace` in the reference's record format (LLM-WIRE.md §4.3), one
 // trace with the right parents, which our registry assembles (/trace/{id}, /traces, /traces/stream); a W3C traceparent from the caller continues the caller's trace.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { TraceListView, TraceView } from "@mcp-mesh/protocol";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,6 +30,14 @@ afterAll(async () => {
 });
 
 type Rec = Record<string, string>;
+
+const MESHCTL = fileURLToPath(new URL("../../cli/bin/meshctl.js", import.meta.url));
+function meshctl(args: string[]): string {
+  return execFileSync(process.execPath, [MESHCTL, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+}
 
 async function mesh() {
   const redis = await startOwnRedis();
@@ -141,6 +151,20 @@ describe("tracing to Redis mesh:trace", () => {
       "the LLM trace at the registry",
     );
     expect(trace.agents.sort()).toEqual(["dates", "llm-a", "llm-consumer"]);
+    // meshctl trace: the call tree, internal spans hidden unless --all.
+    const tree = meshctl(["trace", root.trace_id as string, "--registry-url", registry.url]);
+    const lines = tree.split("\n").filter((l) => l.includes(" ms "));
+    expect(lines.map((l) => l.split(" [")[0]?.replace(/^[\s└├│─]+/, ""))).toEqual([
+      "ask",
+      "claude_provider",
+      "get_date",
+    ]);
+    expect(lines[0]).toContain("[llm-consumer]");
+    expect(lines[0]).toContain(`tokens ${root.llm_input_tokens} in / ${root.llm_output_tokens} out`);
+    expect(lines[1]).toMatch(/^└─ claude_provider \[llm-a\] \d+\.\d ms ok/);
+    expect(lines[2]).toMatch(/^ {3}└─ get_date \[dates\] \d+\.\d ms ok/);
+    const full = meshctl(["trace", root.trace_id as string, "--all", "--registry-url", registry.url]);
+    expect(full.split("\n").filter((l) => l.includes("proxy_call_wrapper"))).toHaveLength(2);
     expect(trace.spans.find((sp) => sp.operation === "ask")?.llm_total_tokens).toBe(Number(root.llm_total_tokens));
   });
 
