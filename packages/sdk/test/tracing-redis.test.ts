@@ -1,8 +1,9 @@
 // Tracing on real processes and a real Redis (scripts/redis.mjs): a consumer calling a provider
 // publishes its spans to `mesh:trace` in the reference's record format (LLM-WIRE.md §4.3), one
 // trace with the right parents, which our registry assembles (/trace/{id}, /traces, /traces/stream); a W3C traceparent from the caller continues the caller's trace.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { TraceListView, TraceView } from "@mcp-mesh/protocol";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,6 +32,7 @@ afterAll(async () => {
 
 type Rec = Record<string, string>;
 
+const execFileAsync = promisify(execFile);
 const MESHCTL = fileURLToPath(new URL("../../cli/bin/meshctl.js", import.meta.url));
 function meshctl(args: string[]): string {
   return execFileSync(process.execPath, [MESHCTL, ...args], {
@@ -163,6 +165,19 @@ describe("tracing to Redis mesh:trace", () => {
     expect(lines[0]).toContain(`tokens ${root.llm_input_tokens} in / ${root.llm_output_tokens} out`);
     expect(lines[1]).toMatch(/^└─ claude_provider \[llm-a\] \d+\.\d ms ok/);
     expect(lines[2]).toMatch(/^ {3}└─ get_date \[dates\] \d+\.\d ms ok/);
+    // meshctl call --tree: the call's result on stdout, its trace id and tree on stderr.
+    // Not spawnSync: the scripted model answers from this process's event loop.
+    const called = await execFileAsync(
+      process.execPath,
+      [MESHCTL, "call", "llm-consumer:ask", "--tree", "--registry-url", registry.url],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    expect(called.stdout).toContain("done");
+    const id = /Trace ID: ([0-9a-f]{32})/.exec(called.stderr)?.[1];
+    expect(id).toBeTruthy();
+    expect(called.stderr).toMatch(
+      /ask \[llm-consumer\][^\n]*\n└─ claude_provider \[llm-a\][^\n]*\n {3}└─ get_date \[dates\]/,
+    );
     const full = meshctl(["trace", root.trace_id as string, "--all", "--registry-url", registry.url]);
     expect(full.split("\n").filter((l) => l.includes("proxy_call_wrapper"))).toHaveLength(2);
     expect(trace.spans.find((sp) => sp.operation === "ask")?.llm_total_tokens).toBe(Number(root.llm_total_tokens));
