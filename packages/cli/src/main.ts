@@ -117,7 +117,7 @@ Usage:
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Registry flags (list, status, call, events, start):
+Registry flags (list, status, call, events, trace, start):
   --registry-url URL     registry to talk to (default $MCP_MESH_REGISTRY_URL or http://localhost:8000)
   --registry-host HOST   --registry-port PORT   the same, in parts
 
