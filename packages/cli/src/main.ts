@@ -46,6 +46,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/events.js")).eventsCommand,
   },
   {
+    name: "trace",
+    summary: "show a trace as a call tree (agent, tool, duration, status, LLM tokens)",
+    load: async () => (await import("./commands/trace.js")).traceCommand,
+  },
+  {
     name: "logs",
     summary: "show the logs of detached agents (or of the registry)",
     load: async () => (await import("./commands/logs.js")).logsCommand,
@@ -117,7 +122,7 @@ Usage:
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Registry flags (list, status, call, events, start):
+Registry flags (list, status, call, events, trace, start):
   --registry-url URL     registry to talk to (default $MCP_MESH_REGISTRY_URL or http://localhost:8000)
   --registry-host HOST   --registry-port PORT   the same, in parts
 

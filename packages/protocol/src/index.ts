@@ -12,6 +12,11 @@ export type {
   DependencyResolutionInfo,
   EventInfo,
   EventListResponse,
+  TraceListView,
+  TraceSpanView,
+  TraceStreamEvent,
+  TraceSummary,
+  TraceView,
 } from "./registry-views.js";
 export { MESH_VERSION } from "./release.js";
 export type { TagMatch, TagTerm } from "./tags.js";

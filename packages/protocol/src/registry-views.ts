@@ -97,3 +97,66 @@ export interface EventListResponse {
   count: number;
   events: EventInfo[];
 }
+
+// Tracing views (issue 11): GET /trace/{trace_id}, GET /traces (recent), GET /traces/stream (SSE).
+// One span as the registry assembled it from the `mesh:trace` stream (LLM-WIRE.md §4.3, §4.4).
+export interface TraceSpanView {
+  trace_id: string;
+  span_id: string;
+  /** null for the trace's root. */
+  parent_span: string | null;
+  /** The tool name, `proxy_call_wrapper` for an outbound-call span, `"<METHOD> <path>"` for a route. */
+  operation: string;
+  agent_id?: string;
+  agent_name?: string;
+  runtime?: string;
+  /** Unix seconds. */
+  start_time: number;
+  end_time: number;
+  duration_ms: number;
+  success: boolean;
+  error?: string | null;
+  /** True for spans `meshctl trace` hides unless --all (proxy_call_wrapper). */
+  internal?: boolean;
+  llm_input_tokens?: number;
+  llm_output_tokens?: number;
+  llm_total_tokens?: number;
+  llm_model?: string;
+  llm_provider?: string;
+  /** Every other string field of the stream record, as sent. */
+  attributes?: Record<string, string>;
+}
+
+/** GET /trace/{trace_id}: the spans of one trace, ordered by start time. */
+export interface TraceView {
+  trace_id: string;
+  root_span_id: string | null;
+  /** Unix seconds of the earliest span, and the whole trace's length. */
+  start_time: number;
+  duration_ms: number;
+  span_count: number;
+  agents: string[];
+  success: boolean;
+  spans: TraceSpanView[];
+}
+
+/** One row of GET /traces (most recent first). */
+export interface TraceSummary {
+  trace_id: string;
+  root_operation: string | null;
+  root_agent: string | null;
+  start_time: number;
+  duration_ms: number;
+  span_count: number;
+  agents: string[];
+  success: boolean;
+}
+
+/** GET /traces: the most recent traces the registry holds (bounded; oldest dropped first). */
+export interface TraceListView {
+  traces: TraceSummary[];
+  count: number;
+}
+
+/** One SSE event on GET /traces/stream: `event: span` with data TraceSpanView as each span arrives. */
+export type TraceStreamEvent = { type: "span"; span: TraceSpanView } | { type: "trace"; trace: TraceSummary };

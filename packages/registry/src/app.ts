@@ -20,9 +20,11 @@ import { extraRoutes } from "./routes/extras.js";
 import { healthRoutes } from "./routes/health.js";
 import { heartbeatRoutes } from "./routes/heartbeat.js";
 import { proxyRoutes } from "./routes/proxy.js";
+import { traceRoutes } from "./routes/traces.js";
 import { uiRoutes } from "./routes/ui.js";
 import { watchRoutes } from "./routes/watch.js";
 import type { RegistryStore } from "./store/store.js";
+import { startTracing } from "./tracing/start.js";
 
 export interface CreateRegistryOptions {
   store: RegistryStore;
@@ -118,7 +120,9 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   heartbeatRoutes(app, core, ownership);
   agentRoutes(app, core);
   eventRoutes(app, core);
-  extraRoutes(app, core);
+  const tracing = config.distributedTracing === "true" ? startTracing(config.redisUrl, logger) : undefined;
+  extraRoutes(app, core, tracing !== undefined);
+  if (tracing) traceRoutes(app, tracing);
   watchRoutes(app, core, ownership, {
     keepaliveMs: config.watchKeepaliveMs,
     graceMs: config.watchGraceMs,
@@ -144,6 +148,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
       closing = true;
       process.off("SIGHUP", onHup);
       await stopTimers();
+      await tracing?.close();
       await app.close();
       await opts.store.close();
     },

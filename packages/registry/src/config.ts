@@ -29,6 +29,10 @@ export interface RegistryConfig {
   jwksUrl: string;
   jwtIssuer: string;
   jwtAudience: string;
+  /** "true": consume the agents' spans from Redis `mesh:trace` and serve /trace/{id}, /traces. */
+  distributedTracing: string;
+  /** Redis holding `mesh:trace` (REDIS_URL). */
+  redisUrl: string;
 }
 
 interface Setting {
@@ -219,6 +223,20 @@ export const SETTINGS: Setting[] = [
     env: "MCP_MESH_REGISTRY_JWT_AUDIENCE",
     default: "",
     help: "Required `aud` of JWT tokens",
+    parse: (v) => v,
+  },
+  {
+    key: "distributedTracing",
+    env: "MCP_MESH_DISTRIBUTED_TRACING_ENABLED",
+    default: "false",
+    help: "true: assemble traces from Redis mesh:trace (GET /trace/{id}, /traces, /traces/stream)",
+    parse: (v) => (/^(true|1|yes)$/i.test(v) ? "true" : "false"),
+  },
+  {
+    key: "redisUrl",
+    env: "REDIS_URL",
+    default: "redis://localhost:6379",
+    help: "Redis with mesh:trace",
     parse: (v) => v,
   },
 ];

@@ -33,6 +33,8 @@ import { lazySessionRouter } from "./session/index.js";
 import { installSignalHandlers, running } from "./signals.js";
 import { normalizeTool, type RuntimeTool } from "./tool.js";
 import { runTool, type ToolRuntime } from "./tool-runner.js";
+import { setupTracing } from "./tracing/setup.js";
+import type { AgentIdentity } from "./tracing/span-record.js";
 import { createDispatcher } from "./transport-client.js";
 import type {
   AgentHandle,
@@ -68,6 +70,7 @@ export class MeshAgent {
   /** Closes the session store (a Redis connection, once a session call opened one). */
   private closeSessions: (() => Promise<void>) | undefined;
   private endpointCheck: EndpointCheck | undefined;
+  private closeTracing: (() => Promise<void>) | undefined;
 
   constructor(readonly options: AgentOptions) {
     this.endpoint = new McpEndpoint({ name: options.name, version: options.version ?? "1.0.0" });
@@ -167,6 +170,9 @@ export class MeshAgent {
     const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger, metrics.sessions);
     this.closeSessions = sessions.close;
     metrics.watchSessionBackend(sessions.backend);
+    let identity: AgentIdentity | undefined;
+    const tracing = await setupTracing(this.options.env ?? process.env, config.name, () => identity, logger);
+    this.closeTracing = tracing.close;
     const wiring = new Wiring(this.tools, (slot) =>
       createProxy(slot, {
         dispatcher,
@@ -218,6 +224,7 @@ export class MeshAgent {
     const host = config.httpHost ?? (await detectHost(config.bindHost));
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     const startedAt = Date.now();
+    identity = { agentId, name: config.name, namespace: config.namespace, host, port, endpoint: url };
     const link = config.registryEnabled
       ? joinMesh({
           config,
@@ -232,7 +239,19 @@ export class MeshAgent {
           healthy: async () => (await health()).ok,
         })
       : undefined;
-    this.live = { config, agentId, url, logger, metrics, dispatcher, wiring, http, link, startedAt };
+    this.live = {
+      config,
+      agentId,
+      url,
+      logger,
+      metrics,
+      dispatcher,
+      wiring,
+      http,
+      link,
+      startedAt,
+      observer: tracing.observer,
+    };
     metrics.setUp(true);
     this.state = "running";
     running.add(this);
@@ -267,6 +286,7 @@ export class MeshAgent {
     });
     await live.dispatcher.close().catch(() => undefined);
     await this.closeSessions?.().catch(() => undefined);
+    await this.closeTracing?.().catch(() => undefined);
     this.state = "stopped";
     live.logger.info("agent stopped");
   }

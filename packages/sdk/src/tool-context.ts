@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { matchesHeaderRule } from "@mcp-mesh/protocol";
 import { isObject, type Json } from "./jsonrpc.js";
+import { parseTraceparent } from "./tracing/ids.js";
 import type { LogLevel, ToolContext } from "./types.js";
 
 /** Keys callers add to `arguments` for tracing (PROTOCOL.md §6.1); never reach user code. */
@@ -43,9 +44,13 @@ export function stripReserved(params: Json, headers: Headers, allow: string[]) {
     propagated[k.toLowerCase()] = v;
     taken++;
   }
+  // Any of the peers' ways to say the trace (LLM-WIRE.md §4.2): the reference's headers and
+  // arguments first, then W3C traceparent as an HTTP header or in params._meta (MCP SEP-414).
+  const w3c =
+    parseTraceparent(h("traceparent")) ?? parseTraceparent(isObject(params._meta) && params._meta.traceparent);
   const ctx = newContext(
-    h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined),
-    h("x-parent-span") ?? h("x-parent-span-id") ?? (typeof spanArg === "string" ? spanArg : undefined),
+    h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined) ?? w3c?.traceId,
+    h("x-parent-span") ?? h("x-parent-span-id") ?? (typeof spanArg === "string" ? spanArg : undefined) ?? w3c?.spanId,
     propagated,
   );
   return { params: { ...params, arguments: args }, ctx };

@@ -10,6 +10,7 @@ import { createMeshLlm } from "./llm/consumer/mesh-llm.js";
 import type { AgentMetrics } from "./metrics.js";
 import { isAsyncIterable, produceStream } from "./stream-produce.js";
 import { type RuntimeTool, toCallToolResult } from "./tool.js";
+import type { CallObserver } from "./tracing/observer.js";
 import type { ToolArgs, ToolContext } from "./types.js";
 import type { Wiring } from "./wiring.js";
 
@@ -20,6 +21,8 @@ export interface ToolRuntime {
   logger: Logger;
   startedAt: number;
   dispatcher: Dispatcher;
+  /** Spans for inbound calls (./tracing); absent in runtimes built without one. */
+  observer?: CallObserver;
 }
 
 export async function runTool(
@@ -30,12 +33,19 @@ export async function runTool(
 ): Promise<CallToolResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
+  const span = rt.observer?.inbound(
+    ctx,
+    tool.name,
+    Object.keys(args).length,
+    tool.dependencies.map((d) => d.capability),
+  );
   try {
     if ((tool.dependencies.length > 0 || tool.llm) && !rt.wiring.settled) await settle(rt);
     const missing = rt.wiring.missingRequired(tool.name);
     if (missing.length > 0) {
       rt.metrics.recordTool(tool.name, "error", seconds());
       const list = missing.map((m) => `${m.key} (capability ${m.capability})`).join(", ");
+      span?.end({ error: `required dependency unavailable: ${list}` });
       return {
         content: [
           { type: "text", text: `${ErrorCodes.DEPENDENCY_UNAVAILABLE}: required dependency unavailable: ${list}` },
@@ -49,16 +59,19 @@ export async function runTool(
     if (isAsyncIterable(value)) {
       const text = await produceStream(value, ctx, tool.name);
       rt.metrics.recordTool(tool.name, "ok", seconds());
+      span?.end({ resultType: "stream" });
       return toCallToolResult(text, false);
     }
     if (tool.stream) throw notAStream(tool.name, value);
     rt.metrics.recordTool(tool.name, "ok", seconds());
+    span?.end({ resultType: typeof value === "object" ? (value === null ? "null" : "dict") : typeof value });
     return toCallToolResult(value, tool.output !== undefined);
   } catch (err) {
     rt.metrics.recordTool(tool.name, "error", seconds());
     // The caller gets the message as an MCP tool error (the SDK drops the stack); the log
     // keeps the stack and the trace id to find the call.
     const message = err instanceof Error ? err.message : String(err);
+    span?.end({ error: message });
     // A stream whose caller went away did not fail: nobody is left to hear about it.
     if (err instanceof MeshError && err.code === ErrorCodes.CANCELLED)
       rt.logger.debug({ tool: tool.name, trace_id: ctx.traceId }, message);

@@ -2,7 +2,10 @@
 // headers (PROTOCOL.md §4.1, §6.1), over the one client in ./client (pooling, deadline, SSE,
 // error classification live there).
 import type { Dispatcher } from "undici";
+import { callContext } from "./call-context.js";
 import { callToolHttp, type JsonRpcResponse, type ToolNotification } from "./client/tools-call.js";
+import { formatTraceparent, newSpanId } from "./tracing/ids.js";
+import { spanOf } from "./tracing/observer.js";
 
 export { createDispatcher } from "./client/tools-call.js";
 
@@ -25,8 +28,19 @@ export interface HttpCall {
 }
 
 /** Resolves with the JSON-RPC response object; throws MeshError(unreachable | timeout | remote_tool_error). */
-export function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<JsonRpcResponse> {
-  const span = call.traceId ? spanId() : undefined;
+export async function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<JsonRpcResponse> {
+  // Inside a traced inbound call the hop gets its own proxy_call_wrapper span (LLM-WIRE.md §4.1).
+  const parent = spanOf(callContext.getStore());
+  const wrapper =
+    parent && parent.traceId === call.traceId
+      ? parent.child(
+          "proxy_call_wrapper",
+          `tools/call ${call.functionName}`,
+          { "mcp.method.name": "tools/call", "gen_ai.tool.name": call.functionName, "server.address": call.endpoint },
+          [call.endpoint],
+        )
+      : undefined;
+  const span = call.traceId ? (wrapper?.id ?? newSpanId()) : undefined;
   const args: Record<string, unknown> = { ...call.args };
   if (call.traceId) {
     args._trace_id = call.traceId;
@@ -41,8 +55,9 @@ export function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<J
   if (call.traceId && span) {
     headers["x-trace-id"] = call.traceId;
     headers["x-parent-span"] = span;
+    headers.traceparent = formatTraceparent(call.traceId, span);
   }
-  return callToolHttp(dispatcher, {
+  const sent = callToolHttp(dispatcher, {
     url: `${call.endpoint}/mcp`,
     tool: call.functionName,
     args,
@@ -51,12 +66,15 @@ export function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<J
     signal: call.signal,
     progressToken: call.progressToken,
     onNotification: call.onNotification,
+    meta: call.traceId && span ? { traceparent: formatTraceparent(call.traceId, span) } : undefined,
   });
-}
-
-/** A 16-hex span id. Not a secret, so no crypto: this runs on every call. */
-function spanId(): string {
-  const hi = (Math.random() * 0x100000000) >>> 0;
-  const lo = (Math.random() * 0x100000000) >>> 0;
-  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
+  if (!wrapper) return sent;
+  try {
+    const res = await sent;
+    wrapper.end({ resultType: "dict", error: res.error ? String(res.error.message ?? "error") : undefined });
+    return res;
+  } catch (err) {
+    wrapper.end({ error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
 }

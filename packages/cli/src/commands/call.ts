@@ -30,6 +30,7 @@ const OPTIONS = {
   stream: { type: "boolean" },
   "no-stream": { type: "boolean" },
   trace: { type: "boolean" },
+  tree: { type: "boolean" },
 } as const;
 
 /** The arguments object from the command line; anything but a JSON object is refused. */
@@ -154,7 +155,7 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     }
     url = direct ? `${endpoint}/mcp` : `${client.url}/proxy/${endpoint.replace(/^https?:\/\//, "")}/mcp`;
   }
-  const traceId = values.trace ? newTraceId() : undefined;
+  const traceId = values.trace || values.tree ? newTraceId() : undefined;
   if (traceId) ctx.out.err(ctx.out.c.dim(`Trace ID: ${traceId}`));
   // A stream's chunks go to stdout as they arrive, unless stdout must be only the result.
   const printChunks = streams && !values.raw && !values["no-stream"];
@@ -188,6 +189,20 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   const failure = toolFailure(tool, response);
   if (failure) throw failure;
   if (!values.raw && !streamed) ctx.out.out(formatResult(response.result ?? {}, ctx.out.c));
+  if (values.tree && traceId) await printTree(resolveRegistryUrl(values, ctx.env), traceId, ctx);
+}
+
+/** --tree: the call's trace from the registry on stderr (stdout stays the result). */
+async function printTree(registryUrl: string, traceId: string, ctx: Context): Promise<void> {
+  const { waitForTrace } = await import("./trace.js");
+  const { traceTree } = await import("../trace-tree.js");
+  try {
+    const trace = await waitForTrace(registryUrl, traceId, 10);
+    if (!trace) ctx.out.err(ctx.out.c.dim(`trace ${traceId} did not reach ${registryUrl} within 10 s`));
+    else ctx.out.err(traceTree(trace, false, ctx.out.c).join("\n"));
+  } catch (e) {
+    ctx.out.err(ctx.out.c.dim(`no trace tree: ${(e as Error).message}`));
+  }
 }
 
 /** A stream's chunk (LLM-WIRE.md §3.1): a progress notification's message. */
@@ -243,6 +258,8 @@ Flags:
                          without it when our registry lists the tool as streaming)
       --no-stream        print only the final result, formatted, even for a streaming tool
       --trace            send a new trace id and print it on stderr
+      --tree             also wait for the call's spans at the registry and print its call tree
+                         on stderr (registry with tracing on, see meshctl trace)
 ${REGISTRY_HELP}
 Examples:
   meshctl call hello_mesh_simple

@@ -34,7 +34,8 @@ export async function callToolHttp(dispatcher: Dispatcher, req: ToolCallRequest)
   const id = nextRpcId++;
   const where = `${req.tool} at ${originOf(req.url)}`;
   const params: Record<string, unknown> = { name: req.tool, arguments: req.args };
-  if (req.progressToken !== undefined) params._meta = { progressToken: req.progressToken };
+  if (req.progressToken !== undefined || req.meta)
+    params._meta = { ...req.meta, ...(req.progressToken !== undefined && { progressToken: req.progressToken }) };
   const body = JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params });
   const headers: Record<string, string> = {
     "content-type": "application/json",

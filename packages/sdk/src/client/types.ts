@@ -45,6 +45,8 @@ export interface ToolCallRequest {
   signal?: AbortSignal;
   /** Bound on the answer's size (default 32 MiB). */
   maxBytes?: number;
+  /** Extra `params._meta` entries (W3C traceparent/tracestate, MCP SEP-414). */
+  meta?: Record<string, string>;
 }
 
 export interface DispatcherOptions {

@@ -3,8 +3,11 @@
 // so a re-wiring mid-request is seen by the next call), calls the provider through the
 // dependency proxy machinery, and runs the consumer-side loop when the provider hands back
 // `tool_calls` (the legacy path, LLM-WIRE.md §2.1/§2.3).
+
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
+import { callContext } from "../../call-context.js";
+import { spanOf } from "../../tracing/observer.js";
 import type { LlmSlot } from "../../wiring.js";
 import { DEFAULT_MAX_ITERATIONS } from "./declaration.js";
 import { parseAnswer, parseEnvelope } from "./envelope.js";
@@ -68,6 +71,7 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
         envelope.usage.inputTokens,
         envelope.usage.outputTokens,
       );
+      noteUsage(totals);
       const done = (): LlmMeta => ({
         ...totals,
         totalTokens: totals.inputTokens + totals.outputTokens,
@@ -112,6 +116,17 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
     tools: { get: () => slot.target.tools.map((t) => t.name), enumerable: true },
   });
   return llm;
+}
+
+/** The consumer tool's span carries the call's LLM totals (LLM-WIRE.md §4.3 llm_* fields). */
+function noteUsage(t: { inputTokens: number; outputTokens: number; model: string; endpoint: string }): void {
+  spanOf(callContext.getStore())?.annotate({
+    llm_input_tokens: String(t.inputTokens),
+    llm_output_tokens: String(t.outputTokens),
+    llm_total_tokens: String(t.inputTokens + t.outputTokens),
+    llm_model: t.model,
+    llm_provider: `mesh:${t.endpoint}`,
+  });
 }
 
 function maxIterationsError(max: number, where: string): MeshError {

@@ -1,0 +1,26 @@
+// Trace and span ids and the W3C traceparent header (https://www.w3.org/TR/trace-context/).
+// Ids are not secrets, so no crypto: this runs on every call.
+
+/** A 16-hex span id. */
+export function newSpanId(): string {
+  return hex8() + hex8();
+}
+
+function hex8(): string {
+  return ((Math.random() * 0x100000000) >>> 0).toString(16).padStart(8, "0");
+}
+
+/** `00-<trace 32 hex>-<span 16 hex>-01` (sampled). */
+export function formatTraceparent(traceId: string, spanId: string): string {
+  return `00-${traceId}-${spanId}-01`;
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+/** The trace and parent span of a traceparent value; undefined for anything malformed or all-zero. */
+export function parseTraceparent(value: unknown): { traceId: string; spanId: string } | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = TRACEPARENT.exec(value.trim().toLowerCase());
+  if (!m?.[1] || !m[2] || /^0+$/.test(m[1]) || /^0+$/.test(m[2])) return undefined;
+  return { traceId: m[1], spanId: m[2] };
+}

@@ -1,0 +1,91 @@
+// OTLP export on real processes: with OTEL_EXPORTER_OTLP_ENDPOINT set, a consumer -> provider call
+// reaches an in-process OTLP/HTTP receiver as one trace: the consumer's SERVER span
+// `tools/call hello`, its CLIENT span for the hop, and the provider's SERVER span under it.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, describe, expect, it } from "vitest";
+import type { RegistryProcess } from "../../../test/interop/processes.js";
+import { type AgentProcess, callText, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: { stringValue?: string } }[];
+}
+
+const procs: AgentProcess[] = [];
+const registries: RegistryProcess[] = [];
+let receiver: Server | undefined;
+afterAll(async () => {
+  await Promise.allSettled(procs.map((p) => p.kill()));
+  await Promise.allSettled(registries.map((r) => r.stop()));
+  await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
+});
+
+/** An OTLP/HTTP JSON receiver keeping every span with its service.name. */
+async function startReceiver() {
+  const spans: (OtlpSpan & { service: string })[] = [];
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      const msg = JSON.parse(body);
+      for (const rs of msg.resourceSpans ?? []) {
+        const service = rs.resource.attributes.find((a: { key: string }) => a.key === "service.name")?.value
+          .stringValue;
+        for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ ...s, service });
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((r) => receiver?.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`, spans };
+}
+
+describe("OTLP export", () => {
+  it("a consumer -> provider call arrives at an OTLP receiver as one trace with the hop's parentage", async () => {
+    const otlp = await startReceiver();
+    const registry = await startOurRegistry();
+    registries.push(registry);
+    const env = {
+      MCP_MESH_REGISTRY_URL: registry.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+    };
+    procs.push(await startAgentProcess("provider.mjs", { ...env, AGENT_NAME: "dates" }));
+    const consumer = await startAgentProcess("consumer.mjs", { ...env, AGENT_NAME: "greeter" });
+    procs.push(consumer);
+    await waitFor(
+      async () => ((await callText(consumer.url, "hello", { who: "o" })).includes("date:CET") ? true : undefined),
+      15_000,
+      "the consumer wired",
+    );
+    const [server, client, leaf] = await waitFor(
+      () => {
+        const leaf = otlp.spans.find((s) => s.name === "tools/call get_date");
+        const client = leaf && otlp.spans.find((s) => s.spanId === leaf.parentSpanId);
+        const server = client && otlp.spans.find((s) => s.spanId === client.parentSpanId);
+        return server && client && leaf ? [server, client, leaf] : undefined;
+      },
+      10_000,
+      "the three spans at the receiver",
+    );
+    expect(server.name).toBe("tools/call hello");
+    expect(server.service).toBe("greeter");
+    expect(server.kind).toBe(2); // SERVER (OTLP enum: 1 internal, 2 server, 3 client)
+    expect(server.parentSpanId ?? "").toBe("");
+    expect(client.kind).toBe(3);
+    expect(client.service).toBe("greeter");
+    expect(leaf.service).toBe("dates");
+    expect(leaf.kind).toBe(2);
+    expect(new Set([server.traceId, client.traceId, leaf.traceId]).size).toBe(1);
+    const attr = (s: OtlpSpan, k: string) => s.attributes.find((a) => a.key === k)?.value.stringValue;
+    expect(attr(leaf, "mcp.method.name")).toBe("tools/call");
+    expect(attr(leaf, "gen_ai.tool.name")).toBe("get_date");
+  });
+});
