@@ -76,11 +76,16 @@ async function hello(url: string, headers: Record<string, string> = {}, meta?: R
   );
 }
 
-async function traceRecords(client: ReturnType<typeof createClient>, pick: (r: Rec[]) => Rec[] | undefined) {
+/** What the test reads of a Redis client (node-redis's generic client types do not unify). */
+interface StreamReader {
+  xRange(key: string, start: string, end: string): Promise<Array<{ message: unknown }> | null>;
+}
+
+async function traceRecords(client: StreamReader, pick: (r: Rec[]) => Rec[] | undefined) {
   return waitFor(
     async () => {
       const entries = await client.xRange("mesh:trace", "-", "+");
-      return pick(entries.map((e) => e.message as Rec));
+      return pick((entries ?? []).map((e) => e.message as Rec));
     },
     10_000,
     "span records in mesh:trace",
