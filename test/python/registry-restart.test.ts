@@ -83,8 +83,14 @@ describeWithPrerequisites(
         registry = await startOurRegistryAt(port, join(dir, "after.db"));
         const everyone = [pyProvider.agentId, pyConsumer.agentId, provider.agentId, consumer.agentId].sort();
         expect(await pollUntil(listed, (ids) => everyone.every((id) => ids.includes(id)))).toEqual(everyone);
-        expect(await fromPython()).toEqual({ kind: "number", wired: true, type: "int", value: 42 });
-        expect(await fromTs()).toEqual({ wired: true, value: 42 });
+        // A consumer that re-registered before its provider is wired at its next heartbeat.
+        expect(await pollUntil(fromPython, (r) => r.wired)).toEqual({
+          kind: "number",
+          wired: true,
+          type: "int",
+          value: 42,
+        });
+        expect(await pollUntil(fromTs, (r) => r.wired)).toEqual({ wired: true, value: 42 });
 
         await pyProvider.stop();
         await waitForDependency(consumer, "py_number", { unwired: true, timeoutMs: WAIT_MS });
