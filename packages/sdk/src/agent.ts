@@ -236,6 +236,7 @@ export class MeshAgent {
           dispatcher,
           wiring,
           onRewired: metrics.countRewirings,
+          onRegistrySwitch: metrics.countRegistrySwitch,
           healthy: async () => (await health()).ok,
         })
       : undefined;
@@ -260,7 +261,7 @@ export class MeshAgent {
       {
         url,
         tools: this.tools.map((t) => t.name),
-        registry: config.registryEnabled ? safeUrl(config.registryUrl) : "none",
+        registry: config.registryEnabled ? config.registryUrls.map(safeUrl).join(",") : "none",
       },
       "agent started",
     );
@@ -301,7 +302,10 @@ export class MeshAgent {
   private registered(endpoint: string): Promise<boolean> {
     const live = this.live;
     if (!live?.config.registryEnabled) return Promise.resolve(false);
-    this.endpointCheck ??= registeredEndpoints(() => this.live?.dispatcher, live.config.registryUrl);
+    this.endpointCheck ??= registeredEndpoints(
+      () => this.live?.dispatcher,
+      () => this.live?.link?.registry() ?? live.config.registryUrl,
+    );
     return this.endpointCheck(endpoint);
   }
 

@@ -166,7 +166,10 @@ export class MeshApi {
     this.live = { config, agentId, logger, dispatcher, wiring, link, startedAt: Date.now() };
     running.add(this);
     if (config.handleSignals) installSignalHandlers();
-    logger.info({ routes: this.routes.length, registry: safeUrl(config.registryUrl) }, "web app joined the mesh");
+    logger.info(
+      { routes: this.routes.length, registry: config.registryUrls.map(safeUrl).join(",") },
+      "web app joined the mesh",
+    );
   }
 
   /** Leaves the mesh (DELETE at the registry). Idempotent. */
