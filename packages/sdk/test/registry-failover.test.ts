@@ -1,7 +1,10 @@
 // Real processes: agents given two registries (two of ours, independent SQLite files) keep the
 // mesh working when the first is killed: they re-register on the second, calls between them
-// never stop, new wiring still arrives through the second, and meshctl skips the dead one.
+// never stop, new wiring still arrives through the second, and meshctl skips the dead one; a
+// registry answering 503 is skipped as well.
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -85,4 +88,42 @@ describe("several registries", () => {
     expect(listed.registry).toBe(second.url);
     expect(listed.agents.map((a) => a.name).sort()).toEqual(["fo-clock", "fo-date", "fo-late", "fo-user"]);
   }, 90_000);
+
+  it("a registry answering 503 (its store is down) is skipped at start: the agent registers on the next", async () => {
+    // What our registry answers while its database is down (docs/registry.md: store_unavailable,
+    // in its error envelope); a stand-in, as this suite runs no PostgreSQL to stop.
+    const down = createServer((_req, res) => {
+      res.writeHead(503, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ error: "the registry's store is unavailable", timestamp: new Date().toISOString() }));
+    });
+    await new Promise<void>((r) => down.listen(0, "127.0.0.1", r));
+    try {
+      const downUrl = `http://127.0.0.1:${(down.address() as AddressInfo).port}`;
+      const good = await registry();
+      const provider = await start("provider.mjs", {
+        MCP_MESH_REGISTRY_URL: `${downUrl},${good.url}`,
+        MCP_MESH_HEALTH_INTERVAL: "1",
+        AGENT_NAME: "fo-503",
+        MCP_MESH_LOG_LEVEL: "info",
+      });
+      await waitFor(
+        async () => ((await healthyNames(good.url)).includes("fo-503") ? true : undefined),
+        10_000,
+        "the agent registered on the second registry",
+      );
+      const line = provider
+        .output()
+        .split("\n")
+        .find((l) => l.includes("moved to registry"));
+      expect(JSON.parse(line ?? "{}")).toMatchObject({
+        msg: `moved to registry ${good.url}`,
+        from: downUrl,
+        registry: good.url,
+        reason: "answered 503",
+      });
+    } finally {
+      down.closeAllConnections();
+      await new Promise((r) => down.close(r));
+    }
+  }, 30_000);
 });
