@@ -1,7 +1,9 @@
 // The registry's read API as meshctl uses it. Works against the reference registry too:
 // GET /agents/{id} is ours, so a 404 there falls back to the list.
+import { isTlsFailure, tlsFailureText } from "@mcp-mesh/protocol";
 import type { AgentInfo, EventInfo } from "./agent-info.js";
 import { ErrorCodes, MeshError } from "./errors.js";
+import { meshFetch, type Response } from "./mesh-fetch.js";
 
 export interface EventQuery {
   type?: string | undefined;
@@ -32,6 +34,7 @@ export function describeNetworkError(cause: unknown): string {
   const e = cause as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   if (e?.name === "TimeoutError") return "no answer in time";
   const code = e?.cause?.code ?? e?.code;
+  if (isTlsFailure(code)) return tlsFailureText(code as string);
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "unknown host";
   if (code) return code;
@@ -53,8 +56,10 @@ function authHint(status: number): string {
 export function createRegistryClient(url: string, timeoutMs = 10_000): RegistryClient {
   async function get(path: string): Promise<Response> {
     try {
-      return await fetch(`${url}${path}`, { headers: authHeaders(), signal: AbortSignal.timeout(timeoutMs) });
+      return await meshFetch(`${url}${path}`, { headers: authHeaders(), signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
+      // A certificate file meshctl cannot read is its own clear error, not "unreachable".
+      if (e instanceof MeshError) throw e;
       throw unreachable(url, e);
     }
   }
@@ -80,10 +85,15 @@ export function createRegistryClient(url: string, timeoutMs = 10_000): RegistryC
     url,
     async isUp() {
       try {
-        const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(Math.min(timeoutMs, 2000)) });
+        const res = await meshFetch(`${url}/health`, { signal: AbortSignal.timeout(Math.min(timeoutMs, 2000)) });
         await res.arrayBuffer();
         return res.ok;
-      } catch {
+      } catch (e) {
+        // Something answers, but TLS failed: starting a registry in its place would not help.
+        const code = (e as { cause?: { code?: string } }).cause?.code;
+        if (e instanceof MeshError) throw e;
+        if (isTlsFailure(code) && code !== "EPROTO" && code !== "ERR_SSL_WRONG_VERSION_NUMBER")
+          throw unreachable(url, e);
         return false;
       }
     },

@@ -31,6 +31,7 @@ import { readiness, runHealthCheck } from "./probes.js";
 import { createProxy } from "./proxy.js";
 import { lazySessionRouter } from "./session/index.js";
 import { installSignalHandlers, running } from "./signals.js";
+import { clientCertificatePolicy, clientTls, loadTls, serverTls, servesHttps } from "./tls.js";
 import { normalizeTool, type RuntimeTool } from "./tool.js";
 import { runTool, type ToolRuntime } from "./tool-runner.js";
 import { setupTracing } from "./tracing/setup.js";
@@ -157,9 +158,18 @@ export class MeshAgent {
       throw configError(this.options.name, problems);
     }
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
+    let tls: ReturnType<typeof loadTls>;
+    try {
+      tls = loadTls(config.tls);
+    } catch (e) {
+      this.state = "stopped";
+      throw configError(this.options.name, [(e as Error).message]);
+    }
     const logger = createLogger(config.logLevel, { agent_id: agentId });
     const metrics = createMetrics(config.name);
-    const dispatcher = createDispatcher();
+    // One dispatcher for the registry and the providers alike: both are verified against the CA
+    // and both see this agent's certificate.
+    const dispatcher = createDispatcher({ tls: clientTls(tls) });
     const outliers = createOutlierTracker({
       onEvent: (e) => {
         metrics.countOutlier(e.kind);
@@ -214,6 +224,8 @@ export class MeshAgent {
           }),
         ),
       },
+      undefined,
+      servesHttps(tls) ? { options: serverTls(tls), clientCertificates: clientCertificatePolicy(tls) } : undefined,
     );
     const registryPort = config.registryEnabled
       ? localRegistryPort(config.registryUrl, [config.bindHost, config.httpHost])
@@ -222,7 +234,14 @@ export class MeshAgent {
     warnFallback(logger, config.httpPort, bound);
     const port = bound.port;
     const host = config.httpHost ?? (await detectHost(config.bindHost));
-    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const url = `${servesHttps(tls) ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    if (servesHttps(tls) && config.registryEnabled && config.registryUrl.startsWith("http:"))
+      // The registry learns "https" from the client certificate of the registration, as the
+      // reference's does; over plain HTTP it cannot, and lists this agent as http://.
+      logger.warn(
+        { registry: safeUrl(config.registryUrl) },
+        "this agent serves HTTPS but the registry URL is http://: the registry will list it as http:// and callers will fail; use the registry's https:// URL",
+      );
     const startedAt = Date.now();
     identity = { agentId, name: config.name, namespace: config.namespace, host, port, endpoint: url };
     const link = config.registryEnabled

@@ -3,6 +3,7 @@ import type { TraceView } from "@mcp-mesh/protocol";
 import { intOption, parseCommand, REGISTRY_HELP, REGISTRY_OPTIONS } from "../args.js";
 import type { Command, Context } from "../context.js";
 import { ErrorCodes, MeshError, usageError } from "../errors.js";
+import { meshFetch, type Response } from "../mesh-fetch.js";
 import { unreachable } from "../registry-client.js";
 import { resolveRegistryUrl } from "../registry-url.js";
 import { traceTree } from "../trace-tree.js";
@@ -18,7 +19,7 @@ const OPTIONS = {
 export async function fetchTrace(url: string, traceId: string): Promise<TraceView | undefined> {
   let res: Response;
   try {
-    res = await fetch(`${url}/trace/${traceId}`, { signal: AbortSignal.timeout(10_000) });
+    res = await meshFetch(`${url}/trace/${traceId}`, { signal: AbortSignal.timeout(10_000) });
   } catch (e) {
     throw unreachable(url, e);
   }

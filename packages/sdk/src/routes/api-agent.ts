@@ -15,6 +15,7 @@ import { joinMesh, type MeshLink } from "../mesh-link.js";
 import { createOutlierTracker, outlierMessage } from "../outlier.js";
 import { createProxy } from "../proxy.js";
 import { installSignalHandlers, running } from "../signals.js";
+import { clientTls, loadTls, type TlsMaterial } from "../tls.js";
 import { normalizeTool, type RuntimeTool } from "../tool.js";
 import { createDispatcher } from "../transport-client.js";
 import type { AgentOptions, DependencyMap, InjectedDependencies, McpMeshTool } from "../types.js";
@@ -129,7 +130,14 @@ export class MeshApi {
     if (problems.length > 0) throw configError(this.options.name, problems);
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
     const logger = createLogger(config.logLevel, { agent_id: agentId });
-    const dispatcher = createDispatcher();
+    // The web app serves no MCP, but calls the registry and providers: over TLS, as agents do.
+    let tls: TlsMaterial;
+    try {
+      tls = loadTls(config.tls);
+    } catch (e) {
+      throw configError(this.options.name, [(e as Error).message]);
+    }
+    const dispatcher = createDispatcher({ tls: clientTls(tls) });
     const outliers = createOutlierTracker({
       onEvent: (e) => logger.info(e, outlierMessage(e)),
       probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
