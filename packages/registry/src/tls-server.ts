@@ -1,6 +1,7 @@
-// HTTPS for the registry (MCP_MESH_TLS_*): the server's certificate, and client certificates
-// asked for but not demanded in the handshake, so that /health stays reachable for probes and a
-// client without one hears a clear 401 instead of a cut connection (auth/guard.ts decides).
+// HTTPS for the registry (MCP_MESH_TLS_MODE, _CERT, _KEY, _CA): the server's certificate, and
+// client certificates asked for but not demanded in the handshake, so that /health stays
+// reachable for probes and a client without one hears a clear 401 instead of a cut connection
+// (auth/guard.ts decides).
 import { readFileSync } from "node:fs";
 import { createSecureContext, type SecureContextOptions, type TlsOptions } from "node:tls";
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";

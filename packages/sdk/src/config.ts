@@ -30,7 +30,7 @@ export interface AgentConfig {
   autoRun: boolean;
   handleSignals: boolean;
   logLevel: string;
-  /** MCP_MESH_TLS_* / the `tls` option: file paths, read at start (tls.ts). */
+  /** MCP_MESH_TLS_MODE/_CERT/_KEY/_CA or the `tls` option: file paths, read at start (tls.ts). */
   tls: TlsSettings;
 }
 
