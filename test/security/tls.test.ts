@@ -154,6 +154,17 @@ describe("a mesh over mTLS", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("meshctl start refuses to run agents against a registry its CA does not trust, instead of starting another", async () => {
+    const r = await meshctl(
+      ["start", fixture("date-agent.ts")],
+      baseEnv(dir, tlsEnv("date-agent", join(other, "ca.pem"))),
+      30_000,
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("not signed by a trusted CA");
+    expect(r.stderr).not.toContain("not a registry");
+  });
+
   it("the registry answers a client without a certificate 401, naming what to set; probes stay open", async () => {
     const r = await meshctl(["list"], baseEnv(dir, tlsEnv(undefined)));
     expect(r.code).not.toBe(0);
