@@ -11,6 +11,7 @@ import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, meshctl, show } from "../../packages/cli/test/meshctl-process.js";
 import { mesh } from "../../packages/sdk/src/index.js";
+import { startAuthRegistry } from "./registry-process.js";
 
 const REGISTRY = fileURLToPath(new URL("../../packages/registry/bin/mcp-mesh-registry.js", import.meta.url));
 let dir: string;
@@ -59,6 +60,47 @@ describe("the registry's TLS settings", () => {
     const r = registry({ MCP_MESH_TLS_MODE: "on" });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("must be off, auto or strict");
+  });
+});
+
+describe("a registry in MCP_MESH_TLS_MODE=auto", () => {
+  it("serves anonymous clients, lists their agents as http://, and still refuses a bad certificate", async () => {
+    const ca = readFileSync(join(certs, "ca.pem"));
+    const reg = await startAuthRegistry(
+      join(dir, "auto.db"),
+      {
+        MCP_MESH_TLS_CERT: join(certs, "registry.pem"),
+        MCP_MESH_TLS_KEY: join(certs, "registry-key.pem"),
+        MCP_MESH_TLS_CA: join(certs, "ca.pem"),
+      },
+      { ca },
+    );
+    const anonymous = new Agent({ connect: { ca } });
+    const selfSigned = new Agent({
+      connect: { ca, cert: readFileSync(join(certs, "ca.pem")), key: readFileSync(join(certs, "ca-key.pem")) },
+    });
+    try {
+      const reg1 = await request(`${reg.url}/heartbeat`, {
+        method: "POST",
+        dispatcher: anonymous,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ agent_id: "plain-1", name: "plain", http_host: "127.0.0.1", http_port: 9, tools: [] }),
+      });
+      expect(reg1.statusCode).toBe(200);
+      await reg1.body.dump();
+      const list = await request(`${reg.url}/agents`, { dispatcher: anonymous });
+      const body = (await list.body.json()) as { agents: Array<{ id: string; endpoint: string; entity_id?: string }> };
+      expect(body.agents.find((a) => a.id === "plain-1")).toMatchObject({ endpoint: "http://127.0.0.1:9" });
+      expect(body.agents.find((a) => a.id === "plain-1")?.entity_id).toBeUndefined();
+      // A CA certificate is not a client certificate the CA issued: refused, not ignored.
+      const bad = await request(`${reg.url}/agents`, { dispatcher: selfSigned });
+      expect(bad.statusCode).toBe(401);
+      expect(await bad.body.text()).toContain("client certificate not trusted");
+    } finally {
+      await anonymous.close();
+      await selfSigned.close();
+      await reg.stop();
+    }
   });
 });
 
