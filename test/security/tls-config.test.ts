@@ -64,7 +64,7 @@ describe("the registry's TLS settings", () => {
 });
 
 describe("a registry in MCP_MESH_TLS_MODE=auto", () => {
-  it("serves anonymous clients, lists their agents as http://, and still refuses a bad certificate", async () => {
+  it("serves anonymous clients (their agents stay http://), keeps certificate-owned agents, refuses a bad certificate", async () => {
     const ca = readFileSync(join(certs, "ca.pem"));
     const reg = await startAuthRegistry(
       join(dir, "auto.db"),
@@ -92,6 +92,32 @@ describe("a registry in MCP_MESH_TLS_MODE=auto", () => {
       const body = (await list.body.json()) as { agents: Array<{ id: string; endpoint: string; entity_id?: string }> };
       expect(body.agents.find((a) => a.id === "plain-1")).toMatchObject({ endpoint: "http://127.0.0.1:9" });
       expect(body.agents.find((a) => a.id === "plain-1")?.entity_id).toBeUndefined();
+      // An agent registered with a certificate is that certificate's, even for callers with none.
+      const billing = new Agent({
+        connect: {
+          ca,
+          cert: readFileSync(join(certs, "billing.pem")),
+          key: readFileSync(join(certs, "billing-key.pem")),
+        },
+      });
+      const owned = await request(`${reg.url}/heartbeat`, {
+        method: "POST",
+        dispatcher: billing,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          agent_id: "billing-1",
+          name: "billing",
+          http_host: "127.0.0.1",
+          http_port: 10,
+          tools: [],
+        }),
+      });
+      expect(owned.statusCode).toBe(200);
+      await owned.body.dump();
+      await billing.close();
+      const del = await request(`${reg.url}/agents/billing-1`, { method: "DELETE", dispatcher: anonymous });
+      expect(del.statusCode).toBe(403);
+      expect(await del.body.text()).toContain("registered by certificate 'billing'");
       // A CA certificate is not a client certificate the CA issued: refused, not ignored.
       const bad = await request(`${reg.url}/agents`, { dispatcher: selfSigned });
       expect(bad.statusCode).toBe(401);
