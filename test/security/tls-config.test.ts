@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseEnv, meshctl, show } from "../../packages/cli/test/meshctl-process.js";
+import { baseEnv, fixture, meshctl, show, startForeground } from "../../packages/cli/test/meshctl-process.js";
 import { mesh } from "../../packages/sdk/src/index.js";
+import { freePort } from "../interop/processes.js";
 import { startAuthRegistry } from "./registry-process.js";
 
 const REGISTRY = fileURLToPath(new URL("../../packages/registry/bin/mcp-mesh-registry.js", import.meta.url));
@@ -188,4 +189,24 @@ describe("an agent with `tls` in code", () => {
     });
     await expect(agent.start()).rejects.toThrow(`cannot read MCP_MESH_TLS_CERT ${join(dir, "nope.pem")}`);
   });
+});
+
+describe("meshctl start --tls-auto", () => {
+  it("makes a dev CA once, runs an HTTPS registry and agents on https://, and meshctl --ca reads it", async () => {
+    const home = join(dir, "auto-home");
+    const url = `https://localhost:${await freePort()}`;
+    const env = baseEnv(home, { MCP_MESH_REGISTRY_URL: url });
+    const started = await startForeground([fixture("date-agent.ts"), "--tls-auto"], env);
+    try {
+      expect(readFileSync(join(home, "tls", "ca.pem"), "utf8")).toContain("BEGIN CERTIFICATE");
+      const list = await meshctl(["list", "--json", "--ca", join(home, "tls", "ca.pem")], env);
+      expect(list.code, show(list)).toBe(0);
+      expect(list.stdout).toMatch(/"endpoint": "https:\/\/127\.0\.0\.1:\d+"/);
+      const untrusted = await meshctl(["list"], env);
+      expect(untrusted.code).not.toBe(0);
+      expect(untrusted.stderr).toContain("MCP_MESH_TLS_CA");
+    } finally {
+      await started.stop();
+    }
+  }, 60_000);
 });

@@ -43,6 +43,55 @@ function envLines(mode: string, ca: string, w: Written, registryUrl?: string): s
   ];
 }
 
+export interface DevCertificates {
+  dir: string;
+  ca: string;
+  reused: boolean;
+  /** registry, meshctl, then the agents asked for. */
+  written: Written[];
+}
+
+/**
+ * Writes (or reuses) the CA in `dir` and certificates for the registry, meshctl and `agents`.
+ * Also what `meshctl start --tls-auto` uses.
+ */
+export async function writeDevCertificates(
+  dir: string,
+  agents: string[],
+  opts: { hosts?: string[]; days?: number; force?: boolean } = {},
+): Promise<DevCertificates> {
+  const days = opts.days ?? 30;
+  const hosts = [...LOCAL_HOSTS, ...(opts.hosts ?? [])];
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Loaded here: WebCrypto X.509 and its polyfill only for the commands that make certificates.
+  const { createCa, issueCert, loadCa } = await import("../dev-certs.js");
+  const caFile = join(dir, "ca.pem");
+  const caKeyFile = join(dir, "ca-key.pem");
+  const reused = !opts.force && existsSync(caFile) && existsSync(caKeyFile);
+  const ca = reused
+    ? await loadCa(readFileSync(caFile, "utf8"), readFileSync(caKeyFile, "utf8"))
+    : await (async () => {
+        const made = await createCa("MCP Mesh dev CA", Math.max(days, 365));
+        writeFileSync(caFile, made.pem.cert);
+        writeSecret(caKeyFile, made.pem.key);
+        return made;
+      })();
+  const written: Written[] = [];
+  for (const name of ["registry", "meshctl", ...new Set(agents)]) {
+    const pem = await issueCert(ca, name, hosts, days);
+    const w = { name, cert: join(dir, `${name}.pem`), key: join(dir, `${name}-key.pem`) };
+    writeFileSync(w.cert, pem.cert);
+    writeSecret(w.key, pem.key);
+    written.push(w);
+  }
+  return { dir, ca: caFile, reused, written };
+}
+
+/** The default directory: $MCP_MESH_HOME/tls, where the reference's --tls-auto keeps its CA too. */
+export function devCertificatesDir(env: NodeJS.ProcessEnv): string {
+  return join(meshHome(env), "tls");
+}
+
 async function run(argv: string[], ctx: Context): Promise<void> {
   const { values, positionals } = parseCommand("certs", argv, OPTIONS);
   const days = intOption(values.days, "days", 30, 1);
@@ -52,29 +101,13 @@ async function run(argv: string[], ctx: Context): Promise<void> {
       `agent name '${bad}' cannot name a certificate: use letters, digits, '.', '-', '_' (and not ca, registry, meshctl)`,
     );
   const hosts = [...LOCAL_HOSTS, ...(values.host ?? [])];
-  const dir = resolve(ctx.cwd, values.dir ?? join(meshHome(ctx.env), "tls"));
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Loaded here: WebCrypto X.509 and its polyfill only for this command.
-  const { createCa, issueCert, loadCa } = await import("../dev-certs.js");
-  const caFile = join(dir, "ca.pem");
-  const caKeyFile = join(dir, "ca-key.pem");
-  const reuse = !values.force && existsSync(caFile) && existsSync(caKeyFile);
-  const ca = reuse
-    ? await loadCa(readFileSync(caFile, "utf8"), readFileSync(caKeyFile, "utf8"))
-    : await (async () => {
-        const made = await createCa("MCP Mesh dev CA", Math.max(days, 365));
-        writeFileSync(caFile, made.pem.cert);
-        writeSecret(caKeyFile, made.pem.key);
-        return made;
-      })();
-  const written: Written[] = [];
-  for (const name of ["registry", "meshctl", ...new Set(positionals)]) {
-    const pem = await issueCert(ca, name, hosts, days);
-    const w = { name, cert: join(dir, `${name}.pem`), key: join(dir, `${name}-key.pem`) };
-    writeFileSync(w.cert, pem.cert);
-    writeSecret(w.key, pem.key);
-    written.push(w);
-  }
+  const dir = resolve(ctx.cwd, values.dir ?? devCertificatesDir(ctx.env));
+  const made = await writeDevCertificates(dir, positionals, {
+    hosts: values.host ?? [],
+    days,
+    force: values.force === true,
+  });
+  const { written, reused: reuse, ca: caFile } = made;
   const mode = values.strict ? "strict" : "auto";
   const registry = written[0] as Written;
   const registryUrl = "https://localhost:8000";
