@@ -55,6 +55,18 @@ export interface TlsSocketLike {
  * clear HTTP answers stay possible.
  */
 export function checkPeerCertificate(socket: TlsSocketLike): PeerCertificateCheck {
+  // Once per connection: a keep-alive connection carries many heartbeats, its certificate one.
+  let check = checked.get(socket);
+  if (!check) {
+    check = checkOnce(socket);
+    checked.set(socket, check);
+  }
+  return check;
+}
+
+const checked = new WeakMap<TlsSocketLike, PeerCertificateCheck>();
+
+function checkOnce(socket: TlsSocketLike): PeerCertificateCheck {
   const cert = socket.getPeerCertificate?.();
   if (!cert || Object.keys(cert).length === 0) return { kind: "none" };
   if (!socket.authorized) {
