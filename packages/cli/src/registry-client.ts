@@ -49,7 +49,7 @@ function authHeaders(): Record<string, string> {
 
 function authHint(status: number): string {
   if (status === 401) return " (set MCP_MESH_REGISTRY_TOKEN to a token the registry accepts)";
-  if (status === 403) return " (this token may not do that)";
+  if (status === 403) return " (this token or client certificate may not do that)";
   return "";
 }
 
