@@ -15,15 +15,17 @@ export interface AuthRegistry {
 
 /**
  * `tls`: the registry serves HTTPS (MCP_MESH_TLS_* in `env`); its /health is polled trusting
- * `ca` (a probe needs no client certificate, even in strict mode).
+ * `ca` (a probe needs no client certificate, even in strict mode). `tls.binary`: another
+ * registry executable (the reference's) instead of ours.
  */
 export async function startAuthRegistry(
   dbPath: string,
   env: Record<string, string>,
-  tls?: { ca: Buffer },
+  tls?: { ca: Buffer; binary?: string },
 ): Promise<AuthRegistry> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [BIN], {
+  const [file, args] = tls?.binary ? [tls.binary, []] : [process.execPath, [BIN]];
+  const child: ChildProcess = spawn(file, args, {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: dbPath, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
