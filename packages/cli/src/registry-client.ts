@@ -2,8 +2,10 @@
 // GET /agents/{id} is ours, so a 404 there falls back to the list. Given several registries
 // (replicas), each request tries them in order, starting with the one that answered last: a
 // registry that does not answer (connection refused, timeout, 5xx) is skipped.
+import { isTlsFailure, tlsFailureText } from "@mcp-mesh/protocol";
 import type { AgentInfo, EventInfo } from "./agent-info.js";
 import { ErrorCodes, MeshError } from "./errors.js";
+import { meshFetch, type Response } from "./mesh-fetch.js";
 
 export interface EventQuery {
   type?: string | undefined;
@@ -47,8 +49,10 @@ export function unreachableAll(failures: { url: string; cause: unknown }[]): Mes
 export function describeNetworkError(cause: unknown): string {
   const e = cause as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   if (e?.name === "TimeoutError") return "no answer in time";
-  if (e instanceof Response) return `answered ${e.status}`;
+  if (typeof (cause as { status?: unknown })?.status === "number")
+    return `answered ${(cause as { status: number }).status}`;
   const code = e?.cause?.code ?? e?.code;
+  if (isTlsFailure(code)) return tlsFailureText(code as string);
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "unknown host";
   if (code) return code;
@@ -63,15 +67,19 @@ function authHeaders(): Record<string, string> {
 
 function authHint(status: number): string {
   if (status === 401) return " (set MCP_MESH_REGISTRY_TOKEN to a token the registry accepts)";
-  if (status === 403) return " (this token may not do that)";
+  if (status === 403) return " (this token or client certificate may not do that)";
   return "";
 }
 
 export function createRegistryClient(urls: string | readonly string[], timeoutMs = 10_000): RegistryClient {
   const list = typeof urls === "string" ? [urls] : [...urls];
   let current = 0;
-  /** `send` against each registry in turn from the current one; the first that answers wins. */
-  async function first(send: (url: string) => Promise<Response>): Promise<Response> {
+  /**
+   * `send` against each registry in turn from the current one; the first that answers wins.
+   * `tlsIsFinal`: a TLS refusal ends the search (something answers there; asking elsewhere or
+   * starting a registry in its place would not help).
+   */
+  async function first(send: (url: string) => Promise<Response>, tlsIsFinal = false): Promise<Response> {
     const failures: { url: string; cause: unknown }[] = [];
     for (let i = 0; i < list.length; i++) {
       const at = (current + i) % list.length;
@@ -81,19 +89,27 @@ export function createRegistryClient(urls: string | readonly string[], timeoutMs
         // A 5xx from one replica (its store is down) is worth asking the next; the last one's stands.
         if (res.status >= 500 && failures.length < list.length - 1) {
           await res.arrayBuffer().catch(() => undefined);
-          failures.push({ url, cause: res });
+          failures.push({ url, cause: { status: res.status } });
           continue;
         }
         current = at;
         return res;
       } catch (e) {
+        // A certificate file meshctl cannot read is its own clear error, not "unreachable".
+        if (e instanceof MeshError) throw e;
+        const code = (e as { cause?: { code?: string } }).cause?.code;
+        if (tlsIsFinal && isTlsFailure(code) && code !== "EPROTO" && code !== "ERR_SSL_WRONG_VERSION_NUMBER") {
+          const refused = unreachable(url, e);
+          if (refused.details) refused.details.tls = true;
+          throw refused;
+        }
         failures.push({ url, cause: e });
       }
     }
     throw unreachableAll(failures);
   }
   const get = (path: string) =>
-    first((url) => fetch(`${url}${path}`, { headers: authHeaders(), signal: AbortSignal.timeout(timeoutMs) }));
+    first((url) => meshFetch(`${url}${path}`, { headers: authHeaders(), signal: AbortSignal.timeout(timeoutMs) }));
   async function getJson<T>(path: string): Promise<T> {
     const res = await get(path);
     const url = list[current] as string;
@@ -120,12 +136,15 @@ export function createRegistryClient(urls: string | readonly string[], timeoutMs
     get,
     async isUp() {
       try {
-        const res = await first((url) =>
-          fetch(`${url}/health`, { signal: AbortSignal.timeout(Math.min(timeoutMs, 2000)) }),
+        const res = await first(
+          (url) => meshFetch(`${url}/health`, { signal: AbortSignal.timeout(Math.min(timeoutMs, 2000)) }),
+          true,
         );
         await res.arrayBuffer();
         return res.ok;
-      } catch {
+      } catch (e) {
+        // A TLS refusal or an unreadable certificate is final; "nothing answers" is not.
+        if (e instanceof MeshError && (e.code !== ErrorCodes.UNREACHABLE || e.details?.tls)) throw e;
         return false;
       }
     },

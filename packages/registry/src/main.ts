@@ -31,7 +31,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stderr.write(`mcp-mesh-registry: cannot open database ${config.databaseUrl}: ${(e as Error).message}\n`);
     return 1;
   }
-  const registry = await createRegistry({ store, config });
+  let registry: Awaited<ReturnType<typeof createRegistry>>;
+  try {
+    registry = await createRegistry({ store, config });
+  } catch (e) {
+    await store.close();
+    process.stderr.write(`mcp-mesh-registry: ${(e as Error).message}\n`);
+    return 2;
+  }
   const log = registry.app.log;
   try {
     const url = await registry.listen();

@@ -29,6 +29,7 @@ import { type AgentMetrics, createMetrics } from "./metrics.js";
 import { readiness, runHealthCheck } from "./probes.js";
 import { lazySessionRouter } from "./session/index.js";
 import { installSignalHandlers, running } from "./signals.js";
+import { clientCertificatePolicy, clientTls, loadTls, serverTls, servesHttps } from "./tls.js";
 import { normalizeTool, type RuntimeTool } from "./tool.js";
 import { runTool, type ToolRuntime } from "./tool-runner.js";
 import { setupTracing } from "./tracing/setup.js";
@@ -153,6 +154,13 @@ export class MeshAgent {
       throw configError(this.options.name, problems);
     }
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
+    let tls: ReturnType<typeof loadTls>;
+    try {
+      tls = loadTls(config.tls);
+    } catch (e) {
+      this.state = "stopped";
+      throw configError(this.options.name, [(e as Error).message]);
+    }
     const logger = createLogger(config.logLevel, { agent_id: agentId });
     const metrics = createMetrics(config.name);
     const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger, metrics.sessions);
@@ -161,8 +169,11 @@ export class MeshAgent {
     let identity: AgentIdentity | undefined;
     const tracing = await setupTracing(this.options.env ?? process.env, config.name, () => identity, logger);
     this.closeTracing = tracing.close;
+    // One dispatcher for the registry and the providers alike: both are verified against the CA
+    // and both see this agent's certificate.
     const { dispatcher, wiring } = createCallWiring({
       tools: this.tools,
+      tls: clientTls(tls),
       agentId,
       config,
       logger,
@@ -197,6 +208,8 @@ export class MeshAgent {
           }),
         ),
       },
+      undefined,
+      servesHttps(tls) ? { options: serverTls(tls), clientCertificates: clientCertificatePolicy(tls) } : undefined,
     );
     const registryPort = config.registryEnabled
       ? localRegistryPort(config.registryUrl, [config.bindHost, config.httpHost])
@@ -205,7 +218,14 @@ export class MeshAgent {
     warnFallback(logger, config.httpPort, bound);
     const port = bound.port;
     const host = config.httpHost ?? (await detectHost(config.bindHost));
-    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const url = `${servesHttps(tls) ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    if (servesHttps(tls) && config.registryEnabled && config.registryUrl.startsWith("http:"))
+      // The registry learns "https" from the client certificate of the registration, as the
+      // reference's does; over plain HTTP it cannot, and lists this agent as http://.
+      logger.warn(
+        { registry: safeUrl(config.registryUrl) },
+        "this agent serves HTTPS but the registry URL is http://: the registry will list it as http:// and callers will fail; use the registry's https:// URL",
+      );
     const startedAt = Date.now();
     identity = { agentId, name: config.name, namespace: config.namespace, host, port, endpoint: url };
     const link = config.registryEnabled

@@ -9,6 +9,7 @@ import type { AgentConfig } from "./config.js";
 import type { AgentMetrics } from "./metrics.js";
 import { createOutlierTracker, outlierMessage } from "./outlier.js";
 import { createProxy, type ProxyEnv } from "./proxy.js";
+import type { ClientTls } from "./tls.js";
 import type { RuntimeTool } from "./tool.js";
 import { createDispatcher } from "./transport-client.js";
 import { Wiring } from "./wiring.js";
@@ -22,13 +23,15 @@ export interface CallWiringOptions {
   metrics?: AgentMetrics;
   callLocal: ProxyEnv["callLocal"];
   streamLocal: ProxyEnv["streamLocal"];
+  /** CA to verify providers (and the registry) with, and the client certificate to show. */
+  tls?: ClientTls | undefined;
   /** Session affinity; absent: session calls rotate like others. */
   sessions?: ProxyEnv["sessions"];
 }
 
 export function createCallWiring(opts: CallWiringOptions): { dispatcher: Dispatcher; wiring: Wiring } {
   const { config, logger, metrics } = opts;
-  const dispatcher = createDispatcher();
+  const dispatcher = createDispatcher({ tls: opts.tls });
   const outliers = createOutlierTracker({
     onEvent: (e) => {
       metrics?.countOutlier(e.kind);

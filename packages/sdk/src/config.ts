@@ -1,6 +1,7 @@
 // Agent configuration: environment (MCP_MESH_*, PROTOCOL.md §5.1) beats code, code beats
 // defaults. Parsed once at start; every problem is collected and reported together.
 import { AGENT_ID_PATTERN, ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import { parseTlsSettings, type TlsSettings } from "./tls.js";
 import type { AgentOptions } from "./types.js";
 
 export interface AgentConfig {
@@ -32,6 +33,8 @@ export interface AgentConfig {
   autoRun: boolean;
   handleSignals: boolean;
   logLevel: string;
+  /** MCP_MESH_TLS_MODE/_CERT/_KEY/_CA or the `tls` option: file paths, read at start (tls.ts). */
+  tls: TlsSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -166,6 +169,7 @@ export function parseAgentConfig(
     autoRun: bool("autoRun", "MCP_MESH_AUTO_RUN", opts.autoRun, true),
     handleSignals: opts.handleSignals ?? true,
     logLevel,
+    tls: parseTlsSettings(env, opts.tls, problems),
   };
   return { config, problems };
 }

@@ -1,5 +1,6 @@
 // meshctl start [files...]: a registry (found or embedded) and TypeScript agents run directly,
 // in the foreground with prefixed logs, or detached (see detach.ts) with logs in files.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type AgentEntry, resolveAgentEntries } from "../agent-files.js";
 import type { AgentInfo } from "../agent-info.js";
@@ -29,6 +30,7 @@ const OPTIONS = {
   debug: { type: "boolean" },
   call: { type: "string" },
   "call-args": { type: "string" },
+  "tls-auto": { type: "boolean" },
 } as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -119,7 +121,33 @@ export function stopOnSignals(mesh: LocalMesh): () => void {
   };
 }
 
+/**
+ * --tls-auto (the reference's flag): a dev CA and certificates in $MCP_MESH_HOME/tls (made once,
+ * then reused), and TLS on for the registry this start embeds, meshctl and the agents it runs.
+ * Variables already set win, so a mesh's own certificates are never replaced.
+ */
+async function useDevTls(ctx: Context): Promise<void> {
+  const { devCertificatesDir, writeDevCertificates } = await import("./certs.js");
+  const dir = devCertificatesDir(ctx.env);
+  const files = ["ca.pem", "ca-key.pem", "registry.pem", "registry-key.pem"].map((f) => join(dir, f));
+  if (!files.every((f) => existsSync(f))) await writeDevCertificates(dir, []);
+  const set: Record<string, string> = {
+    MCP_MESH_TLS_MODE: "auto",
+    MCP_MESH_TLS_CA: join(dir, "ca.pem"),
+    MCP_MESH_TLS_CERT: join(dir, "registry.pem"),
+    MCP_MESH_TLS_KEY: join(dir, "registry-key.pem"),
+    MCP_MESH_REGISTRY_URL: "https://localhost:8000",
+  };
+  for (const [k, v] of Object.entries(set)) {
+    if (ctx.env[k]?.trim()) continue;
+    ctx.env[k] = v;
+    // meshctl's own calls (mesh-fetch.ts) read process.env.
+    process.env[k] = v;
+  }
+}
+
 async function run(argv: string[], ctx: Context): Promise<void> {
+  if (argv.includes("--tls-auto")) await useDevTls(ctx);
   const plan = startPlan(argv, ctx.env, ctx.cwd);
   if (isSupervisor(ctx.env)) return runSupervised(plan.options, plan.home);
   if (plan.detach) return detach(argv, plan, ctx);
@@ -216,6 +244,10 @@ Flags:
                               call TOOL ("tool" or "agent:tool") of theirs through the
                               registry and print the answer; then keep running
       --call-args JSON        the arguments of --call (a JSON object)
+      --tls-auto              TLS for a dev mesh: certificates from a dev CA in
+                              $MCP_MESH_HOME/tls (made once, like 'meshctl certs'), the
+                              registry on https://localhost:8000 (MCP_MESH_TLS_CA, _CERT,
+                              _KEY and MCP_MESH_REGISTRY_URL already set win)
 
 With a registry on this machine (localhost, 127.0.0.1), agents announce 127.0.0.1 as their
 host (MCP_MESH_HTTP_HOST, unless set), so the URLs printed work as they are.
@@ -226,6 +258,7 @@ Examples:
   meshctl start examples/simple --call hello_mesh_simple --call-args '{"who": "you"}'
   meshctl start --registry-only --port 8100
   meshctl start agent.ts --env MCP_MESH_LOG_LEVEL=debug --detach
-  meshctl start agent.ts --registry-url http://localhost:8100`,
+  meshctl start agent.ts --registry-url http://localhost:8100
+  meshctl start examples/simple --tls-auto`,
   run,
 };

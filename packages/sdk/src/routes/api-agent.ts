@@ -13,6 +13,7 @@ import { detectHost } from "../host.js";
 import { createLogger, safeUrl } from "../log.js";
 import { joinMesh, type MeshLink } from "../mesh-link.js";
 import { installSignalHandlers, running } from "../signals.js";
+import { clientTls, loadTls, type TlsMaterial } from "../tls.js";
 import { normalizeTool, type RuntimeTool } from "../tool.js";
 import type { AgentOptions, DependencyMap, InjectedDependencies, McpMeshTool } from "../types.js";
 import type { Wiring } from "../wiring.js";
@@ -126,12 +127,20 @@ export class MeshApi {
     if (problems.length > 0) throw configError(this.options.name, problems);
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
     const logger = createLogger(config.logLevel, { agent_id: agentId });
+    // The web app serves no MCP, but calls the registry and providers: over TLS, as agents do.
+    let tls: TlsMaterial;
+    try {
+      tls = loadTls(config.tls);
+    } catch (e) {
+      throw configError(this.options.name, [(e as Error).message]);
+    }
     const noTools = () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools"));
     const { dispatcher, wiring } = createCallWiring({
       tools: this.routes,
       agentId,
       config,
       logger,
+      tls: clientTls(tls),
       callLocal: noTools,
       streamLocal: noTools,
     });
