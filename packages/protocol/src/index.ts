@@ -1,5 +1,5 @@
-export type { ErrorCode } from "./errors.js";
-export { ErrorCodes, isMeshError, MeshError } from "./errors.js";
+export type { ErrorCode, RpcErrorCode } from "./errors.js";
+export { ErrorCodes, isMeshError, MeshError, RpcErrorCodes } from "./errors.js";
 export type { EventType } from "./events.js";
 export { EVENT_TYPES } from "./events.js";
 export { matchesHeaderRule } from "./headers.js";
