@@ -44,3 +44,14 @@ export function safeUrl(url: string): string {
     return "(unparseable URL)";
   }
 }
+
+/**
+ * `text` with every occurrence of the given secrets replaced by "[redacted]". For messages that
+ * come from outside (a vendor's error body can quote the API key it refused) and go on to a
+ * caller, a log line and a trace. Values under 8 characters are not secrets worth a false hit.
+ */
+export function withoutSecrets(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 8) out = out.split(s).join("[redacted]");
+  return out;
+}
