@@ -24,9 +24,15 @@ function safeKill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function startLogged(args: string[], env: Record<string, string>, logFile: string): LoggedProcess {
+/** Runs `node <args>` (or `bin <args>`) with its output appended to `logFile`. */
+export function startLogged(
+  args: string[],
+  env: Record<string, string>,
+  logFile: string,
+  bin: string = process.execPath,
+): LoggedProcess {
   const fd = openSync(logFile, "a");
-  const child = spawn(process.execPath, args, {
+  const child = spawn(bin, args, {
     env: { ...process.env, HOST: "127.0.0.1", MCP_MESH_HTTP_HOST: "127.0.0.1", ...env },
     stdio: ["ignore", fd, fd],
   });
