@@ -186,6 +186,8 @@ function refuse(res: ServerResponse, outcome: Extract<AuthOutcome, { ok: false }
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
     "www-authenticate": challenge(outcome),
+    // A refused caller keeps no socket (and no unread body) for the 65 s keep-alive.
+    connection: "close",
   });
   res.end(text);
 }
