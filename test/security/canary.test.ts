@@ -84,12 +84,19 @@ async function call(url: string, name: string, args: Record<string, unknown>, he
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
   });
   const text = await res.text();
-  told.push({ what: `${name} ${JSON.stringify(args)} -> ${res.status}`, text });
+  told.push({ what: `${name} ${JSON.stringify(args)} -> ${res.status}`, text: `${headerText(res.headers)}\n${text}` });
   const body = JSON.parse(text) as {
     result?: { isError?: boolean; content?: { text: string }[]; structuredContent?: unknown };
     error?: { message: string };
   };
   return { status: res.status, body, text: (body.result?.content ?? []).map((c) => c.text).join("") };
+}
+
+/** Every response header as text, to be searched too (a challenge could echo a token). */
+function headerText(h: Headers): string {
+  const out: string[] = [];
+  h.forEach((v, k) => void out.push(`${k}: ${v}`));
+  return out.join("\n");
 }
 
 const userHeaders = { authorization: `Bearer ${CANARY.user}`, "x-api-key": CANARY.apiKey };
@@ -187,7 +194,7 @@ describeWithPrerequisites("a canary secret through a mesh of real processes", mi
     });
     told.push({
       what: "GET /agents with a wrong token",
-      text: `${[...registryRefused.headers]} ${await registryRefused.text()}`,
+      text: `${headerText(registryRefused.headers)} ${await registryRefused.text()}`,
     });
     expect(registryRefused.status).toBe(401);
 
@@ -259,7 +266,7 @@ describeWithPrerequisites("a canary secret through a mesh of real processes", mi
         }),
       });
       const text = await res.text();
-      told.push({ what: `POST ${path} relay ${to} -> ${res.status}`, text: `${[...res.headers]} ${text}` });
+      told.push({ what: `POST ${path} relay ${to} -> ${res.status}`, text: `${headerText(res.headers)} ${text}` });
       expect(res.status).toBeLessThan(500);
     }
     for (const t of told) expect(leaks(t.text), t.what).toEqual([]);
