@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { TraceListView } from "@mcp-mesh/protocol";
 import { createClient } from "redis";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { baseEnv, meshctl, show } from "../../packages/cli/test/meshctl-process.js";
 import { type ScriptedLlm, startScriptedLlm } from "../../packages/sdk/src/testing/index.js";
 import { type RedisServer, redisServerBinary, startOwnRedis } from "../../scripts/redis.mjs";
 import { describeWithPrerequisites } from "../interop/prerequisites.js";
@@ -271,6 +272,36 @@ describeWithPrerequisites("a canary secret through a mesh of real processes", mi
     }
     for (const t of told) expect(leaks(t.text), t.what).toEqual([]);
   }, 90_000);
+
+  it("keeps every canary out of what meshctl prints, refused or not, and out of every /metrics", async () => {
+    const home = mkdtempSync(join(dir, "meshctl-"));
+    const env = { MCP_MESH_REGISTRY_URL: registryUrl };
+    const runs = [
+      await meshctl(["list"], baseEnv(home, { ...env, MCP_MESH_REGISTRY_TOKEN: CANARY.registry })),
+      await meshctl(
+        ["call", "relay", '{"to":"read"}', "-H", `x-api-key: ${CANARY.apiKey}`, "--tree"],
+        baseEnv(home, { ...env, MCP_MESH_REGISTRY_TOKEN: CANARY.registry }),
+      ),
+      await meshctl(
+        ["call", "relay", '{"to":"fail"}', "-H", `x-api-key: ${CANARY.apiKey}`],
+        baseEnv(home, { ...env, MCP_MESH_REGISTRY_TOKEN: CANARY.registry }),
+      ),
+      await meshctl(["list"], baseEnv(home, { ...env, MCP_MESH_REGISTRY_TOKEN: CANARY.wrongRegistry })),
+    ];
+    expect(runs.map((r) => r.code === 0)).toEqual([true, true, false, false]);
+    expect(runs[1]?.stdout).toContain("acme");
+    expect(runs[3]?.stderr).toMatch(/401|token/i);
+    for (const r of runs) expect(leaks(`${r.stdout}\n${r.stderr}`), show(r)).toEqual([]);
+    const metricsOf = [
+      registryUrl,
+      ...(await Promise.all(["canary-consumer", "canary-provider", "canary-llm"].map(agentUrl))),
+    ];
+    for (const base of metricsOf) {
+      const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
+      expect(text.length, base).toBeGreaterThan(0);
+      expect(leaks(text), `${base}/metrics`).toEqual([]);
+    }
+  }, 120_000);
 
   it("leaves no canary in /agents, /events, traces (registry and Redis) or any log file", async () => {
     const found: Record<string, string[]> = {};
