@@ -19,6 +19,7 @@ export type {
   TraceView,
 } from "./registry-views.js";
 export { MESH_VERSION } from "./release.js";
+export { safeDatabaseUrl, safeUrl } from "./safe-url.js";
 export type { TagMatch, TagTerm } from "./tags.js";
 export { matchTags, plainTags } from "./tags.js";
 export { compareVersions, isValidVersion, satisfiesConstraint } from "./version.js";

@@ -32,18 +32,8 @@ export function createLogger(
   return destination ? pino(opts, destination) : pino(opts);
 }
 
-/** A URL without its password (and user), for logs and errors. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.username && !u.password) return url;
-    u.username = u.password ? "***" : u.username;
-    u.password = "";
-    return u.toString().replace(/\/$/, url.endsWith("/") ? "/" : "");
-  } catch {
-    return "(unparseable URL)";
-  }
-}
+// One rule for URLs in logs, shared with the registry (userinfo is a credential).
+export { safeUrl } from "@mcp-mesh/protocol";
 
 /**
  * `text` with every occurrence of the given secrets replaced by "[redacted]". For messages that
