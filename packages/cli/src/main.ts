@@ -123,11 +123,12 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 Registry flags (list, status, call, events, trace, start):
-  --registry-url URL     registry to talk to (default $MCP_MESH_REGISTRY_URL or http://localhost:8000)
+  --registry-url URL     registry to talk to (default $MCP_MESH_REGISTRY_URL or http://localhost:8000);
+                         several comma-separated (replicas) are tried in order
   --registry-host HOST   --registry-port PORT   the same, in parts
 
 Environment:
-  MCP_MESH_REGISTRY_URL  default registry URL
+  MCP_MESH_REGISTRY_URL  default registry URL (or several, comma-separated)
   MCP_MESH_HOME          state of detached runs: pids, logs, registry database (default ~/.mcp-mesh)
   NO_COLOR               plain output (also plain whenever stdout is not a terminal)
 

@@ -261,7 +261,12 @@ export interface AgentOptions {
   description?: string;
   namespace?: string;
   tags?: readonly string[];
-  registryUrl?: string;
+  /**
+   * The registry, or several (replicas, a fallback; a list or one comma-separated string): the
+   * agent uses the first and moves to the next when its registry stops answering (env
+   * MCP_MESH_REGISTRY_URL).
+   */
+  registryUrl?: string | readonly string[];
   /** A plain MCP server: no registry traffic at all (env MCP_MESH_STANDALONE). */
   standalone?: boolean;
   /** Seconds between heartbeats (default 5). */

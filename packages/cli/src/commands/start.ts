@@ -8,7 +8,7 @@ import type { Command, Context } from "../context.js";
 import { detach, isSupervisor, runSupervised } from "../detach.js";
 import { usageError } from "../errors.js";
 import { LocalMesh, type MeshOptions } from "../local-mesh.js";
-import { isLocalUrl, resolveRegistryUrl } from "../registry-url.js";
+import { isLocalUrl, resolveRegistryUrls } from "../registry-url.js";
 import { consoleReporter } from "../reporters.js";
 import { callAfterStart, meshctlName, type StartCall, tryLines } from "../start-call.js";
 import { meshHome } from "../state-dir.js";
@@ -59,7 +59,9 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
     );
   }
   const registryPort = values["registry-port"] ?? (registryOnly ? values.port : undefined);
-  const registryUrl = resolveRegistryUrl({ ...values, "registry-port": registryPort }, env);
+  // Several registries: agents get them all; the first is the one started here when none answers.
+  const registryUrls = resolveRegistryUrls({ ...values, "registry-port": registryPort }, env);
+  const registryUrl = registryUrls[0] as string;
   if (values.call !== undefined && (registryOnly || values.detach)) {
     throw usageError(
       registryOnly
@@ -76,7 +78,7 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const home = meshHome(env);
   const agentEnv: NodeJS.ProcessEnv = {
     ...env,
-    MCP_MESH_REGISTRY_URL: registryUrl,
+    MCP_MESH_REGISTRY_URL: registryUrls.join(","),
     // A registry on this machine: agents announce loopback, so every URL works here as printed.
     ...(isLocalUrl(registryUrl) && !env.MCP_MESH_HTTP_HOST?.trim() && { MCP_MESH_HTTP_HOST: "127.0.0.1" }),
     ...(values.debug && { MCP_MESH_LOG_LEVEL: "debug" }),
@@ -87,6 +89,7 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const options: MeshOptions = {
     entries,
     registryUrl,
+    registryUrls,
     dbPath: values["db-path"] ?? join(home, "mcp_mesh_registry.db"),
     env,
     agentEnv,
@@ -195,7 +198,9 @@ progress, then streams their logs prefixed with each agent's name. Ctrl-C stops 
 Flags:
       --registry-only         start only the registry (the default with no files)
       --registry-url URL      the registry to use or start (default $MCP_MESH_REGISTRY_URL,
-                              else http://localhost:8000)
+                              else http://localhost:8000); several comma-separated: the
+                              first that answers is used, else the first is started, and
+                              agents get them all
       --registry-port PORT    the same as --registry-url http://localhost:PORT
   -p, --port PORT             the agent's HTTP port (one agent only; MCP_MESH_HTTP_PORT);
                               with --registry-only, the registry's port
