@@ -123,6 +123,14 @@ export interface TraceSpanView {
   llm_total_tokens?: number;
   llm_model?: string;
   llm_provider?: string;
+  /**
+   * On an LLM iteration span (one model call of an agentic loop, `chat <model>`): its number,
+   * from 1, and that one call's token usage. The llm_* fields above are the consumer tool span's
+   * totals over all iterations (the reference's fields), so summing both would count twice.
+   */
+  llm_iteration?: number;
+  iteration_input_tokens?: number;
+  iteration_output_tokens?: number;
   /** Every other string field of the stream record, as sent. */
   attributes?: Record<string, string>;
 }

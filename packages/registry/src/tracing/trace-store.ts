@@ -90,6 +90,9 @@ function toSpan(r: Record<string, string>): TraceSpanView | undefined {
     llm_total_tokens: field("llm_total_tokens"),
     llm_model: r.llm_model,
     llm_provider: r.llm_provider,
+    llm_iteration: field("llm_iteration"),
+    iteration_input_tokens: field("gen_ai.usage.input_tokens"),
+    iteration_output_tokens: field("gen_ai.usage.output_tokens"),
     attributes,
   };
 }
