@@ -7,7 +7,7 @@ import { context, createTraceState, type Span, SpanKind, SpanStatusCode, trace }
 import type { ToolContext } from "../types.js";
 import { newSpanId } from "./ids.js";
 import type { SpanSink } from "./redis-export.js";
-import { type AgentIdentity, spanRecord } from "./span-record.js";
+import type { AgentIdentity } from "./span-record.js";
 
 const tracer = trace.getTracer("@mcp-mesh/sdk");
 
@@ -84,36 +84,35 @@ export function createCallObserver(agent: () => AgentIdentity | undefined, sink:
       },
       end(outcome = {}) {
         if (notes) outcome = { ...outcome, extra: { ...notes, ...outcome.extra } };
-        if (outcome.name) {
-          recordName = outcome.name.record;
-          otel.updateName(outcome.name.otel);
+        if (outcome.name) recordName = outcome.name.record;
+        // The OTel side only when an SDK records it: with none (the usual case) this is all skipped.
+        if (otel.isRecording()) {
+          if (outcome.name) otel.updateName(outcome.name.otel);
+          if (outcome.error !== undefined) otel.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+          for (const [k, v] of Object.entries(outcome.extra ?? {}))
+            if (k.startsWith("llm_") || k.startsWith("gen_ai."))
+              otel.setAttribute(llmAttr(k), k === "llm_model" || Number.isNaN(Number(v)) ? v : Number(v));
+          otel.end();
         }
-        if (outcome.error !== undefined) otel.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
-        for (const [k, v] of Object.entries(outcome.extra ?? {}))
-          if (k.startsWith("llm_") || k.startsWith("gen_ai."))
-            otel.setAttribute(llmAttr(k), k === "llm_model" || Number.isNaN(Number(v)) ? v : Number(v));
-        otel.end();
         const who = agent();
         if (!sink || !who) return;
         sink.publish(
-          spanRecord(
-            {
-              traceId,
-              spanId: id,
-              parentSpan: parent,
-              functionName: recordName,
-              startMs,
-              endMs: Date.now(),
-              success: outcome.error === undefined,
-              error: outcome.error,
-              resultType: outcome.resultType ?? "dict",
-              argsCount,
-              injectedDependencies: deps.length,
-              dependencies: deps,
-              extra: outcome.extra,
-            },
-            who,
-          ),
+          {
+            traceId,
+            spanId: id,
+            parentSpan: parent,
+            functionName: recordName,
+            startMs,
+            endMs: Date.now(),
+            success: outcome.error === undefined,
+            error: outcome.error,
+            resultType: outcome.resultType ?? "dict",
+            argsCount,
+            injectedDependencies: deps.length,
+            dependencies: deps,
+            extra: outcome.extra,
+          },
+          who,
         );
       },
     };
