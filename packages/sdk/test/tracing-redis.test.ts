@@ -216,6 +216,25 @@ describe("tracing to Redis mesh:trace", () => {
     const full = meshctl(["trace", root.trace_id as string, "--all", "--registry-url", registry.url]);
     expect(full.split("\n").filter((l) => l.includes("proxy_call_wrapper"))).toHaveLength(2);
     expect(trace.spans.find((sp) => sp.operation === "ask")?.llm_total_tokens).toBe(Number(root.llm_total_tokens));
+
+    // llm.stream(): the streamed provider call is the consumer's iteration span, and the
+    // provider's stream span hangs under it (not under an id no record has).
+    expect(await callText(consumer.url, "ask_stream", {})).toContain("done");
+    const streamed = await traceRecords(client, (all) => {
+      const top = [...all].reverse().find((r) => r.function_name === "ask_stream");
+      const mine = top ? all.filter((r) => r.trace_id === top.trace_id) : [];
+      const ids = new Set(mine.map((r) => r.span_id));
+      const whole =
+        mine.some((r) => r.function_name === "get_date") &&
+        mine.every((r) => r.parent_span === "null" || ids.has(r.parent_span as string));
+      return whole ? mine : undefined;
+    });
+    const top = streamed.find((r) => r.function_name === "ask_stream") as Rec;
+    const chat = streamed.find((r) => r.parent_span === top.span_id && r.llm_iteration === "1") as Rec;
+    // The model is in the name when the stream reported it.
+    expect(chat?.function_name).toMatch(/^chat( \S+)?$/);
+    const providerStream = streamed.find((r) => r.agent_name === "llm-a" && r.parent_span === chat.span_id);
+    expect(providerStream?.function_name).toBe("claude_provider_stream");
   });
 
   it("a consumer -> provider call is one trace: hello (root) -> proxy_call_wrapper -> get_date, fields as the reference writes them", async () => {

@@ -78,3 +78,35 @@ export function startLlmIteration(
     },
   };
 }
+
+/**
+ * A streamed model call as one iteration span: the span is open from the first chunk asked for
+ * to the last (or the consumer's stop), each step of the stream runs inside it, and its usage is
+ * read once the stream is done.
+ */
+export async function* iterationStream<T>(
+  inner: AsyncGenerator<T>,
+  open: () => LlmIteration,
+  usage: () => IterationUsage | undefined,
+): AsyncGenerator<T> {
+  const span = open();
+  let failed = false;
+  try {
+    for (;;) {
+      const r = await span.run(() => inner.next());
+      if (r.done) return;
+      yield r.value;
+    }
+  } catch (err) {
+    failed = true;
+    span.end(err);
+    throw err;
+  } finally {
+    if (!failed) {
+      const u = usage();
+      if (u) span.usage(u);
+      span.end();
+    }
+    await inner.return(undefined);
+  }
+}

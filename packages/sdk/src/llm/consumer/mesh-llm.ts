@@ -7,7 +7,7 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import { callContext } from "../../call-context.js";
-import { type LlmIteration, startLlmIteration } from "../../tracing/llm-iteration.js";
+import { iterationStream, type LlmIteration, startLlmIteration } from "../../tracing/llm-iteration.js";
 import { spanOf } from "../../tracing/observer.js";
 import type { LlmSlot } from "../../wiring.js";
 import { DEFAULT_MAX_ITERATIONS } from "./declaration.js";
@@ -130,10 +130,30 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
     stream: {
       value: (prompt: string | readonly LlmMessage[], options?: LlmCallOptions) => {
         const { params, messages } = prepare(prompt, options);
-        const request = buildRequest(messages, slot.target.tools, params);
-        return streamProvider(slot, request, env, options?.signal, (m) => {
+        const target = slot.target;
+        const request = buildRequest(messages, target.tools, params);
+        let last: LlmMeta | undefined;
+        const inner = streamProvider(slot, request, env, options?.signal, (m) => {
           meta = m;
+          last = m;
         });
+        return iterationStream(
+          inner,
+          () =>
+            startLlmIteration(
+              1,
+              target.vendor !== "unknown" ? target.vendor : "mesh",
+              requestedModel(params),
+              target.providers[0]?.endpoint ?? "",
+            ),
+          () =>
+            last && {
+              model: last.model === "unknown" ? "" : last.model,
+              inputTokens: last.inputTokens,
+              outputTokens: last.outputTokens,
+              toolCalls: 0,
+            },
+        );
       },
     },
     meta: { get: () => meta, enumerable: true },

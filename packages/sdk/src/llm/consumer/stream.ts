@@ -9,6 +9,7 @@ import { callContext } from "../../call-context.js";
 import { callToolHttp } from "../../client/tools-call.js";
 import { decodeResponse } from "../../decode-result.js";
 import { newSpanId } from "../../tracing/ids.js";
+import { currentSpan } from "../../tracing/observer.js";
 import { outboundTrace } from "../../tracing/propagate.js";
 import type { LlmSlot, Provider } from "../../wiring.js";
 import { parseEnvelope } from "./envelope.js";
@@ -152,7 +153,10 @@ async function callStreamTool(
   const propagated: Record<string, string> = {};
   if (ctx)
     for (const [k, v] of Object.entries(ctx.headers)) if (matchesHeaderRule(k, env.propagateHeaders)) propagated[k] = v;
-  const trace = ctx?.traceId ? outboundTrace(ctx.traceId, newSpanId(), ctx.traceState) : undefined;
+  // The provider's span hangs under ours (the iteration's): no orphan parent id.
+  const parent = currentSpan(ctx);
+  const spanId = parent && parent.traceId === ctx?.traceId ? parent.id : newSpanId();
+  const trace = ctx?.traceId ? outboundTrace(ctx.traceId, spanId, ctx.traceState) : undefined;
   Object.assign(args, trace?.args);
   Object.assign(headers, trace?.headers);
   if (Object.keys(propagated).length > 0) args._mesh_headers = propagated;
