@@ -92,6 +92,20 @@ async function traceRecords(client: StreamReader, pick: (r: Rec[]) => Rec[] | un
   );
 }
 
+/**
+ * The records of the latest trace with a `latest` span, once it holds every span in `needs` and
+ * every span's parent (records arrive from several processes, in any order).
+ */
+function latestWhole(all: Rec[], latest: string, needs: string[]): Rec[] | undefined {
+  const top = [...all].reverse().find((r) => r.function_name === latest);
+  const mine = top ? all.filter((r) => r.trace_id === top.trace_id) : [];
+  const ids = new Set(mine.map((r) => r.span_id));
+  const whole =
+    needs.every((f) => mine.some((r) => r.function_name === f)) &&
+    mine.every((r) => r.parent_span === "null" || ids.has(r.parent_span as string));
+  return whole ? mine : undefined;
+}
+
 /** The records of the one trace whose provider span arrived (consumer + wrapper + provider). */
 const wholeTrace = (recs: Rec[]) => {
   const leaf = recs.find((r) => r.function_name === "get_date");
@@ -122,17 +136,7 @@ describe("tracing to Redis mesh:trace", () => {
       20_000,
       "the LLM chain calling the tool agent",
     );
-    const recs = await traceRecords(client, (all) => {
-      const leaf = [...all].reverse().find((r) => r.function_name === "get_date");
-      const mine = leaf ? all.filter((r) => r.trace_id === leaf.trace_id) : [];
-      // Records arrive from three processes: wait until every span's parent has arrived too.
-      const ids = new Set(mine.map((r) => r.span_id));
-      const whole =
-        mine.some((r) => r.function_name === "ask") &&
-        mine.some((r) => r.agent_name === "llm-a") &&
-        mine.every((r) => r.parent_span === "null" || ids.has(r.parent_span as string));
-      return whole ? mine : undefined;
-    });
+    const recs = await traceRecords(client, (all) => latestWhole(all, "get_date", ["ask", "claude_provider"]));
     const byId = new Map(recs.map((r) => [r.span_id, r]));
     const root = recs.find((r) => r.function_name === "ask") as Rec;
     expect(root.parent_span).toBe("null");
@@ -220,15 +224,7 @@ describe("tracing to Redis mesh:trace", () => {
     // llm.stream(): the streamed provider call is the consumer's iteration span, and the
     // provider's stream span hangs under it (not under an id no record has).
     expect(await callText(consumer.url, "ask_stream", {})).toContain("done");
-    const streamed = await traceRecords(client, (all) => {
-      const top = [...all].reverse().find((r) => r.function_name === "ask_stream");
-      const mine = top ? all.filter((r) => r.trace_id === top.trace_id) : [];
-      const ids = new Set(mine.map((r) => r.span_id));
-      const whole =
-        mine.some((r) => r.function_name === "get_date") &&
-        mine.every((r) => r.parent_span === "null" || ids.has(r.parent_span as string));
-      return whole ? mine : undefined;
-    });
+    const streamed = await traceRecords(client, (all) => latestWhole(all, "ask_stream", ["get_date"]));
     const top = streamed.find((r) => r.function_name === "ask_stream") as Rec;
     const chat = streamed.find((r) => r.parent_span === top.span_id && r.llm_iteration === "1") as Rec;
     // The model is in the name when the stream reported it.
