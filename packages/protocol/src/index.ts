@@ -12,6 +12,8 @@ export type {
   DependencyResolutionInfo,
   EventInfo,
   EventListResponse,
+  ReferenceSpanFields,
+  ReferenceTraceFields,
   TraceListView,
   TraceSpanView,
   TraceStreamEvent,

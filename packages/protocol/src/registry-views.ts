@@ -125,12 +125,49 @@ export interface TraceSpanView {
   llm_total_tokens?: number;
   llm_model?: string;
   llm_provider?: string;
+  /**
+   * On an LLM iteration span (one model call of an agentic loop, `chat <model>`): its number,
+   * from 1, and that one call's token usage. The llm_* fields above are the consumer tool span's
+   * totals over all iterations (the reference's fields), so summing both would count twice.
+   */
+  llm_iteration?: number;
+  iteration_input_tokens?: number;
+  iteration_output_tokens?: number;
   /** Every other string field of the stream record, as sent. */
   attributes?: Record<string, string>;
 }
 
+/**
+ * The reference registry's field names (its Go struct encoded without JSON tags), sent beside
+ * ours on GET /trace/{trace_id} so the reference `meshctl trace` reads this registry too. Times
+ * are RFC 3339 strings, DurationMS whole milliseconds.
+ */
+export interface ReferenceSpanFields {
+  TraceID: string;
+  SpanID: string;
+  /** Absent on a root span. */
+  ParentSpan?: string;
+  AgentName: string;
+  AgentID: string;
+  IPAddress: string;
+  StartTime: string;
+  EndTime: string;
+  DurationMS: number;
+  ErrorMessage?: string;
+}
+
+/** The trace-level reference fields (see ReferenceSpanFields); Duration is in nanoseconds. */
+export interface ReferenceTraceFields {
+  TraceID: string;
+  StartTime: string;
+  EndTime: string;
+  Duration: number;
+  SpanCount: number;
+  AgentCount: number;
+}
+
 /** GET /trace/{trace_id}: the spans of one trace, ordered by start time. */
-export interface TraceView {
+export interface TraceView extends Partial<ReferenceTraceFields> {
   trace_id: string;
   root_span_id: string | null;
   /** Unix seconds of the earliest span, and the whole trace's length. */
@@ -139,7 +176,8 @@ export interface TraceView {
   span_count: number;
   agents: string[];
   success: boolean;
-  spans: TraceSpanView[];
+  /** Each span also carries the reference's field names (ReferenceSpanFields). */
+  spans: (TraceSpanView & Partial<ReferenceSpanFields>)[];
 }
 
 /** One row of GET /traces (most recent first). */
