@@ -17,6 +17,10 @@ export type {
   TraceStreamEvent,
   TraceSummary,
   TraceView,
+  TrafficEdge,
+  TrafficLatency,
+  TrafficTool,
+  TrafficView,
 } from "./registry-views.js";
 export { MESH_VERSION } from "./release.js";
 export type { TagMatch, TagTerm } from "./tags.js";
