@@ -1,4 +1,5 @@
 import type { Mesh } from "../use-mesh";
+import { Card } from "./Card";
 import { EventList } from "./Events";
 
 export function Overview({ mesh }: { mesh: Mesh }) {
@@ -19,14 +20,5 @@ export function Overview({ mesh }: { mesh: Mesh }) {
       <h3>Recent events</h3>
       <EventList events={mesh.events.slice(0, 10)} />
     </section>
-  );
-}
-
-function Card({ title, value, testId }: { title: string; value: string; testId?: string }) {
-  return (
-    <div className="card" data-testid={testId}>
-      <div className="muted">{title}</div>
-      <div className="big">{value}</div>
-    </div>
   );
 }
