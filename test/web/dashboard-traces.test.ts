@@ -4,13 +4,20 @@
 // two agents appears in the live trace list without a reload, its waterfall shows the hops
 // (agent, tool, status), a failing call is marked failed with its error, the traffic page and
 // the topology's edge count the calls and errors and rise with the next call; no console errors;
-// the same under an ingress path prefix.
+// an LLM consumer's call through an LLM provider (the scripted model) to the tool agent shows
+// its tokens and the provider → tool agent traffic; the same under an ingress path prefix.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
+  type RecordedRequest,
+  type ScriptedTurn,
+  startScriptedLlm,
+} from "../../packages/sdk/src/testing/scripted-llm.js";
+import {
   type AgentProcess,
+  callText,
   rpc,
   startAgentProcess,
   startOurRegistry,
@@ -31,6 +38,7 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
   let consumer: AgentProcess;
   let browser: Browser;
   let proxy: Server;
+  let env: Record<string, string>;
   const errors: string[] = [];
   const open = (url: string): Promise<Page> => openPage(browser, url, errors);
 
@@ -53,7 +61,7 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
     redis = own;
     const tracing = { MCP_MESH_DISTRIBUTED_TRACING_ENABLED: "true", REDIS_URL: redis.url };
     registry = await startOurRegistry(tracing);
-    const env = { ...tracing, MCP_MESH_REGISTRY_URL: registry.url, MCP_MESH_HEALTH_INTERVAL: "1" };
+    env = { ...tracing, MCP_MESH_REGISTRY_URL: registry.url, MCP_MESH_HEALTH_INTERVAL: "1" };
     provider = await startAgentProcess("provider.mjs", { ...env, AGENT_NAME: "dates", FAIL_TZ: "Mars" });
     consumer = await startAgentProcess("consumer.mjs", { ...env, AGENT_NAME: "greeter" });
     // Until the consumer is wired its fallback answers without calling the provider.
@@ -99,7 +107,6 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
       await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(3);
       expect(await rows.nth(1).innerText()).toContain("proxy_call_wrapper");
       await page.getByLabel("internal spans").uncheck();
-      await screenshot(page, "trace-waterfall");
 
       const failed = await hello("Mars");
       expect(failed.failed).toBe(true);
@@ -136,7 +143,6 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
       await hello();
       await hello();
       await expect.poll(calls, { timeout: WAIT_MS }).toBeGreaterThanOrEqual(seen + 2);
-      await screenshot(page, "traffic");
 
       await page.goto(`${registry.url}/ui/#/topology`);
       const graph = page.getByTestId("topology");
@@ -150,9 +156,78 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
       const shown = await count();
       await hello();
       await expect.poll(count, { timeout: WAIT_MS }).toBeGreaterThan(shown);
-      await screenshot(page, "topology-traffic");
       expect(errors).toEqual([]);
       await page.close();
+    },
+    TEST_MS,
+  );
+
+  it(
+    "an LLM consumer's call: tokens on its span, traffic to the LLM provider and from it to the tool agent",
+    async () => {
+      const model = await startScriptedLlm();
+      // A tool result seen -> answer; get_date offered -> call it.
+      const step = (req: RecordedRequest): ScriptedTurn =>
+        req.messages.at(-1)?.role === "tool"
+          ? { text: "It is today.", usage: { prompt_tokens: 42, completion_tokens: 7 } }
+          : {
+              toolCalls: [{ name: "get_date", arguments: { tz: "CET" } }],
+              usage: { prompt_tokens: 30, completion_tokens: 4 },
+            };
+      model.push(...Array.from({ length: 200 }, () => step));
+      const llmProvider = await startAgentProcess("llm-provider.mjs", {
+        ...env,
+        AGENT_NAME: "llm-a",
+        LLM_BASE_URL: model.url,
+      });
+      const llmConsumer = await startAgentProcess("llm-consumer.mjs", { ...env, PROVIDER_TAGS: "scripted" });
+      try {
+        const page = await open(`${registry.url}/ui/#/traces`);
+        await page.getByTestId("traces-live").filter({ hasText: "following" }).waitFor({ timeout: WAIT_MS });
+        await waitFor(
+          async () => ((await callText(llmConsumer.url, "ask", {})).startsWith("It is today") ? true : undefined),
+          WAIT_MS,
+          "the LLM chain calling the tool agent",
+        );
+        const row = page
+          .getByTestId("trace-list")
+          .locator("tbody tr")
+          .filter({ hasText: "dates, llm-a, llm-consumer" });
+        await row.first().waitFor({ timeout: WAIT_MS });
+        await screenshot(page, "traces");
+        await row.first().getByRole("link", { name: "ask" }).click();
+        const rows = page.getByTestId("span-row");
+        await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(3);
+        // The consumer's span carries the token totals the provider reported (30+42 in, 4+7 out).
+        expect(await rows.nth(0).innerText()).toMatch(/^ask\s+llm-consumer\s+ok.*72 in \/ 11 out/s);
+        expect(await rows.nth(1).innerText()).toMatch(/claude_provider\s+llm-a\s+ok/);
+        expect(await rows.nth(2).innerText()).toMatch(/get_date\s+dates\s+ok/);
+        await screenshot(page, "trace-waterfall");
+
+        await page.goto(`${registry.url}/ui/#/traffic`);
+        const toModel = page.locator(`[data-edge="${llmConsumer.agentId}→${llmProvider.agentId}"]`);
+        await toModel.filter({ hasText: "claude_provider" }).waitFor({ timeout: WAIT_MS });
+        const toTools = page.locator(`[data-edge="${llmProvider.agentId}→${provider.agentId}"]`);
+        await toTools.filter({ hasText: "get_date" }).waitFor({ timeout: WAIT_MS });
+        await screenshot(page, "traffic");
+
+        await page.goto(`${registry.url}/ui/#/topology`);
+        const graph = page.getByTestId("topology");
+        // The provider calling the consumer's tools is traffic no declared edge joins.
+        await graph.locator(".mesh-edge-observed").first().waitFor({ timeout: WAIT_MS });
+        await graph
+          .locator(".react-flow__edge-text")
+          .filter({ hasText: /^observed · \d+ calls? · p95/ })
+          .first()
+          .waitFor({ timeout: WAIT_MS });
+        await screenshot(page, "topology-traffic");
+        expect(errors).toEqual([]);
+        await page.close();
+      } finally {
+        await llmConsumer.stop();
+        await llmProvider.stop();
+        await model.close();
+      }
     },
     TEST_MS,
   );

@@ -21,6 +21,9 @@ export function trafficLabel(t: TrafficEdge): string {
   return `${calls}${errors} · p95 ${formatMs(t.p95_ms)}`;
 }
 
+/** Labels on a white box, readable over the edge and the grid. */
+const LABEL = { labelBgStyle: { fill: "#fff", fillOpacity: 0.9 }, labelBgPadding: [4, 2] as [number, number] };
+
 export function withTraffic(
   graph: { nodes: Node[]; edges: Edge[] },
   traffic: TrafficEdge[],
@@ -40,6 +43,7 @@ export function withTraffic(
     return {
       ...e,
       label: `${e.label ?? ""} · ${trafficLabel(t)}`,
+      ...LABEL,
       className: `${e.className ?? ""} mesh-edge-busy${t.errors > 0 ? " mesh-edge-errors" : ""}`,
       style: { ...e.style, strokeWidth: width(t), ...(colour && { stroke: colour }) },
       data: { ...e.data, traffic: t },
@@ -53,6 +57,7 @@ export function withTraffic(
       source: t.source,
       target: t.target,
       label: `observed · ${trafficLabel(t)}`,
+      ...LABEL,
       className: `mesh-edge mesh-edge-observed mesh-edge-busy${t.errors > 0 ? " mesh-edge-errors" : ""}`,
       style: { stroke: colour, strokeDasharray: "2 4", strokeWidth: width(t) },
       data: { traffic: t },

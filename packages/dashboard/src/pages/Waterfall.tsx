@@ -29,7 +29,7 @@ export function Waterfall({ spans, internal }: { spans: Span[]; internal: boolea
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} data-testid="span-row" className={r.ok ? "span-row" : "span-row failed"}>
-              <td style={{ paddingLeft: 8 + r.depth * 18 }}>
+              <td className="tool" style={{ paddingLeft: 8 + r.depth * 18 }}>
                 {r.depth > 0 ? <span className="muted">└ </span> : null}
                 {r.name}
               </td>

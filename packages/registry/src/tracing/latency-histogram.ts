@@ -23,8 +23,11 @@ export function mergeInto(into: Histogram, from: Histogram): void {
   for (const [b, n] of from) into.set(b, (into.get(b) ?? 0) + n);
 }
 
-/** The nearest-rank `q` quantile (0..1), never above `max`; null for an empty histogram. */
-export function percentile(h: Histogram, q: number, max = Number.POSITIVE_INFINITY): number | null {
+/**
+ * The nearest-rank `q` quantile (0..1), kept within the samples' [min, max] (so one sample reads
+ * exactly); null for an empty histogram.
+ */
+export function percentile(h: Histogram, q: number, min = 0, max = Number.POSITIVE_INFINITY): number | null {
   let total = 0;
   for (const n of h.values()) total += n;
   if (total === 0) return null;
@@ -32,7 +35,7 @@ export function percentile(h: Histogram, q: number, max = Number.POSITIVE_INFINI
   let seen = 0;
   for (const b of [...h.keys()].sort((x, y) => x - y)) {
     seen += h.get(b) ?? 0;
-    if (seen >= rank) return Math.min(middleOf(b), max);
+    if (seen >= rank) return Math.max(min, Math.min(middleOf(b), max));
   }
   return max;
 }

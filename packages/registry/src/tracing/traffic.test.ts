@@ -67,6 +67,12 @@ describe("traffic per edge", () => {
     expect(edge?.tools).toEqual([expect.objectContaining({ tool: "get_date", calls: 2, errors: 1 })]);
     expect(edge?.max_ms).toBe(20);
     expect(edge?.p50_ms).toBeCloseTo(12, -0.5);
+    // One sample reads exactly, whatever its histogram bin.
+    const one = createTrafficAggregator({ clock: () => 50_000 });
+    const c = call(3, 398, 1);
+    one.add(c.wrapper);
+    one.add(c.leaf);
+    expect(one.view(60).edges[0]).toMatchObject({ p50_ms: 398, p95_ms: 398, max_ms: 398 });
   });
 
   it("reads p50 and p95 within 2 % and forgets calls older than the window", () => {

@@ -25,6 +25,7 @@ export interface AgentRef {
 interface Acc {
   calls: number;
   errors: number;
+  min: number;
   max: number;
   last: number;
   hist: Histogram;
@@ -65,9 +66,10 @@ export function createTrafficAggregator(
       for (const t of buckets.keys()) if (t < start - KEEP_S) buckets.delete(t);
     }
     let acc = bucket.get(key);
-    if (!acc) bucket.set(key, (acc = { calls: 0, errors: 0, max: 0, last: 0, hist: new Map() }));
+    if (!acc) bucket.set(key, (acc = emptyAcc()));
     acc.calls++;
     if (!ok) acc.errors++;
+    acc.min = Math.min(acc.min, ms);
     acc.max = Math.max(acc.max, ms);
     acc.last = now / 1000;
     addSample(acc.hist, ms);
@@ -139,7 +141,7 @@ export function createTrafficAggregator(
       for (const [start, bucket] of buckets) {
         if (start < from) continue;
         for (const [key, acc] of bucket) {
-          const into = perKey.get(key) ?? { calls: 0, errors: 0, max: 0, last: 0, hist: new Map() };
+          const into = perKey.get(key) ?? emptyAcc();
           merge(into, acc);
           perKey.set(key, into);
         }
@@ -151,7 +153,7 @@ export function createTrafficAggregator(
         const tool = (JSON.parse(key) as [string, string, string | null])[2];
         const edgeKey = JSON.stringify([n.source, n.target]);
         const e = edges.get(edgeKey) ?? {
-          edge: { calls: 0, errors: 0, max: 0, last: 0, hist: new Map() },
+          edge: emptyAcc(),
           tools: [] as TrafficTool[],
           key,
         };
@@ -185,6 +187,8 @@ export function createTrafficAggregator(
   };
 }
 
+const emptyAcc = (): Acc => ({ calls: 0, errors: 0, min: Number.POSITIVE_INFINITY, max: 0, last: 0, hist: new Map() });
+
 function refOf(s: TraceSpanView): AgentRef {
   const name = s.agent_name ?? s.agent_id ?? "unknown";
   return { id: s.agent_id ?? name, name };
@@ -202,6 +206,7 @@ function firstDependency(s: TraceSpanView): string | undefined {
 function merge(into: Acc, from: Acc): void {
   into.calls += from.calls;
   into.errors += from.errors;
+  into.min = Math.min(into.min, from.min);
   into.max = Math.max(into.max, from.max);
   into.last = Math.max(into.last, from.last);
   mergeInto(into.hist, from.hist);
@@ -212,8 +217,8 @@ function latency(a: Acc): TrafficLatency {
   return {
     calls: a.calls,
     errors: a.errors,
-    p50_ms: round(percentile(a.hist, 0.5, a.max)),
-    p95_ms: round(percentile(a.hist, 0.95, a.max)),
+    p50_ms: round(percentile(a.hist, 0.5, a.min, a.max)),
+    p95_ms: round(percentile(a.hist, 0.95, a.min, a.max)),
     max_ms: a.calls > 0 ? round(a.max) : null,
   };
 }
