@@ -39,7 +39,10 @@ export function trafficRoutes(app: FastifyInstance, traffic: TrafficAggregator |
     };
   app.get<{ Querystring: RawQuery }>("/traffic", async (req) => view(windowSeconds(singleValue(req.query, "window"))));
 
-  const groups = new Map<number, { sinks: Set<(frame: string) => void>; timer: NodeJS.Timeout; last: string }>();
+  const groups = new Map<
+    number,
+    { sinks: Set<(frame: string) => void>; timer: NodeJS.Timeout; last: string; stamp: string }
+  >();
   const frameOf = (v: TrafficView) => `event: traffic\ndata: ${JSON.stringify(v)}\n\n`;
   /** What a change means: the counts, not `until`, which moves every second. */
   const contentOf = (v: TrafficView) => JSON.stringify([v.total_calls, v.total_errors, v.edges]);
@@ -50,7 +53,12 @@ export function trafficRoutes(app: FastifyInstance, traffic: TrafficAggregator |
       const group = {
         sinks: new Set<(frame: string) => void>(),
         last: contentOf(first),
+        stamp: traffic?.stamp() ?? "",
         timer: setInterval(() => {
+          // A view over an hour of buckets costs milliseconds: skip it when nothing can have changed.
+          const stamp = traffic?.stamp() ?? "";
+          if (stamp === group.stamp) return;
+          group.stamp = stamp;
           const v = view(w);
           const content = contentOf(v);
           if (content === group.last) return;

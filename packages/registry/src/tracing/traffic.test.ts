@@ -87,7 +87,11 @@ describe("traffic per edge", () => {
     expect(v?.calls).toBe(100);
     expect(Math.abs((v?.p50_ms ?? 0) - 50) / 50).toBeLessThan(0.02);
     expect(Math.abs((v?.p95_ms ?? 0) - 95) / 95).toBeLessThan(0.02);
+    const stamp = t.stamp();
+    expect(t.stamp()).toBe(stamp);
     now += 400_000;
+    // The windows moved on: the stream recomputes.
+    expect(t.stamp()).not.toBe(stamp);
     expect(t.view(300).edges).toEqual([]);
     expect(t.view(3600).total_calls).toBe(100);
   });

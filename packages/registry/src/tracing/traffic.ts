@@ -42,6 +42,8 @@ export interface TrafficAggregator {
   /** Takes one arriving span; true when it completed a call on some edge. */
   add(span: TraceSpanView): boolean;
   view(windowSeconds: number): TrafficView;
+  /** Changes when a view may have: a call was counted, or a bucket left the windows. */
+  stamp(): string;
 }
 
 export function createTrafficAggregator(
@@ -53,9 +55,11 @@ export function createTrafficAggregator(
   const waiting = new Map<string, { traceId: string; spanId: string; at: number }>();
   const buckets = new Map<number, Map<string, Acc>>();
   const names = new Map<string, { source: string; target: string; sourceName?: string; targetName?: string }>();
+  let counted = 0;
 
   const count = (source: AgentRef, target: AgentRef, tool: string | null, ms: number, ok: boolean) => {
     const now = clock();
+    counted++;
     const key = JSON.stringify([source.id, target.id, tool]);
     names.set(key, { source: source.id, target: target.id, sourceName: source.name, targetName: target.name });
     const start = Math.floor(now / 1000 / BUCKET_S) * BUCKET_S;
@@ -132,6 +136,10 @@ export function createTrafficAggregator(
         waiting.set(`${span.trace_id}:${span.span_id}`, { traceId: span.trace_id, spanId: span.span_id, at: clock() });
       settle();
       return changed;
+    },
+    stamp() {
+      settle();
+      return `${counted}:${Math.floor(clock() / 1000 / BUCKET_S)}`;
     },
     view(windowSeconds) {
       settle();
