@@ -5,7 +5,8 @@
 // (agent, tool, status), a failing call is marked failed with its error, the traffic page and
 // the topology's edge count the calls and errors and rise with the next call; no console errors;
 // an LLM consumer's call through an LLM provider (the scripted model) to the tool agent shows
-// its tokens and the provider → tool agent traffic; the same under an ingress path prefix.
+// its tokens and the provider → tool agent traffic; the same under an ingress path prefix; a
+// call to a provider that died counts as an error on its edge.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
@@ -248,6 +249,23 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
         .locator(`[data-edge="${consumer.agentId}→${provider.agentId}"]`)
         .getByTestId("edge-calls")
         .waitFor({ timeout: WAIT_MS });
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    TEST_MS,
+  );
+
+  it(
+    "a call to a provider that died is counted as an error on its edge, with no tool answering",
+    async () => {
+      await provider.kill();
+      expect((await hello()).failed).toBe(true);
+      const page = await open(`${registry.url}/ui/#/traffic`);
+      const edge = page.locator(`[data-edge="${consumer.agentId}→${provider.agentId}"]`);
+      // Counted once no provider span answered it for 5 s, on the edge to the agent at the endpoint.
+      const noAnswer = edge.locator("tr.tool-row").filter({ hasText: "(no answer)" });
+      await noAnswer.waitFor({ timeout: WAIT_MS });
+      expect(await noAnswer.innerText()).toMatch(/\(no answer\)\s+1\s+1\s+100\.0 %/);
       expect(errors).toEqual([]);
       await page.close();
     },
