@@ -57,7 +57,10 @@ function processTree(root: number): number[] {
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => resolve(true) || socket.destroy());
+    socket.once("connect", () => {
+      resolve(true);
+      socket.destroy();
+    });
     socket.once("error", () => resolve(false));
   });
 }
