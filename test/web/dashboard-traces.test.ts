@@ -197,12 +197,23 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
         await row.first().waitFor({ timeout: WAIT_MS });
         await screenshot(page, "traces");
         await row.first().getByRole("link", { name: "ask" }).click();
+        // The hops in call order (LLM iteration spans, `chat <model>`, may sit between them).
         const rows = page.getByTestId("span-row");
-        await expect.poll(() => rows.count(), { timeout: WAIT_MS }).toBe(3);
+        const texts = async () => (await rows.allInnerTexts()).map((t) => t.replace(/^[└\s]+/, ""));
+        const hops = async () => {
+          const all = await texts();
+          return ["ask", "claude_provider", "get_date"].map((tool) => all.find((t) => t.startsWith(tool)) ?? "");
+        };
+        await expect.poll(async () => (await hops()).every((t) => t !== ""), { timeout: WAIT_MS }).toBe(true);
+        const [ask, viaModel, tool] = await hops();
         // The consumer's span carries the token totals the provider reported (30+42 in, 4+7 out).
-        expect(await rows.nth(0).innerText()).toMatch(/^ask\s+llm-consumer\s+ok.*72 in \/ 11 out/s);
-        expect(await rows.nth(1).innerText()).toMatch(/claude_provider\s+llm-a\s+ok/);
-        expect(await rows.nth(2).innerText()).toMatch(/get_date\s+dates\s+ok/);
+        expect(ask).toMatch(/^ask\s+llm-consumer\s+ok.*72 in \/ 11 out/s);
+        expect(viaModel).toMatch(/^claude_provider\s+llm-a\s+ok/);
+        expect(tool).toMatch(/^get_date\s+dates\s+ok/);
+        const order = await texts();
+        expect(order.findIndex((t) => t.startsWith("claude_provider"))).toBeLessThan(
+          order.findIndex((t) => t.startsWith("get_date")),
+        );
         await screenshot(page, "trace-waterfall");
 
         await page.goto(`${registry.url}/ui/#/traffic`);

@@ -71,6 +71,24 @@ describe("trace waterfall", () => {
     expect(spansOf(null)).toEqual([]);
   });
 
+  it("reads an LLM iteration span's own tokens, from its fields or its attributes", () => {
+    const it1 = readSpan(
+      view("i", "a", "chat gpt-x", 1, 2, { llm_iteration: 1, iteration_input_tokens: 30, iteration_output_tokens: 4 }),
+    );
+    expect(it1).toMatchObject({ iteration: 1, tokensIn: 30, tokensOut: 4 });
+    const it2 = readSpan(
+      view("j", "a", "chat gpt-x", 1, 2, {
+        attributes: {
+          llm_iteration: "2",
+          "gen_ai.usage.input_tokens": "42",
+          "gen_ai.usage.output_tokens": "7",
+          "gen_ai.response.model": "gpt-x",
+        },
+      }),
+    );
+    expect(it2).toMatchObject({ iteration: 2, tokensIn: 42, tokensOut: 7, model: "gpt-x" });
+  });
+
   it("survives a parent cycle; a span whose parent has not arrived is shown at the top", () => {
     const rows = waterfall(read([view("x", "y", "x", 1, 1), view("y", "x", "y", 1, 1), view("z", "gone", "z", 1, 1)]));
     expect(rows.map((r) => r.name)).toEqual(["z"]);

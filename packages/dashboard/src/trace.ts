@@ -2,7 +2,8 @@
 // offset and width as fractions of the whole trace, its status and LLM tokens. Spans are read
 // defensively: our registry's TraceSpanView first, then the reference registry's PascalCase
 // (SpanID, ParentSpan, Operation, DurationMS…) and the Redis record's names (function_name,
-// "True"/"None"), so a change of shape shows as missing cells, not a broken page.
+// "True"/"None"), so a change of shape shows as missing cells, not a broken page. LLM iteration
+// spans (`chat <model>`, one per model call) carry that call's tokens.
 // Outbound-call wrapper spans are hidden and their children re-parented, as meshctl trace does.
 
 export interface Span {
@@ -16,9 +17,12 @@ export interface Span {
   ok: boolean;
   error: string | null;
   internal: boolean;
+  /** The consumer tool span's totals, or one LLM iteration's (a `chat <model>` span) own. */
   tokensIn?: number;
   tokensOut?: number;
   model?: string;
+  /** On an LLM iteration span: its number, from 1. */
+  iteration?: number;
 }
 
 export interface WaterfallRow extends Span {
@@ -57,6 +61,16 @@ function toMs(v: unknown): number {
   return Number.isFinite(t) ? t : 0;
 }
 
+/** A field of the span's `attributes` (the record's other fields, as our registry passes them on). */
+function attrStr(r: Raw, key: string): string | undefined {
+  const a = r.attributes;
+  return a && typeof a === "object" ? str(a as Raw, key) : undefined;
+}
+function attr(r: Raw, key: string): number | undefined {
+  const v = attrStr(r, key);
+  return v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined;
+}
+
 const isRootRef = (p: string | undefined) => !p || ["null", "none", ""].includes(p.toLowerCase());
 
 /** One span in any of the shapes above; undefined for something that is not a span. */
@@ -80,9 +94,10 @@ export function readSpan(value: unknown): Span | undefined {
     ok: ok && !(error && error !== "null" && success === undefined),
     error: error && error !== "null" ? error : null,
     internal: r.internal === true || name === INTERNAL,
-    tokensIn: num(r, "llm_input_tokens"),
-    tokensOut: num(r, "llm_output_tokens"),
-    model: str(r, "llm_model"),
+    tokensIn: num(r, "llm_input_tokens", "iteration_input_tokens") ?? attr(r, "gen_ai.usage.input_tokens"),
+    tokensOut: num(r, "llm_output_tokens", "iteration_output_tokens") ?? attr(r, "gen_ai.usage.output_tokens"),
+    model: str(r, "llm_model") ?? attrStr(r, "gen_ai.response.model") ?? attrStr(r, "gen_ai.request.model"),
+    iteration: num(r, "llm_iteration") ?? attr(r, "llm_iteration"),
   };
 }
 

@@ -32,6 +32,7 @@ export function Waterfall({ spans, internal }: { spans: Span[]; internal: boolea
               <td className="tool" style={{ paddingLeft: 8 + r.depth * 18 }}>
                 {r.depth > 0 ? <span className="muted">└ </span> : null}
                 {r.name}
+                {r.iteration !== undefined ? <span className="muted"> (iteration {r.iteration})</span> : null}
               </td>
               <td>{r.agent}</td>
               <td>
