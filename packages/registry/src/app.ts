@@ -25,7 +25,7 @@ import { trafficRoutes } from "./routes/traffic.js";
 import { uiRoutes } from "./routes/ui.js";
 import { watchRoutes } from "./routes/watch.js";
 import type { RegistryStore } from "./store/store.js";
-import { agentAtEndpoint, startTracing } from "./tracing/start.js";
+import { startTracing } from "./tracing/start.js";
 
 export interface CreateRegistryOptions {
   store: RegistryStore;
@@ -121,8 +121,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   heartbeatRoutes(app, core, ownership);
   agentRoutes(app, core);
   eventRoutes(app, core);
-  const tracing =
-    config.distributedTracing === "true" ? startTracing(config.redisUrl, logger, agentAtEndpoint(core)) : undefined;
+  const tracing = config.distributedTracing === "true" ? startTracing(config.redisUrl, logger, core) : undefined;
   extraRoutes(app, core, tracing !== undefined);
   if (tracing) traceRoutes(app, tracing);
   trafficRoutes(app, tracing?.traffic);

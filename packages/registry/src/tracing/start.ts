@@ -9,13 +9,14 @@ import { consumeTraces } from "./trace-consumer.js";
 import { createTraceStore } from "./trace-store.js";
 import { type AgentRef, createTrafficAggregator, type TrafficAggregator } from "./traffic.js";
 
+/** `core` names the agent at an endpoint, for calls no provider span answered. */
 export function startTracing(
   redisUrl: string,
   logger: Logger,
-  agentAt?: (endpoint: string) => AgentRef | undefined,
+  core?: RegistryCore,
 ): TraceFeed & { traffic: TrafficAggregator; close: () => Promise<void> } {
   const store = createTraceStore();
-  const traffic = createTrafficAggregator({ agentAt });
+  const traffic = createTrafficAggregator({ agentAt: core && agentAtEndpoint(core) });
   const listeners = new Set<(s: TraceSpanView) => void>();
   const group = process.env.MCP_MESH_TRACE_CONSUMER_GROUP?.trim() || "mcp-mesh-registry-processors";
   const consumer = consumeTraces(
