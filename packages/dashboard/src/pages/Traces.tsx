@@ -15,6 +15,7 @@ type Status =
   | { kind: "off"; reason: string }
   | { kind: "on" }
   | { kind: "error"; message: string };
+const FLUSH_MS = 200;
 type Picked = { id: string; spans: Span[]; missing: boolean } | undefined;
 
 export function Traces({ id }: { id?: string }) {
@@ -28,6 +29,8 @@ export function Traces({ id }: { id?: string }) {
   useEffect(() => {
     let stopped = false;
     let close: (() => void) | undefined;
+    const pending: TraceSpanView[] = [];
+    let flush: ReturnType<typeof setTimeout> | undefined;
     fetchTracingStatus()
       .then((s) => {
         if (stopped) return;
@@ -47,14 +50,26 @@ export function Traces({ id }: { id?: string }) {
             span: (data) => {
               const span = spanOfEvent(data);
               if (!span || stopped) return;
-              setTraces((list) => applySpan(list, span));
-              const s = readSpan(span);
-              if (s)
-                setPicked((p) =>
-                  p && p.id === span.trace_id && !p.spans.some((x) => x.id === s.id)
-                    ? { ...p, spans: [...p.spans, s], missing: false }
-                    : p,
-                );
+              // A busy mesh pushes hundreds of spans a second: apply them in one render per FLUSH_MS.
+              pending.push(span);
+              flush ??= setTimeout(() => {
+                flush = undefined;
+                const batch = pending.splice(0);
+                if (stopped) return;
+                setTraces((list) => batch.reduce((l, sp) => applySpan(l, sp), list));
+                setPicked((p) => {
+                  if (!p) return p;
+                  const known = new Set(p.spans.map((x) => x.id));
+                  const mine: Span[] = [];
+                  for (const sp of batch) {
+                    const x = sp.trace_id === p.id ? readSpan(sp) : undefined;
+                    if (!x || known.has(x.id)) continue;
+                    known.add(x.id);
+                    mine.push(x);
+                  }
+                  return mine.length > 0 ? { ...p, spans: [...p.spans, ...mine], missing: false } : p;
+                });
+              }, FLUSH_MS);
             },
           },
         });
@@ -62,6 +77,7 @@ export function Traces({ id }: { id?: string }) {
       .catch((e: Error) => !stopped && setStatus({ kind: "error", message: e.message }));
     return () => {
       stopped = true;
+      clearTimeout(flush);
       close?.();
     };
   }, []);
