@@ -157,6 +157,17 @@ describeWithPrerequisites("traces and traffic in the dashboard, from real calls"
       const shown = await count();
       await hello();
       await expect.poll(count, { timeout: WAIT_MS }).toBeGreaterThan(shown);
+      // The provider's page lists the calls it served; the overview counts them all.
+      await page.goto(`${registry.url}/ui/#/agents/${provider.agentId}`);
+      await page
+        .getByTestId("agent-traffic")
+        .locator(`[data-edge="${consumer.agentId}→${provider.agentId}"]`)
+        .waitFor({ timeout: WAIT_MS });
+      await page.goto(`${registry.url}/ui/#/`);
+      await page
+        .getByTestId("overview-calls")
+        .filter({ hasText: /\d+ \(\d+ failed\)/ })
+        .waitFor({ timeout: WAIT_MS });
       expect(errors).toEqual([]);
       await page.close();
     },

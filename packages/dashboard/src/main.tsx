@@ -27,12 +27,13 @@ function App() {
   const mesh = useMesh();
   const route = useRoute();
   const [windowSeconds, setWindow] = useTrafficWindow();
-  const wantsTraffic = route === "/topology" || route === "/traffic";
+  const wantsTraffic = ["/", "/topology", "/traffic"].includes(route) || route.startsWith("/agents/");
   const traffic = useTraffic(wantsTraffic ? windowSeconds : 0);
   const detail = /^\/agents\/(.+)$/.exec(route);
   const trace = /^\/traces(?:\/(.+))?$/.exec(route);
   let page: React.ReactNode;
-  if (detail) page = <AgentDetail id={decodeURIComponent(detail[1] as string)} version={mesh.version} />;
+  if (detail)
+    page = <AgentDetail id={decodeURIComponent(detail[1] as string)} version={mesh.version} traffic={traffic} />;
   else if (route === "/agents") page = <Agents agents={mesh.agents} />;
   else if (route === "/topology")
     page = (
@@ -47,7 +48,7 @@ function App() {
   else if (route === "/traffic") page = <Traffic view={traffic} windowSeconds={windowSeconds} onWindow={setWindow} />;
   else if (trace) page = <Traces id={trace[1] ? decodeURIComponent(trace[1]) : undefined} />;
   else if (route === "/events") page = <Events events={mesh.events} />;
-  else page = <Overview mesh={mesh} />;
+  else page = <Overview mesh={mesh} traffic={traffic} />;
   const link = (to: string, label: string) => (
     <a href={`#${to}`} className={route === to ? "active" : ""}>
       {label}

@@ -16,6 +16,7 @@ type Status =
   | { kind: "on" }
   | { kind: "error"; message: string };
 const FLUSH_MS = 200;
+const RESYNC_MS = 1000;
 type Picked = { id: string; spans: Span[]; missing: boolean } | undefined;
 
 export function Traces({ id }: { id?: string }) {
@@ -31,6 +32,18 @@ export function Traces({ id }: { id?: string }) {
     let close: (() => void) | undefined;
     const pending: TraceSpanView[] = [];
     let flush: ReturnType<typeof setTimeout> | undefined;
+    let resyncTimer: ReturnType<typeof setTimeout> | undefined;
+    // Folding spans in shows a call at once, but a span the list fetched may arrive on the stream
+    // too (it cannot tell): a fetch started after every batch puts the counts right.
+    const resync = () => {
+      resyncTimer ??= setTimeout(() => {
+        resyncTimer = undefined;
+        fetchTraces(50).then(
+          (t) => !stopped && setTraces(t),
+          () => {},
+        );
+      }, RESYNC_MS);
+    };
     fetchTracingStatus()
       .then((s) => {
         if (stopped) return;
@@ -57,6 +70,7 @@ export function Traces({ id }: { id?: string }) {
                 const batch = pending.splice(0);
                 if (stopped) return;
                 setTraces((list) => batch.reduce((l, sp) => applySpan(l, sp), list));
+                resync();
                 setPicked((p) => {
                   if (!p) return p;
                   const known = new Set(p.spans.map((x) => x.id));
@@ -78,6 +92,7 @@ export function Traces({ id }: { id?: string }) {
     return () => {
       stopped = true;
       clearTimeout(flush);
+      clearTimeout(resyncTimer);
       close?.();
     };
   }, []);

@@ -45,7 +45,7 @@ export function Traffic({
   );
 }
 
-function TrafficTable({ edges }: { edges: TrafficEdge[] }) {
+export function TrafficTable({ edges }: { edges: TrafficEdge[] }) {
   if (edges.length === 0)
     return <p className="muted">No calls between agents in this window. Calls appear here as their traces arrive.</p>;
   return (
