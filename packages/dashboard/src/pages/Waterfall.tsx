@@ -45,7 +45,7 @@ export function Waterfall({ spans, internal }: { spans: Span[]; internal: boolea
               <td className="num">{formatMs(r.durationMs)}</td>
               <td className="muted">
                 {r.tokensIn !== undefined || r.tokensOut !== undefined
-                  ? `${r.tokensIn ?? 0} in / ${r.tokensOut ?? 0} out${r.model ? ` (${r.model})` : ""}`
+                  ? `${r.tokensIn ?? 0} in / ${r.tokensOut ?? 0} out${r.model && !r.name.includes(r.model) ? ` (${r.model})` : ""}`
                   : ""}
               </td>
               <td>
