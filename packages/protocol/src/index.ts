@@ -19,6 +19,10 @@ export type {
   TraceStreamEvent,
   TraceSummary,
   TraceView,
+  TrafficEdge,
+  TrafficLatency,
+  TrafficTool,
+  TrafficView,
 } from "./registry-views.js";
 export { MESH_VERSION } from "./release.js";
 export { safeDatabaseUrl, safeUrl } from "./safe-url.js";

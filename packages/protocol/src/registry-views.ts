@@ -200,3 +200,46 @@ export interface TraceListView {
 
 /** One SSE event on GET /traces/stream: `event: span` with data TraceSpanView as each span arrives. */
 export type TraceStreamEvent = { type: "span"; span: TraceSpanView } | { type: "trace"; trace: TraceSummary };
+
+// Traffic per edge (issue 11): GET /traffic?window=SECONDS and GET /traffic/stream (SSE, `event:
+// traffic` with a TrafficView). Calls between agents as the traces show them: a consumer's
+// outbound call (its proxy_call_wrapper span) and the provider span under it make one call on the
+// edge consumer → provider.
+export interface TrafficLatency {
+  calls: number;
+  errors: number;
+  /** Consumer-observed latency in ms (the outbound call's span where there is one); null with no calls. */
+  p50_ms: number | null;
+  p95_ms: number | null;
+  max_ms: number | null;
+}
+
+/** One tool on an edge. `tool` is null for calls that no provider span answered (unreachable, untraced). */
+export interface TrafficTool extends TrafficLatency {
+  tool: string | null;
+}
+
+export interface TrafficEdge extends TrafficLatency {
+  /** Agent ids (as in GET /agents) where the spans carried them, else the agent names. */
+  source: string;
+  target: string;
+  source_name?: string;
+  target_name?: string;
+  tools: TrafficTool[];
+  /** Unix seconds of the latest call counted. */
+  last_call: number;
+}
+
+export interface TrafficView {
+  enabled: boolean;
+  /** The window the counts cover, ending now (seconds). */
+  window_seconds: number;
+  /** Unix seconds. */
+  until: number;
+  total_calls: number;
+  total_errors: number;
+  /** Busiest first. */
+  edges: TrafficEdge[];
+  /** With tracing off: why there is no traffic. */
+  reason?: string;
+}
