@@ -38,6 +38,8 @@ export interface LoopInput {
   onText?: (delta: string) => Promise<void>;
   /** Called after each iteration (tests, metrics). */
   onIteration?: (n: number, step: StepResult) => void;
+  /** Cleans a vendor error before the iteration span records it (a vendor may quote its key). */
+  redact?: (text: string) => string;
 }
 
 export async function runProviderLoop(input: LoopInput): Promise<Envelope> {
@@ -89,7 +91,8 @@ export async function runProviderLoop(input: LoopInput): Promise<Envelope> {
       const calls = result.toolCalls;
       outcomes = await span.run(() => runToolCalls(calls, tools, input.runner, params.parallelToolCalls));
     } catch (err) {
-      span.end(err);
+      const text = String((err as Error)?.message ?? err);
+      span.end(input.redact ? input.redact(text) : text);
       throw err;
     }
     span.end();

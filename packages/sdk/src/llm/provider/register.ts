@@ -133,6 +133,7 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
         runner: { dispatcher, ctx, timeoutMs: callTimeoutMs(ctx), registered: host.registered },
         maxRetries: opts.maxRetries ?? 2,
         onIteration: (_n, step) => host.recordLlm?.(vendor, modelName, step.inputTokens, step.outputTokens),
+        redact: (text) => withoutSecrets(text, vendorKeys(opts.apiKey, process.env)),
         ...(onText && { onText }),
       });
     } catch (err) {
