@@ -58,7 +58,9 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   const core = new RegistryCore({ store: opts.store, clock, logger, metrics, maxAlternatives: config.maxAlternatives });
   await opts.store.migrate();
   await core.load();
-  await startupCleanup(core, clock());
+  // With replicas, the leader alone marks agents that went silent while the registry was down.
+  if (await core.leads()) await startupCleanup(core, clock());
+  const stopFollowing = await core.followReplicas();
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -148,6 +150,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
       closing = true;
       process.off("SIGHUP", onHup);
       await stopTimers();
+      await stopFollowing();
       await tracing?.close();
       await app.close();
       await opts.store.close();

@@ -23,11 +23,12 @@ import type { RegistryMetrics } from "./metrics.js";
 import { type AgentRecord, type EventRecord, emptyResolution, type Resolution } from "./model.js";
 import { type MeshState, propagate } from "./propagate.js";
 import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
+import { computeRemoteChange } from "./replica-apply.js";
 import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
 import { differsForReference } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
 import type { Candidate } from "./resolve/dependency.js";
-import type { EventQuery, RegistryStore, SchemaEntry, WriteBatch } from "./store/store.js";
+import type { EventQuery, RegistryStore, RemoteChange, SchemaEntry, WriteBatch } from "./store/store.js";
 import { Topology } from "./topology.js";
 import { WatchHub, type WatchListener } from "./watch-hub.js";
 
@@ -231,12 +232,65 @@ export class RegistryCore {
     return this.pending.has(id) ? "changed" : "current";
   }
 
-  /** Heartbeat times are written in batches: losing a second of them on a crash is harmless. */
+  /**
+   * Heartbeat times are written in batches: losing a second of them on a crash is harmless.
+   * A failed write keeps them for the next flush: with replicas, the leader's health scan
+   * reads them from the store.
+   */
   async flushTouches(): Promise<void> {
     if (!this.touches.size) return;
-    const touches = [...this.touches].map(([agent_id, updated_at]) => ({ agent_id, updated_at }));
+    const flushing = this.touches;
     this.touches = new Map();
-    await this.opts.store.write({ touches });
+    try {
+      await this.opts.store.write({
+        touches: [...flushing].map(([agent_id, updated_at]) => ({ agent_id, updated_at })),
+      });
+    } catch (e) {
+      for (const [id, at] of flushing) if ((this.touches.get(id) ?? 0) < at) this.touches.set(id, at);
+      throw e;
+    }
+  }
+
+  /** Replicas: heartbeat times other replicas wrote, taken where newer than ours. */
+  async syncHeartbeats(): Promise<void> {
+    const times = await this.opts.store.heartbeatTimes?.();
+    if (!times) return;
+    for (const [id, at] of times) {
+      const a = this.topology.get(id);
+      if (a && a.updated_at < at) a.updated_at = at;
+    }
+  }
+
+  /** Replicas: true while this one runs the health scan and the sweep (always, alone). */
+  async leads(): Promise<boolean> {
+    return (await this.opts.store.leads?.()) ?? true;
+  }
+
+  /**
+   * Replicas: applies other replicas' changes as they commit, through the same lane as ours.
+   * Returns the stop function (a no-op for a store of one).
+   */
+  async followReplicas(): Promise<() => Promise<void>> {
+    const follow = this.opts.store.follow?.bind(this.opts.store);
+    if (!follow) return async () => {};
+    return follow((change) => this.applyRemote(change));
+  }
+
+  applyRemote(change: RemoteChange): Promise<void> {
+    return this.change(() =>
+      computeRemoteChange(
+        {
+          topo: this.topo,
+          state: this.state,
+          env: () => this.env(),
+          sawSeq: (seq) => {
+            if (seq > this.seq) this.seq = seq;
+          },
+        },
+        change,
+        this.opts.clock(),
+      ),
+    );
   }
 
   /** DELETE /agents/{id}: keep the row, mark it unhealthy, tell its consumers. */

@@ -1,5 +1,5 @@
-// The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite,
-// graceful shutdown on SIGINT/SIGTERM.
+// The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite or
+// PostgreSQL (DATABASE_URL), graceful shutdown on SIGINT/SIGTERM.
 import { MESH_VERSION } from "@mcp-mesh/protocol";
 import { createRegistry } from "./app.js";
 import { helpText, loadConfig } from "./config.js";
@@ -31,7 +31,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stderr.write(`mcp-mesh-registry: cannot open database ${config.databaseUrl}: ${(e as Error).message}\n`);
     return 1;
   }
-  const registry = await createRegistry({ store, config });
+  let registry: Awaited<ReturnType<typeof createRegistry>>;
+  try {
+    registry = await createRegistry({ store, config });
+  } catch (e) {
+    process.stderr.write(`mcp-mesh-registry: cannot start on ${store.kind}: ${(e as Error).message}\n`);
+    await store.close().catch(() => {});
+    return 1;
+  }
   const log = registry.app.log;
   try {
     const url = await registry.listen();
