@@ -59,7 +59,8 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   await opts.store.migrate();
   await core.load();
   // With replicas, the leader alone marks agents that went silent while the registry was down.
-  if (await core.leads()) await startupCleanup(core, clock());
+  core.leader = await core.leads();
+  if (core.leader) await startupCleanup(core, clock());
   const stopFollowing = await core.followReplicas();
 
   const app = Fastify({

@@ -76,6 +76,8 @@ export class RegistryCore {
   private readonly knownSchemas = new JournaledSet<string>(this.journal);
   private seq = 0;
   private readonly lane: ChangeLane;
+  /** Whether this replica ran the health scan at its last tick (the monitor keeps it; /ready shows it). */
+  leader = true;
 
   private readonly state: MeshState;
 

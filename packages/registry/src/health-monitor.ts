@@ -90,7 +90,8 @@ export function startMonitor(core: RegistryCore, opts: MonitorOptions): () => Pr
   const log = (what: string) => (e: unknown) => core.logger.error({ err: e }, `${what} failed`);
   let leaderSince: number | undefined;
   const leading = async (): Promise<boolean> => {
-    if (!(await core.leads())) {
+    core.leader = await core.leads();
+    if (!core.leader) {
       if (leaderSince !== undefined) core.logger.info("no longer the leader replica");
       leaderSince = undefined;
       return false;
