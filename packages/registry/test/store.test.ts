@@ -235,3 +235,15 @@ describe.each(KINDS)("the $name store", (kind) => {
     await kind.done(where);
   });
 });
+
+describe.skipIf(!hasPostgres)("PostgreSQL replicas starting together", () => {
+  it("apply each migration exactly once", async () => {
+    const url = (await freshDatabase()) as string;
+    const stores = Array.from({ length: 4 }, () => openPostgresStore(url, { poolSize: 1 }));
+    await Promise.all(stores.map((s) => s.migrate()));
+    const rows = (await stores[0]?.pool.query("SELECT version FROM schema_migrations ORDER BY version"))?.rows ?? [];
+    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 100]);
+    await Promise.all(stores.map((s) => s.close()));
+    await dropFresh(url);
+  });
+});
