@@ -71,17 +71,21 @@ export async function waitFor<T>(
   }
 }
 
-export async function post(url: string, body: unknown): Promise<{ status: number; json: any }> {
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
   const r = await fetch(`${url}/heartbeat`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   return { status: r.status, json: await r.json().catch(() => null) };
 }
 
-export async function head(url: string, id: string): Promise<number> {
-  return (await fetch(`${url}/heartbeat/${id}`, { method: "HEAD" })).status;
+export async function head(url: string, id: string, headers: Record<string, string> = {}): Promise<number> {
+  return (await fetch(`${url}/heartbeat/${id}`, { method: "HEAD", headers })).status;
 }
 
 export async function get(url: string, path: string): Promise<{ status: number; json: any }> {

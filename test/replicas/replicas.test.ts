@@ -148,3 +148,28 @@ describe("the health scan across replicas", () => {
     expect(leaders.filter(Boolean).length).toBe(1);
   });
 });
+
+describe("agent ownership across replicas", () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster(2, {
+      HEALTH_CHECK_INTERVAL: "3600",
+      DEFAULT_TIMEOUT_THRESHOLD: "3600",
+      MCP_MESH_REGISTRY_TOKEN: "token-team-a-1111,token-team-b-2222",
+    });
+  });
+  afterAll(async () => cluster?.stop());
+
+  it("an agent registered with one token on A cannot be taken over with another on B", async () => {
+    const [A, B] = cluster.replicas.map((r) => r.url) as [string, string];
+    const teamA = { authorization: "Bearer token-team-a-1111" };
+    const teamB = { authorization: "Bearer token-team-b-2222" };
+    expect((await post(A, provider("billing-1", "billing"), teamA)).json.status).toBe("success");
+    await waitFor(async () => (await head(B, "billing-1", teamA)) === 200, 10_000, "billing-1 on B");
+    await waitFor(async () => (await head(B, "billing-1", teamB)) === 403, 10_000, "B knows the owner");
+    const taken = await post(B, provider("billing-1", "billing"), teamB);
+    expect(taken.status).toBe(403);
+    expect(taken.json.error).toMatch(/registered by another credential/);
+    expect((await post(B, provider("billing-1", "billing"), teamA)).json.status).toBe("success");
+  });
+});

@@ -59,9 +59,9 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   await opts.store.migrate();
   await core.load();
   // With replicas, the leader alone marks agents that went silent while the registry was down.
-  core.leader = await core.leads();
-  if (core.leader) await startupCleanup(core, clock());
-  const stopFollowing = await core.followReplicas();
+  core.replicas.leader = await core.replicas.leads();
+  if (core.replicas.leader) await startupCleanup(core, clock());
+  const stopFollowing = await core.replicas.follow();
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -118,6 +118,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
       : {}),
   });
   const ownership = await createOwnership(opts.store, core);
+  core.replicas.onRemoteChange((change) => ownership.learn(change.owners));
 
   healthRoutes(app, core, Date.now());
   heartbeatRoutes(app, core, ownership);

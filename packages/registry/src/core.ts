@@ -18,17 +18,18 @@ import { agentInfo } from "./agents-view.js";
 import { AuditLog } from "./audit.js";
 import { type Change, ChangeLane, type MeshChange, type MeshChangeListener } from "./change-lane.js";
 import { candidatesOf, providerFingerprint, registerEvent, schemasOf } from "./change-records.js";
+import { HeartbeatTimes } from "./heartbeat-times.js";
 import { Journal, JournaledMap, JournaledSet, JournaledTopology } from "./journal.js";
 import type { RegistryMetrics } from "./metrics.js";
 import { type AgentRecord, type EventRecord, emptyResolution, type Resolution } from "./model.js";
 import { type MeshState, propagate } from "./propagate.js";
 import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
-import { computeRemoteChange } from "./replica-apply.js";
+import { ReplicaLink } from "./replicas.js";
 import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
 import { differsForReference } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
 import type { Candidate } from "./resolve/dependency.js";
-import type { EventQuery, RegistryStore, RemoteChange, SchemaEntry, WriteBatch } from "./store/store.js";
+import type { EventQuery, RegistryStore, SchemaEntry, WriteBatch } from "./store/store.js";
 import { Topology } from "./topology.js";
 import { WatchHub, type WatchListener } from "./watch-hub.js";
 
@@ -71,13 +72,13 @@ export class RegistryCore {
   private readonly counters = JournaledMap.on<string, { total: number; resolved: number }>(this.journal);
   private readonly pending = new JournaledSet<string>(this.journal);
   private readonly audit = new AuditLog(JournaledMap.on(this.journal));
-  private touches = new Map<string, number>();
+  private readonly touches = new HeartbeatTimes();
   /** Schema hashes already written: schemas are content-addressed, most agents share them. */
   private readonly knownSchemas = new JournaledSet<string>(this.journal);
   private seq = 0;
   private readonly lane: ChangeLane;
-  /** Whether this replica ran the health scan at its last tick (the monitor keeps it; /ready shows it). */
-  leader = true;
+  /** Replicas sharing the store: the change feed, heartbeat times, the leader lock. */
+  readonly replicas: ReplicaLink;
 
   private readonly state: MeshState;
 
@@ -95,6 +96,20 @@ export class RegistryCore {
       maxAlternatives: opts.maxAlternatives,
       metrics: opts.metrics,
     };
+    this.replicas = new ReplicaLink({
+      store: opts.store,
+      topology: this.topo.topo,
+      run: (compute) => this.change(compute),
+      context: {
+        topo: this.topo,
+        state: this.state,
+        env: () => this.env(),
+        sawSeq: (seq) => {
+          if (seq > this.seq) this.seq = seq;
+        },
+      },
+      clock: opts.clock,
+    });
   }
 
   get metrics(): RegistryMetrics {
@@ -218,7 +233,7 @@ export class RegistryCore {
       result: { outcome, body: response },
       deliveries,
       onCommitted: () => {
-        this.touches.delete(id);
+        this.touches.forget(id);
         this.opts.metrics.registrations.inc({ outcome });
       },
     };
@@ -230,69 +245,13 @@ export class RegistryCore {
     if (!agent || agent.status !== "healthy") return "gone";
     const now = this.opts.clock();
     agent.updated_at = now;
-    this.touches.set(id, now);
+    this.touches.touch(id, now);
     return this.pending.has(id) ? "changed" : "current";
   }
 
-  /**
-   * Heartbeat times are written in batches: losing a second of them on a crash is harmless.
-   * A failed write keeps them for the next flush: with replicas, the leader's health scan
-   * reads them from the store.
-   */
-  async flushTouches(): Promise<void> {
-    if (!this.touches.size) return;
-    const flushing = this.touches;
-    this.touches = new Map();
-    try {
-      await this.opts.store.write({
-        touches: [...flushing].map(([agent_id, updated_at]) => ({ agent_id, updated_at })),
-      });
-    } catch (e) {
-      for (const [id, at] of flushing) if ((this.touches.get(id) ?? 0) < at) this.touches.set(id, at);
-      throw e;
-    }
-  }
-
-  /** Replicas: heartbeat times other replicas wrote, taken where newer than ours. */
-  async syncHeartbeats(): Promise<void> {
-    const times = await this.opts.store.heartbeatTimes?.();
-    if (!times) return;
-    for (const [id, at] of times) {
-      const a = this.topology.get(id);
-      if (a && a.updated_at < at) a.updated_at = at;
-    }
-  }
-
-  /** Replicas: true while this one runs the health scan and the sweep (always, alone). */
-  async leads(): Promise<boolean> {
-    return (await this.opts.store.leads?.()) ?? true;
-  }
-
-  /**
-   * Replicas: applies other replicas' changes as they commit, through the same lane as ours.
-   * Returns the stop function (a no-op for a store of one).
-   */
-  async followReplicas(): Promise<() => Promise<void>> {
-    const follow = this.opts.store.follow?.bind(this.opts.store);
-    if (!follow) return async () => {};
-    return follow((change) => this.applyRemote(change));
-  }
-
-  applyRemote(change: RemoteChange): Promise<void> {
-    return this.change(() =>
-      computeRemoteChange(
-        {
-          topo: this.topo,
-          state: this.state,
-          env: () => this.env(),
-          sawSeq: (seq) => {
-            if (seq > this.seq) this.seq = seq;
-          },
-        },
-        change,
-        this.opts.clock(),
-      ),
-    );
+  /** Heartbeat times are written in batches (heartbeat-times.ts). */
+  flushTouches(): Promise<void> {
+    return this.touches.flush(this.opts.store);
   }
 
   /** DELETE /agents/{id}: keep the row, mark it unhealthy, tell its consumers. */

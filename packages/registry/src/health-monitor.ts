@@ -88,10 +88,12 @@ export const LEADER_SETTLE_MS = 3000;
  */
 export function startMonitor(core: RegistryCore, opts: MonitorOptions): () => Promise<void> {
   const log = (what: string) => (e: unknown) => core.logger.error({ err: e }, `${what} failed`);
-  let leaderSince: number | undefined;
+  // Leading from the start (a registry alone, or the replica that took the lock at start,
+  // having just loaded the store) needs no settling.
+  let leaderSince: number | undefined = core.replicas.leader ? Date.now() - LEADER_SETTLE_MS : undefined;
   const leading = async (): Promise<boolean> => {
-    core.leader = await core.leads();
-    if (!core.leader) {
+    core.replicas.leader = await core.replicas.leads();
+    if (!core.replicas.leader) {
       if (leaderSince !== undefined) core.logger.info("no longer the leader replica");
       leaderSince = undefined;
       return false;
@@ -103,9 +105,9 @@ export function startMonitor(core: RegistryCore, opts: MonitorOptions): () => Pr
     return Date.now() - leaderSince >= LEADER_SETTLE_MS;
   };
   const scan = async () => {
-    if (!(await leading())) return;
-    await core.syncHeartbeats();
-    await healthScan(core, core.now(), opts.timeoutThresholdMs);
+    // Every replica: so GET /agents shows last_seen from heartbeats other replicas received.
+    await core.replicas.syncHeartbeats();
+    if (await leading()) await healthScan(core, core.now(), opts.timeoutThresholdMs);
   };
   const timers = [
     setInterval(() => void scan().catch(log("health scan")), opts.healthCheckIntervalMs),

@@ -47,7 +47,7 @@ export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt
         store: core.storeKind,
         agents: core.agentCount,
         // Replicas on one database: the one that runs the health scan and the sweep.
-        leader: core.leader,
+        leader: core.replicas.leader,
         timestamp: rfc3339(Date.now()),
       };
     } catch (e) {

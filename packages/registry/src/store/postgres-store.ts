@@ -7,7 +7,7 @@ import pg from "pg";
 import type { EventRecord, Resolution } from "../model.js";
 import { follow, LeaderLock } from "./postgres-feed.js";
 import { migrate } from "./postgres-schema.js";
-import { writeGroup } from "./postgres-write.js";
+import { claimOwner, writeGroup } from "./postgres-write.js";
 import { agentFromRow, eventFromRow, type Row, schemaFromRow, toolsByAgent } from "./rows.js";
 import type { EventQuery, RegistryStore, RemoteChange, SchemaEntry, StoredState, WriteBatch } from "./store.js";
 
@@ -74,17 +74,19 @@ export class PostgresStore implements RegistryStore {
 
   /** Current rows of these agents (with tools and what they were last told). */
   async readAgents(ids: string[], toldIds: string[]): Promise<RemoteChange> {
-    const [agentRows, toolRows, toldRows] = await Promise.all([
+    const [agentRows, toolRows, toldRows, ownerRows] = await Promise.all([
       this.pool.query("SELECT * FROM agents WHERE agent_id = ANY($1) ORDER BY created_at, agent_id", [ids]),
       this.pool.query("SELECT seq, agent_id, body FROM capabilities WHERE agent_id = ANY($1) ORDER BY seq", [ids]),
       this.pool.query("SELECT agent_id, body FROM resolutions WHERE agent_id = ANY($1)", [toldIds]),
+      this.pool.query("SELECT agent_id, owner FROM agent_owners WHERE agent_id = ANY($1)", [ids]),
     ]);
     const tools = toolsByAgent(toolRows.rows);
     const agents = agentRows.rows.map((r: Row) => agentFromRow(r, tools.get(String(r.agent_id)) ?? []));
     const found = new Set(agents.map((a) => a.agent_id));
     const told = new Map<string, Resolution>();
     for (const r of toldRows.rows) told.set(String(r.agent_id), JSON.parse(String(r.body)) as Resolution);
-    return { agents, gone: ids.filter((id) => !found.has(id)), told };
+    const owners = new Map(ownerRows.rows.map((r: Row) => [String(r.agent_id), String(r.owner)]));
+    return { agents, gone: ids.filter((id) => !found.has(id)), told, owners };
   }
 
   follow(apply: (change: RemoteChange) => Promise<void>): Promise<() => Promise<void>> {
@@ -105,12 +107,9 @@ export class PostgresStore implements RegistryStore {
     return new Map(rows.map((r: Row) => [String(r.agent_id), String(r.owner)]));
   }
 
-  async writeOwner(agentId: string, owner: string): Promise<void> {
+  async writeOwner(agentId: string, owner: string): Promise<string | undefined> {
     await this.drained();
-    await this.pool.query(
-      "INSERT INTO agent_owners (agent_id, owner) VALUES ($1, $2) ON CONFLICT (agent_id) DO UPDATE SET owner = excluded.owner",
-      [agentId, owner],
-    );
+    return claimOwner(this.pool, agentId, owner, this.replicaId);
   }
 
   write(batch: WriteBatch): Promise<void> {

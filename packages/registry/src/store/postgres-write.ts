@@ -174,3 +174,34 @@ export async function writeGroup(c: pg.ClientBase, batches: WriteBatch[], origin
     throw e;
   }
 }
+
+/**
+ * The first owner of an agent wins across replicas; the claim is announced on the change feed
+ * so the other replicas' ownership checks know it. Returns the owner as stored.
+ */
+export async function claimOwner(
+  pool: pg.Pool,
+  agentId: string,
+  owner: string,
+  origin: string,
+): Promise<string | undefined> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query(
+      "INSERT INTO agent_owners (agent_id, owner) SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM agents WHERE agent_id = $1) ON CONFLICT (agent_id) DO NOTHING",
+      [agentId, owner],
+    );
+    const { rows } = await c.query("SELECT owner FROM agent_owners WHERE agent_id = $1", [agentId]);
+    await c.query(SQL.lockChanges, [LOCKS.changes]);
+    const change = await c.query(SQL.change, [origin, JSON.stringify([agentId]), "[]", Date.now()]);
+    await c.query(SQL.notify, [CHANNEL, String(change.rows[0]?.seq)]);
+    await c.query("COMMIT");
+    c.release();
+    return rows[0] ? String(rows[0].owner) : undefined;
+  } catch (e) {
+    await c.query("ROLLBACK").catch(() => {});
+    c.release(e as Error);
+    throw e;
+  }
+}

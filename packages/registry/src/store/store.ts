@@ -56,8 +56,12 @@ export interface RegistryStore {
   getSchema(hash: string): Promise<SchemaEntry | undefined>;
   /** agent_id → owning credential id (optional: a store without it keeps ownership in memory). */
   loadOwners?(): Promise<Map<string, string>>;
-  /** Records an agent's owner; the row goes with the agent's when it is purged. */
-  writeOwner?(agentId: string, owner: string): Promise<void>;
+  /**
+   * Records an agent's owner; the row goes with the agent's when it is purged. A shared store
+   * keeps the first owner written (another replica may have won) and returns the stored one.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a store of one (SQLite) returns nothing.
+  writeOwner?(agentId: string, owner: string): Promise<string | undefined | void>;
   /**
    * Shared stores only: calls `apply` with every change other replicas commit, in commit order
    * (also the ones missed while the database was unreachable). Resolves once listening;
@@ -84,4 +88,6 @@ export interface RemoteChange {
   gone: string[];
   /** What agents were last told, where another replica told them. */
   told: Map<string, Resolution>;
+  /** Owners of the changed agents (registrations with credentials). */
+  owners: Map<string, string>;
 }

@@ -12,7 +12,8 @@ import { type MeshState, propagate } from "./propagate.js";
 import { type Env, resolveAgent } from "./resolve/agent.js";
 import { differsForReference } from "./resolve/compare.js";
 import type { Candidate } from "./resolve/dependency.js";
-import type { RemoteChange, WriteBatch } from "./store/store.js";
+import type { RegistryStore, RemoteChange, WriteBatch } from "./store/store.js";
+import type { Topology } from "./topology.js";
 
 export interface ReplicaContext {
   topo: JournaledTopology;
@@ -75,4 +76,55 @@ export function computeRemoteChange(ctx: ReplicaContext, change: RemoteChange, n
     result: undefined,
     deliveries,
   };
+}
+
+export interface ReplicaLinkOptions {
+  store: RegistryStore;
+  topology: Topology;
+  /** The core's change lane. */
+  run(compute: () => Change<void>): Promise<void>;
+  context: ReplicaContext;
+  clock: () => number;
+}
+
+/** A registry's link to the other replicas on its store (inert on a store of one). */
+export class ReplicaLink {
+  /** Whether this replica ran the health scan at its last tick (the monitor keeps it; /ready shows it). */
+  leader = true;
+  private readonly listeners = new Set<(change: RemoteChange) => void>();
+
+  constructor(private readonly opts: ReplicaLinkOptions) {}
+
+  /** Heartbeat times other replicas wrote, taken where newer than ours. */
+  async syncHeartbeats(): Promise<void> {
+    const times = await this.opts.store.heartbeatTimes?.();
+    if (!times) return;
+    for (const [id, at] of times) {
+      const a = this.opts.topology.get(id);
+      if (a && a.updated_at < at) a.updated_at = at;
+    }
+  }
+
+  /** True while this replica runs the health scan and the sweep (always, alone). */
+  async leads(): Promise<boolean> {
+    return (await this.opts.store.leads?.()) ?? true;
+  }
+
+  /** Applies other replicas' changes as they commit, through our lane. Returns the stop function. */
+  async follow(): Promise<() => Promise<void>> {
+    const follow = this.opts.store.follow?.bind(this.opts.store);
+    if (!follow) return async () => {};
+    return follow((change) => this.apply(change));
+  }
+
+  /** Told of every other replica's change once applied (ownership learns owners from it). */
+  onRemoteChange(listener: (change: RemoteChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async apply(change: RemoteChange): Promise<void> {
+    await this.opts.run(() => computeRemoteChange(this.opts.context, change, this.opts.clock()));
+    for (const l of this.listeners) l(change);
+  }
 }
