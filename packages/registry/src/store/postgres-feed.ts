@@ -3,7 +3,7 @@
 // coalesced notification loses nothing) and the leader lock (a session advisory lock: held
 // while the leader's connection lives, free for another replica the moment it dies).
 import pg from "pg";
-import { CHANNEL, LOCKS } from "./postgres-schema.js";
+import { CHANNEL, LOCKS } from "./postgres-locks.js";
 import type { PostgresStore } from "./postgres-store.js";
 import type { RemoteChange } from "./store.js";
 

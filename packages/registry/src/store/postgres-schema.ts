@@ -3,12 +3,8 @@
 // so replicas starting together apply each one exactly once.
 import type pg from "pg";
 import { MIGRATIONS } from "./migrations.js";
-
-/** Arbitrary, fixed keys of the advisory locks this store takes (pg_advisory_lock(bigint)). */
-export const LOCKS = { migrate: 7_413_001, leader: 7_413_002, changes: 7_413_003 } as const;
-
-/** The channel NOTIFY announces committed changes on; the payload is the change's seq. */
-export const CHANNEL = "mcp_mesh_changes";
+import { MESH_WRITE_SQL } from "./postgres-function.js";
+import { LOCKS } from "./postgres-locks.js";
 
 const SHARED_ONLY = [
   {
@@ -29,6 +25,7 @@ CREATE TABLE mesh_changes (
 CREATE INDEX mesh_changes_at ON mesh_changes (at);
 `,
   },
+  { version: 101, name: "mesh_write", sql: MESH_WRITE_SQL },
 ];
 
 function translate(sql: string): string {

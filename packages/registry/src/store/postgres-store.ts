@@ -1,7 +1,7 @@
 // PostgreSQL store (node-postgres): the same contract as SQLite, for several registry replicas
-// sharing one database. Writes queued while a transaction runs share the next one (group
-// commit). The replica members (change feed, heartbeat times, leader lock) live in
-// postgres-feed.ts; the write path in postgres-write.ts.
+// sharing one database. Writes queued while one is in flight share the next (group commit), and
+// a group is one round trip (postgres-write.ts). The replica members (change feed, heartbeat
+// times, leader lock) live in postgres-feed.ts.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { EventRecord, Resolution } from "../model.js";
@@ -125,19 +125,11 @@ export class PostgresStore implements RegistryStore {
       const items = this.queue;
       this.queue = [];
       try {
-        const client = await this.pool.connect();
-        try {
-          await writeGroup(
-            client,
-            items.map((i) => i.batch),
-            this.replicaId,
-          );
-          client.release();
-        } catch (e) {
-          // A connection that failed mid-transaction is not given back to the pool.
-          client.release(e as Error);
-          throw e;
-        }
+        await writeGroup(
+          this.pool,
+          items.map((i) => i.batch),
+          this.replicaId,
+        );
         for (const i of items) i.done();
       } catch (e) {
         for (const i of items) i.fail(e);
