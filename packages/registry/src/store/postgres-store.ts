@@ -25,6 +25,7 @@ export class PostgresStore implements RegistryStore {
   readonly pool: pg.Pool;
   private queue: Array<{ batch: WriteBatch; done: () => void; fail: (e: unknown) => void }> = [];
   private writing = false;
+  private scheduled = false;
   /** Feed position as of the last load(): the feed resumes from here. */
   private loadedSeq = 0;
   private readonly leader: LeaderLock;
@@ -115,7 +116,14 @@ export class PostgresStore implements RegistryStore {
   write(batch: WriteBatch): Promise<void> {
     return new Promise((done, fail) => {
       this.queue.push({ batch, done, fail });
-      if (!this.writing) void this.flush();
+      // Writes queued in the same tick go together (the change lane writes a group at once).
+      if (!this.writing && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
+      }
     });
   }
 
@@ -140,7 +148,7 @@ export class PostgresStore implements RegistryStore {
 
   /** Resolves once every write queued so far has settled. */
   private drained(): Promise<void> {
-    if (!this.writing && !this.queue.length) return Promise.resolve();
+    if (!this.writing && !this.scheduled && !this.queue.length) return Promise.resolve();
     return this.write({}).catch(() => undefined);
   }
 
