@@ -17,7 +17,6 @@
 //
 // The plain server needs @modelcontextprotocol/node (not a project dependency): it is installed
 // once into .cache/bench-sdk/, next to the same @modelcontextprotocol/server version the SDK uses.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -26,6 +25,7 @@ import { parseArgs } from "node:util";
 import { createTestMesh, waitForDependency } from "@mcp-mesh/sdk/testing";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { installIntoCache } from "../scripts/cache-install.mjs";
+import { measure, spawnReady } from "./closed-loop.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({
@@ -73,9 +73,14 @@ process.on("exit", () => {
 // ---- the plain official SDK pair -------------------------------------------------------------
 
 const plainDeps = await ensurePlainDeps();
-const plainServer = await spawnReady(process.execPath, [join(root, "bench/sdk-plain-server.mjs")], {
-  PLAIN_DEPS_DIR: plainDeps,
-});
+const plainServer = await spawnReady(
+  process.execPath,
+  [join(root, "bench/sdk-plain-server.mjs")],
+  {
+    PLAIN_DEPS_DIR: plainDeps,
+  },
+  children,
+);
 const client = new Client({ name: "bench-plain-client", version: "1.0.0" });
 await client.connect(new StreamableHTTPClientTransport(new URL(plainServer.url)));
 const plainCall = async () => {
@@ -87,12 +92,17 @@ const plainCall = async () => {
 // ---- our mesh: registry + consumer here, provider in its own process --------------------------
 
 const m = await createTestMesh({ heartbeatInterval: 5 });
-const provider = await spawnReady(process.execPath, [join(root, "packages/sdk/test/fixtures/provider.mjs")], {
-  MCP_MESH_REGISTRY_URL: m.registry.url,
-  HOST: "127.0.0.1",
-  MCP_MESH_HTTP_HOST: "127.0.0.1",
-  MCP_MESH_LOG_LEVEL: "warn",
-});
+const provider = await spawnReady(
+  process.execPath,
+  [join(root, "packages/sdk/test/fixtures/provider.mjs")],
+  {
+    MCP_MESH_REGISTRY_URL: m.registry.url,
+    HOST: "127.0.0.1",
+    MCP_MESH_HTTP_HOST: "127.0.0.1",
+    MCP_MESH_LOG_LEVEL: "warn",
+  },
+  children,
+);
 const consumer = m.agent({ name: "bench-consumer" });
 let proxy = null;
 consumer.tool({
@@ -193,59 +203,6 @@ await m.close();
 for (const c of children) c.kill("SIGTERM");
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-async function measure(call, concurrency, secs) {
-  const latencies = [];
-  let errors = 0;
-  let firstError;
-  const started = performance.now();
-  const until = started + secs * 1000;
-  async function worker() {
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      try {
-        await call();
-        latencies.push(performance.now() - t0);
-      } catch (err) {
-        errors++;
-        firstError ??= err.message;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.floor((latencies.length - 1) * p)] ?? Number.NaN;
-  return {
-    calls_per_second: Math.round(latencies.length / elapsed),
-    calls: latencies.length,
-    errors,
-    ...(firstError && { firstError }),
-    p50_ms: pct(0.5),
-    p99_ms: pct(0.99),
-  };
-}
-
-/** Spawns a process that prints "READY <url> [agent id]"; resolves with them. */
-function spawnReady(cmd, args, env) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let log = "";
-  return new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} not ready in 20 s:\n${log}`)), 20_000);
-    const onData = (chunk) => {
-      log = (log + chunk).slice(-16384);
-      const ready = /READY (\S+)(?: (\S+))?/.exec(log);
-      if (ready) {
-        clearTimeout(timer);
-        resolveReady({ url: ready[1], agentId: ready[2], child });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (c) => (log = (log + c).slice(-16384)));
-    child.once("exit", (code) => reject(new Error(`${args[0]} exited (${code}):\n${log}`)));
-  });
-}
 
 /** @modelcontextprotocol/node and the SDK's own server version, installed once under .cache/. */
 async function ensurePlainDeps() {

@@ -19,13 +19,13 @@
 //
 // --log shows the consumer's info log (the ejection and return lines).
 // Writes bench/results/sdk-hung-replica.json.
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createTestMesh, providers, waitForDependency } from "@mcp-mesh/sdk/testing";
+import { spawnReady } from "./closed-loop.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({
@@ -105,8 +105,8 @@ async function runScenario(mode) {
     MCP_MESH_HEALTH_INTERVAL: "1",
   };
   const provider = join(root, "packages/sdk/test/fixtures/provider.mjs");
-  const a = await spawnReady(process.execPath, [provider], { ...env, AGENT_NAME: "hung-a", REPLY: "a" });
-  const b = await spawnReady(process.execPath, [provider], { ...env, AGENT_NAME: "hung-b", REPLY: "b" });
+  const a = await spawnReady(process.execPath, [provider], { ...env, AGENT_NAME: "hung-a", REPLY: "a" }, children);
+  const b = await spawnReady(process.execPath, [provider], { ...env, AGENT_NAME: "hung-b", REPLY: "b" }, children);
   const consumer = m.agent({ name: "hung-consumer", logLevel: opts.log ? "info" : "warn" });
   let proxy = null;
   const dep = {
@@ -220,24 +220,4 @@ function stats(rs) {
 
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function spawnReady(cmd, args, env) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let log = "";
-  return new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} not ready in 20 s:\n${log}`)), 20_000);
-    const onData = (chunk) => {
-      log = (log + chunk).slice(-16384);
-      const ready = /READY (\S+)(?: (\S+))?/.exec(log);
-      if (ready) {
-        clearTimeout(timer);
-        resolveReady({ url: ready[1], agentId: ready[2], child });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (c) => (log = (log + c).slice(-16384)));
-    child.once("exit", (code) => reject(new Error(`${args[0]} exited (${code}):\n${log}`)));
-  });
 }

@@ -13,7 +13,6 @@
 //   node bench/sessions.mjs [--seconds 4] [--rounds 3] [--levels 1,4,16] [--sessions 1000] [--no-redis]
 //
 // --no-redis: assignments in the consumer's memory only (what the Redis cache costs, by difference).
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -22,6 +21,7 @@ import { parseArgs } from "node:util";
 import { mesh } from "@mcp-mesh/sdk";
 import { providers, startTestRegistry, waitForDependency } from "@mcp-mesh/sdk/testing";
 import { useRedis } from "../scripts/redis.mjs";
+import { measure, spawnReady } from "./closed-loop.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opts } = parseArgs({
@@ -51,13 +51,18 @@ const registry = await startTestRegistry();
 const replicas = [];
 for (const name of ["rep-a", "rep-b", "rep-c"])
   replicas.push(
-    await spawnReady(process.execPath, [join(root, "packages/sdk/test/fixtures/provider.mjs")], {
-      MCP_MESH_REGISTRY_URL: registry.url,
-      AGENT_NAME: name,
-      HOST: "127.0.0.1",
-      MCP_MESH_HTTP_HOST: "127.0.0.1",
-      MCP_MESH_LOG_LEVEL: "warn",
-    }),
+    await spawnReady(
+      process.execPath,
+      [join(root, "packages/sdk/test/fixtures/provider.mjs")],
+      {
+        MCP_MESH_REGISTRY_URL: registry.url,
+        AGENT_NAME: name,
+        HOST: "127.0.0.1",
+        MCP_MESH_HTTP_HOST: "127.0.0.1",
+        MCP_MESH_LOG_LEVEL: "warn",
+      },
+      children,
+    ),
   );
 const consumer = mesh.agent({
   name: "bench-session-consumer",
@@ -165,56 +170,4 @@ async function redisCommands() {
   } finally {
     c.destroy();
   }
-}
-
-async function measure(call, concurrency, secs) {
-  const latencies = [];
-  let errors = 0;
-  let firstError;
-  const started = performance.now();
-  const until = started + secs * 1000;
-  async function worker() {
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      try {
-        await call();
-        latencies.push(performance.now() - t0);
-      } catch (err) {
-        errors++;
-        firstError ??= err.message;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.floor((latencies.length - 1) * p)] ?? Number.NaN;
-  return {
-    calls_per_second: Math.round(latencies.length / elapsed),
-    calls: latencies.length,
-    errors,
-    ...(firstError && { firstError }),
-    p50_ms: pct(0.5),
-    p99_ms: pct(0.99),
-  };
-}
-
-/** Spawns a process that prints "READY <url> <agent id>"; resolves with them. */
-function spawnReady(cmd, args, env) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let log = "";
-  return new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} not ready in 20 s:\n${log}`)), 20_000);
-    child.stdout.on("data", (chunk) => {
-      log = (log + chunk).slice(-16384);
-      const ready = /READY (\S+) (\S+)/.exec(log);
-      if (ready) {
-        clearTimeout(timer);
-        resolveReady({ url: ready[1], agentId: ready[2], child });
-      }
-    });
-    child.stderr.on("data", (c) => (log = (log + c).slice(-16384)));
-    child.once("exit", (code) => reject(new Error(`${args[0]} exited (${code}):\n${log}`)));
-  });
 }

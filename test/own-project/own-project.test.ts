@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../interop/processes.js";
-import { interrupt, type Running, run, start, until } from "./processes.js";
+import { interrupt, type Running, run, start, until, userEnv } from "../support/process-group.js";
 import {
   INSTALL_TIMEOUT_MS,
   lockVersion,
@@ -17,7 +17,6 @@ import {
   minimumNodeBin,
   packAll,
   ROOT,
-  userEnv,
   writeProjectJson,
 } from "./project.js";
 
@@ -91,7 +90,7 @@ describe("MCP Mesh in a user's own project, installed from packed tarballs", () 
       const project = join(work, "my-mesh");
       mkdirSync(project);
       writeProjectJson(project, "my-mesh");
-      const env = userEnv({ MCP_MESH_HOME: join(work, "mesh-home") }, nodeBin);
+      const env = userEnv({ MCP_MESH_HOME: join(work, "mesh-home") }, { path: nodeBin });
 
       const node = await run("node", ["--version"], project, env, 10_000);
       expect(node.output.trim()).toBe(`v${minimumNode()}`);
@@ -189,7 +188,7 @@ describe("MCP Mesh in a user's own project, installed from packed tarballs", () 
       const project = join(work, "sdk-only");
       mkdirSync(project);
       writeProjectJson(project, "sdk-only");
-      const env = userEnv({}, nodeBin);
+      const env = userEnv({}, { path: nodeBin });
       const install = await run(
         "npm",
         [

@@ -2,11 +2,11 @@
 // installed into a fresh npm project in a temp folder, on the oldest Node.js we support.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import semver from "semver";
 import { installIntoCache } from "../../scripts/cache-install.mjs";
-import { run } from "./processes.js";
+import { run, userEnv } from "../support/process-group.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const PACKAGE_DIRS = ["protocol", "registry", "sdk", "cli"] as const;
@@ -79,20 +79,6 @@ export async function packAll(dest: string): Promise<Record<string, string>> {
   if (r.code !== 0) throw new Error(`npm pack failed:\n${r.output}`);
   const packed = JSON.parse(r.output.slice(r.output.indexOf("["))) as Array<{ name: string; filename: string }>;
   return Object.fromEntries(packed.map((p) => [p.name, join(dest, p.filename)]));
-}
-
-/**
- * Our environment as a user's shell would have it: nothing of this test run (vitest, the npm
- * that runs `npm test` and its npm_* settings, MCP_MESH_* exports), `extraPath` first on PATH.
- */
-export function userEnv(extra: Record<string, string>, extraPath?: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(MCP_MESH_|VITEST|npm_|NODE_OPTIONS$|FORCE_COLOR$|INIT_CWD$|NODE_ENV$)/i.test(k)) continue;
-    env[k] = v;
-  }
-  if (extraPath) env.PATH = `${extraPath}${delimiter}${env.PATH ?? ""}`;
-  return { ...env, NO_COLOR: "1", ...extra };
 }
 
 /** Writes a fresh project's package.json (ESM, the scripts our docs recommend). */

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../interop/processes.js";
-import { interrupt, type Running, run, start, until } from "./processes.js";
-import { INSTALL_TIMEOUT_MS, minimumNodeBin, ROOT, userEnv } from "./project.js";
+import { interrupt, type Running, run, start, until, userEnv } from "../support/process-group.js";
+import { INSTALL_TIMEOUT_MS, minimumNodeBin, ROOT } from "./project.js";
 
 const MESHCTL = join(ROOT, "packages", "cli", "bin", "meshctl.js");
 const VERSION = JSON.parse(readFileSync(join(ROOT, "packages/cli/package.json"), "utf8")).version as string;
@@ -34,7 +34,10 @@ describe("meshctl scaffold from a checkout, outside the repository", () => {
     async () => {
       const project = join(work, "weather");
       const registry = `http://127.0.0.1:${await freePort()}`;
-      const env = userEnv({ MCP_MESH_HOME: join(work, "mesh-home"), MCP_MESH_REGISTRY_URL: registry }, nodeBin);
+      const env = userEnv(
+        { MCP_MESH_HOME: join(work, "mesh-home"), MCP_MESH_REGISTRY_URL: registry },
+        { path: nodeBin },
+      );
 
       const made = await run("node", [MESHCTL, "scaffold", "weather", "-o", project], work, env, 120_000);
       expect(made.code, made.output).toBe(0);

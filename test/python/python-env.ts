@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
+import { type Dispatcher, fetch as undiciFetch } from "undici";
 import { freePort } from "../interop/processes.js";
 import { REPO_ROOT } from "../interop/reference.js";
 
@@ -25,7 +26,7 @@ export interface PythonAgent {
   name: string;
   pid: number;
   port: number;
-  /** http://127.0.0.1:<port> */
+  /** http(s)://127.0.0.1:<port> */
   url: string;
   /** The id it registered with (`<name>-<8 hex>`), read from the registry. */
   agentId: string;
@@ -86,9 +87,17 @@ interface ListedAgent {
   status: string;
 }
 
-async function registeredId(registryUrl: string, name: string, port: number): Promise<string | undefined> {
+async function registeredId(
+  registryUrl: string,
+  name: string,
+  port: number,
+  dispatcher?: Dispatcher,
+): Promise<string | undefined> {
   try {
-    const res = await fetch(`${registryUrl}/agents`, { signal: AbortSignal.timeout(2000) });
+    const res = await undiciFetch(`${registryUrl}/agents`, {
+      signal: AbortSignal.timeout(2000),
+      ...(dispatcher && { dispatcher }),
+    });
     if (!res.ok) return undefined;
     const body = (await res.json()) as { agents?: ListedAgent[] };
     const mine = body.agents?.find((a) => a.name === name && a.endpoint.endsWith(`:${port}`) && a.status === "healthy");
@@ -98,9 +107,10 @@ async function registeredId(registryUrl: string, name: string, port: number): Pr
   }
 }
 
-async function answers(url: string): Promise<boolean> {
+async function answers(url: string, dispatcher?: Dispatcher): Promise<boolean> {
   try {
-    return (await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) })).ok;
+    return (await undiciFetch(`${url}/ready`, { signal: AbortSignal.timeout(2000), ...(dispatcher && { dispatcher }) }))
+      .ok;
   } catch {
     return false;
   }
@@ -113,7 +123,14 @@ async function answers(url: string): Promise<boolean> {
  */
 export async function startPythonAgent(
   script: string,
-  opts: { registryUrl: string; name: string; env?: Record<string, string>; timeoutMs?: number },
+  opts: {
+    registryUrl: string;
+    name: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** The agent serves HTTPS (MCP_MESH_TLS_* in `env`): readiness is polled through this client. */
+    tls?: Dispatcher;
+  },
 ): Promise<PythonAgent> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   let lastError: unknown;
@@ -147,12 +164,12 @@ export async function startPythonAgent(
       live.delete(child);
       rmSync(home, { recursive: true, force: true });
     };
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
     const deadline = Date.now() + timeoutMs;
     let agentId: string | undefined;
     while (Date.now() < deadline && !gone()) {
-      agentId = await registeredId(opts.registryUrl, opts.name, port);
-      if (agentId && (await answers(url))) break;
+      agentId = await registeredId(opts.registryUrl, opts.name, port, opts.tls);
+      if (agentId && (await answers(url, opts.tls))) break;
       agentId = undefined;
       await new Promise((r) => setTimeout(r, 200));
     }

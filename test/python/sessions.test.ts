@@ -42,7 +42,12 @@ describeWithPrerequisites(
         name: "turn",
         input: { session_id: z.string() },
         dependencies: {
-          py: { capability: "py_session_turn", session: true, timeout: 10_000, onSessionMoved: (m) => moves.push(m) },
+          py: {
+            capability: "py_session_turn",
+            session: true,
+            timeout: 10_000,
+            onSessionMoved: (m: SessionMove) => moves.push(m),
+          },
         },
         handler: async ({ session_id }, { py }) => (py ? py({ session_id }) : "unwired"),
       });

@@ -3,13 +3,14 @@
 // The demo must print the greeting with today's date (a call through the injected date_service
 // dependency) and the URLs to try, keep running, and leave no process behind after Ctrl-C
 // (SIGINT to its whole process group, as a terminal sends it).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../interop/processes.js";
+import { alive, killGroup, processTree, type Running, run, start, until, userEnv } from "../support/process-group.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
@@ -37,87 +38,14 @@ function copyRepository(to: string): number {
   return copied;
 }
 
-/** Our environment, minus what would change the demo's output or where it runs. */
-function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith("MCP_MESH_") || k === "FORCE_COLOR" || k.startsWith("VITEST") || k === "NODE_OPTIONS") continue;
-    env[k] = v;
-  }
-  return { ...env, NO_COLOR: "1", ...extra };
-}
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), timeoutMs);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
-function killGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
-  if (pgid === undefined) return;
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The process group and every descendant of `root` (in case one left the group). */
-function processTree(root: number): number[] {
-  const rows = execFileSync("ps", ["-eo", "pid=,ppid=,pgid="])
-    .toString()
-    .trim()
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
-  const tree = new Set(rows.filter(([, , pgid]) => pgid === root).map(([pid]) => pid));
-  tree.add(root);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of rows) {
-      if (tree.has(ppid) && !tree.has(pid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return [...tree];
-}
-
 /** Today as the system agent formats it in UTC ("Sunday, 22 November 2026"). */
 function utcDate(at: Date): string {
   return at.toLocaleDateString("en-GB", { timeZone: "UTC", dateStyle: "full" });
 }
 
-async function until<T>(check: () => T | undefined, timeoutMs: number, what: string, log: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s; output so far:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("the README quick start on a fresh copy of the repository", () => {
   let work = "";
-  let demo: ChildProcess | undefined;
+  let demo: Running | undefined;
   const started: number[] = [];
 
   beforeAll(() => {
@@ -125,7 +53,7 @@ describe("the README quick start on a fresh copy of the repository", () => {
   });
 
   afterAll(() => {
-    killGroup(demo?.pid, "SIGKILL");
+    killGroup(demo?.child.pid, "SIGKILL");
     for (const pid of started) if (alive(pid)) process.kill(pid, "SIGKILL");
     rmSync(work, { recursive: true, force: true });
   });
@@ -154,22 +82,14 @@ describe("the README quick start on a fresh copy of the repository", () => {
       });
       const day = utcDate(new Date());
       const demoStart = Date.now();
-      const child = spawn("npm", ["run", "demo"], {
-        cwd: repo,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      });
-      demo = child;
-      let stdout = "";
-      let stderr = "";
-      child.stdout?.on("data", (c: Buffer) => (stdout += c.toString()));
-      child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-      const log = () => `--- stdout\n${stdout}\n--- stderr\n${stderr}`;
+      demo = start("npm", ["run", "demo"], repo, env);
+      const { child, exited } = demo;
+      const stdout = demo.stdout;
+      const stderr = demo.stderr;
+      const log = () => `--- stdout\n${stdout()}\n--- stderr\n${stderr()}`;
 
       const greeting = await until(
-        () => /^ *(Hello .*)$/m.exec(stdout)?.[1],
+        () => /^ *(Hello .*)$/m.exec(stdout())?.[1],
         GREETING_TIMEOUT_MS,
         "greeting on stdout",
         log,
@@ -183,10 +103,10 @@ describe("the README quick start on a fresh copy of the repository", () => {
       ).toBe(true);
 
       // Then what to try, with URLs that work here, and it keeps running.
-      await until(() => (/Ctrl-C stops it/.test(stderr) ? true : undefined), 10_000, "end of the lines to try", log);
-      expect(stderr).toContain(`npx meshctl call hello_mesh_simple '{"who":"you"}' --registry-url ${registry}`);
-      expect(stderr).toMatch(/hello-world +http:\/\/127\.0\.0\.1:\d+\/mcp/);
-      expect(stderr).toContain(`curl -s ${registry}/agents`);
+      await until(() => (/Ctrl-C stops it/.test(stderr()) ? true : undefined), 10_000, "end of the lines to try", log);
+      expect(stderr()).toContain(`npx meshctl call hello_mesh_simple '{"who":"you"}' --registry-url ${registry}`);
+      expect(stderr()).toMatch(/hello-world +http:\/\/127\.0\.0\.1:\d+\/mcp/);
+      expect(stderr()).toContain(`curl -s ${registry}/agents`);
       const agents = (await (await fetch(`${registry}/agents`)).json()) as { agents: Array<{ name: string }> };
       expect(agents.agents.map((a) => a.name).sort()).toEqual(["hello-world", "system-agent"]);
 
@@ -209,7 +129,7 @@ describe("the README quick start on a fresh copy of the repository", () => {
         () => `still alive: ${tree.filter(alive).join(", ")}\n${log()}`,
       );
       const stopSeconds = (Date.now() - stopStart) / 1000;
-      expect(stderr).not.toMatch(/✗/);
+      expect(stderr()).not.toMatch(/✗/);
       console.log(
         `quick start: npm install ${installSeconds.toFixed(1)} s, greeting after ${greetingSeconds.toFixed(1)} s, stopped in ${stopSeconds.toFixed(1)} s (${copied} files)`,
       );

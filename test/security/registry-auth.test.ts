@@ -199,6 +199,10 @@ describe("registry with tokens", () => {
     writeFileSync(join(dir, "tokens.json"), "[{ not json");
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await call("GET", "/agents", rotated)).status).toBe(200);
+    // The registry logs the broken file asynchronously (pino): wait for the line to arrive.
+    const logged = Date.now() + 5_000;
+    while (!reg.output().includes("MCP_MESH_REGISTRY_TOKENS_FILE") && Date.now() < logged)
+      await new Promise((r) => setTimeout(r, 50));
     expect(reg.output()).toContain("MCP_MESH_REGISTRY_TOKENS_FILE");
   });
 });

@@ -2,6 +2,7 @@
 // test owns (so a restart keeps it). Stopped by PID.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Agent, fetch as undiciFetch } from "undici";
 import { freePort } from "../interop/processes.js";
 
 const BIN = fileURLToPath(new URL("../../packages/registry/bin/mcp-mesh-registry.js", import.meta.url));
@@ -12,9 +13,19 @@ export interface AuthRegistry {
   stop(): Promise<void>;
 }
 
-export async function startAuthRegistry(dbPath: string, env: Record<string, string>): Promise<AuthRegistry> {
+/**
+ * `tls`: the registry serves HTTPS (MCP_MESH_TLS_* in `env`); its /health is polled trusting
+ * `ca` (a probe needs no client certificate, even in strict mode). `tls.binary`: another
+ * registry executable (the reference's) instead of ours.
+ */
+export async function startAuthRegistry(
+  dbPath: string,
+  env: Record<string, string>,
+  tls?: { ca: Buffer; binary?: string },
+): Promise<AuthRegistry> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [BIN], {
+  const [file, args] = tls?.binary ? [tls.binary, []] : [process.execPath, [BIN]];
+  const child: ChildProcess = spawn(file, args, {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: dbPath, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -22,17 +33,19 @@ export async function startAuthRegistry(dbPath: string, env: Record<string, stri
   child.stdout?.on("data", (c: Buffer) => (log = (log + c).slice(-32768)));
   child.stderr?.on("data", (c: Buffer) => (log = (log + c).slice(-32768)));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? "https" : "http"}://127.0.0.1:${port}`;
+  const probe = tls ? new Agent({ connect: { ca: tls.ca } }) : undefined;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null && child.pid) {
       process.kill(child.pid, "SIGTERM");
       await exited;
     }
+    await probe?.close();
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      if ((await undiciFetch(`${url}/health`, probe ? { dispatcher: probe } : {})).ok) break;
     } catch {}
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();

@@ -23,7 +23,8 @@ export const REGISTRY_OPTIONS = {
 } as const satisfies Options;
 
 /** The help lines for REGISTRY_OPTIONS, shared by every command's --help. */
-export const REGISTRY_HELP = `      --registry-url URL registry (default $MCP_MESH_REGISTRY_URL, else http://localhost:8000)
+export const REGISTRY_HELP = `      --registry-url URL registry (default $MCP_MESH_REGISTRY_URL, else http://localhost:8000);
+                         several comma-separated (replicas) are tried in order
       --registry-host H, --registry-port P   the same, in parts
 `;
 

@@ -32,6 +32,15 @@ export async function startEmbeddedRegistry(opts: {
     const problems = "problems" in settings ? settings.problems.join("; ") : "";
     throw new MeshError(ErrorCodes.CONFIG_INVALID, `invalid registry settings in the environment: ${problems}`);
   }
+  // The URL is what agents and meshctl dial: it must say what the registry will serve.
+  const https = new URL(opts.url).protocol === "https:";
+  if (https !== (settings.config.tlsMode !== "off"))
+    throw new MeshError(
+      ErrorCodes.CONFIG_INVALID,
+      https
+        ? `the registry URL ${opts.url} is https:// but no certificate is set: set MCP_MESH_TLS_CERT and MCP_MESH_TLS_KEY ('meshctl certs' makes a dev set)`
+        : `MCP_MESH_TLS_CERT/KEY are set, so the registry serves HTTPS: use an https:// registry URL (--registry-url https://${new URL(opts.url).host})`,
+    );
   const logger = pino(
     { level: opts.logLevel, base: { service: "mcp-mesh-registry" } },
     {
@@ -48,7 +57,7 @@ export async function startEmbeddedRegistry(opts: {
       ...settings.config,
       logLevel: opts.logLevel,
       host: hostname.replace(/^\[|\]$/g, ""),
-      port: Number(port || 80),
+      port: Number(port || (https ? 443 : 80)),
       databaseUrl: opts.dbPath,
     },
   });

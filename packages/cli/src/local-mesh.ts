@@ -13,7 +13,10 @@ import { createRegistryClient, type RegistryClient } from "./registry-client.js"
 
 export interface MeshOptions {
   entries: AgentEntry[];
+  /** The registry to use, or to start here when none of `registryUrls` answers. */
   registryUrl: string;
+  /** Every registry given (the agents get them all); default just `registryUrl`. */
+  registryUrls?: string[];
   dbPath: string;
   /** meshctl's environment: registry settings for an embedded registry. */
   env: NodeJS.ProcessEnv;
@@ -68,7 +71,7 @@ export class LocalMesh {
   constructor(opts: MeshOptions, report: MeshReporter) {
     this.opts = opts;
     this.report = report;
-    this.client = createRegistryClient(opts.registryUrl, 5000);
+    this.client = createRegistryClient(opts.registryUrls ?? [opts.registryUrl], 5000);
     this.done = new Promise((resolve) => (this.settle = resolve));
     this.procs = opts.entries.map((entry) => {
       const proc: AgentProcess = new AgentProcess(entry, {
@@ -88,7 +91,7 @@ export class LocalMesh {
   /** Uses the registry at the URL when it answers, else starts one here. */
   async startRegistry(): Promise<"existing" | "embedded"> {
     if (await this.client.isUp()) {
-      this.report.status(`registry: using ${this.opts.registryUrl}`, "info");
+      this.report.status(`registry: using ${this.client.url}`, "info");
       return "existing";
     }
     this.registry = await startEmbeddedRegistry({

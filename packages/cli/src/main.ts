@@ -61,6 +61,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/token.js")).tokenCommand,
   },
   {
+    name: "certs",
+    summary: "generate a dev CA and certificates (registry, meshctl, agents) and print the TLS env",
+    load: async () => (await import("./commands/certs.js")).certsCommand,
+  },
+  {
     name: "scaffold",
     summary: "create a new TypeScript agent project",
     load: async () => (await import("./commands/scaffold.js")).scaffoldCommand,
@@ -102,7 +107,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
       out.out(command.help);
       return 0;
     }
-    await command.run(rest, ctx);
+    await command.run(await takeCaFlag(rest, io), ctx);
     return 0;
   } catch (err) {
     const { describeFailure } = await import("./errors.js");
@@ -110,6 +115,29 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     out.err(`${out.c.red("meshctl:")} ${message}`);
     return exitCode;
   }
+}
+
+/**
+ * `--ca FILE`, accepted by every command: the CA that the registry's and agents' certificates
+ * are checked against. It is MCP_MESH_TLS_CA for this run (flag beats environment), so agents
+ * that `meshctl start` runs trust the same CA.
+ */
+async function takeCaFlag(args: string[], io: MainIo): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a !== "--ca" && !a.startsWith("--ca=")) {
+      out.push(a);
+      continue;
+    }
+    const file = a === "--ca" ? args[++i] : a.slice("--ca=".length);
+    if (!file) throw (await import("./errors.js")).usageError("--ca needs a file: the PEM CA certificate");
+    const { resolve } = await import("node:path");
+    const path = resolve(io.cwd, file);
+    io.env.MCP_MESH_TLS_CA = path;
+    process.env.MCP_MESH_TLS_CA = path;
+  }
+  return out;
 }
 
 export function overview(): string {
@@ -123,11 +151,14 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 Registry flags (list, status, call, events, trace, start):
-  --registry-url URL     registry to talk to (default $MCP_MESH_REGISTRY_URL or http://localhost:8000)
+  --registry-url URL     registry to talk to (default $MCP_MESH_REGISTRY_URL or http://localhost:8000);
+                         several comma-separated (replicas) are tried in order
   --registry-host HOST   --registry-port PORT   the same, in parts
+  --ca FILE              CA to verify an https:// registry and agents with (else $MCP_MESH_TLS_CA)
 
 Environment:
-  MCP_MESH_REGISTRY_URL  default registry URL
+  MCP_MESH_REGISTRY_URL  default registry URL (or several, comma-separated)
+  MCP_MESH_TLS_CA        CA of an https:// registry; MCP_MESH_TLS_CERT/KEY: meshctl's client certificate
   MCP_MESH_HOME          state of detached runs: pids, logs, registry database (default ~/.mcp-mesh)
   NO_COLOR               plain output (also plain whenever stdout is not a terminal)
 

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
 import { callToolHttp, createDispatcher, type JsonRpcResponse, type ToolNotification } from "@mcp-mesh/sdk/client";
+import { meshctlTls } from "./mesh-fetch.js";
 import type { Colors } from "./output.js";
 
 export type { JsonRpcResponse, ToolNotification, ToolResult } from "@mcp-mesh/sdk/client";
@@ -25,7 +26,8 @@ export function newTraceId(): string {
 
 export async function callTool(req: CallRequest): Promise<JsonRpcResponse> {
   // One call per meshctl run: a dispatcher of its own, closed after, so nothing keeps the process.
-  const dispatcher = createDispatcher({ connections: 1 });
+  const tls = meshctlTls();
+  const dispatcher = createDispatcher({ connections: 1, ...(tls && { tls }) });
   try {
     return await callToolHttp(dispatcher, {
       url: req.url,

@@ -138,11 +138,17 @@ export function tryLines(input: TryInput): string[] {
     });
   const argText = call && Object.keys(call.args).length > 0 ? ` ${shellQuote(JSON.stringify(call.args))}` : "";
   const width = Math.max(8, ...agents.map((a) => a.name.length));
+  // Over TLS curl needs the mesh's CA, and a client certificate where one is required; the shell
+  // that ran `eval "$(meshctl certs)"` has all three.
+  const curl = (url: string) =>
+    url.startsWith("https:")
+      ? `curl -s --cacert "$MCP_MESH_TLS_CA" --cert "$MCP_MESH_TLS_CERT" --key "$MCP_MESH_TLS_KEY" ${url}`
+      : `curl -s ${url}`;
   const lines = [
     "Try it, from another shell:",
     `  ${cmd("list")}`,
     ...(call ? [`  ${cmd(`call ${call.tool}${argText}`)}`, `  ${cmd(`status ${call.agent.name}`)}`] : []),
-    `  curl -s ${registryUrl}/agents`,
+    `  ${curl(`${registryUrl}/agents`)}`,
   ];
   if (call && /^https?:\/\//.test(call.agent.endpoint)) {
     const body = JSON.stringify({
@@ -152,7 +158,7 @@ export function tryLines(input: TryInput): string[] {
       params: { name: call.tool, arguments: call.args },
     });
     lines.push(
-      `  curl -s ${call.agent.endpoint}/mcp -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -d ${shellQuote(body)}`,
+      `  ${curl(`${call.agent.endpoint}/mcp`)} -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -d ${shellQuote(body)}`,
     );
   }
   lines.push(`${"registry".padEnd(width)}  ${registryUrl}`);

@@ -21,6 +21,15 @@ export type {
 export { MESH_VERSION } from "./release.js";
 export type { TagMatch, TagTerm } from "./tags.js";
 export { matchTags, plainTags } from "./tags.js";
+export type { PeerCertificateCheck, PeerCertificateLike, TlsMode, TlsSocketLike } from "./tls.js";
+export {
+  certificateIdentity,
+  checkPeerCertificate,
+  isTlsFailure,
+  TLS_MODES,
+  tlsFailureText,
+  tlsModeOf,
+} from "./tls.js";
 export { compareVersions, isValidVersion, satisfiesConstraint } from "./version.js";
 export type {
   AgentRegistration,

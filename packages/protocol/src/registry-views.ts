@@ -40,6 +40,8 @@ export interface AgentInfo {
   a2a_consumer?: boolean;
   status: string;
   endpoint: string;
+  /** The identity of the client certificate the agent registered with (mTLS only; its endpoint is https). */
+  entity_id?: string;
   namespace?: string;
   created_at?: string;
   last_seen?: string;

@@ -115,6 +115,8 @@ export function agentInfo(a: AgentRecord, core: RegistryCore, env: Env): AgentIn
     a2a_consumer: a.a2a_consumer,
     status: a.status,
     endpoint: endpointOf(a),
+    // As the reference: present only for agents that registered over mTLS.
+    ...(a.entity_id && { entity_id: a.entity_id }),
     namespace: a.namespace,
     created_at: rfc3339(a.created_at),
     last_seen: rfc3339(a.updated_at),

@@ -24,6 +24,7 @@ import { traceRoutes } from "./routes/traces.js";
 import { uiRoutes } from "./routes/ui.js";
 import { watchRoutes } from "./routes/watch.js";
 import type { RegistryStore } from "./store/store.js";
+import { registryTls } from "./tls-server.js";
 import { startTracing } from "./tracing/start.js";
 
 export interface CreateRegistryOptions {
@@ -54,6 +55,8 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   const config: RegistryConfig = { ...defaultConfig(), ...opts.config };
   const clock = opts.clock ?? Date.now;
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: "mcp-mesh-registry" } });
+  // Read before anything is opened: an unreadable certificate is a configuration error.
+  const tls = registryTls(config);
   const metrics = createMetrics();
   const core = new RegistryCore({ store: opts.store, clock, logger, metrics, maxAlternatives: config.maxAlternatives });
   await opts.store.migrate();
@@ -63,7 +66,13 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   if (core.replicas.leader) await startupCleanup(core, clock());
   const stopFollowing = await core.replicas.follow();
 
+  const serverOptions = {
+    headersTimeout: config.requestTimeoutMs,
+    // Node checks the request timeout on this interval; the default (30 s) would add up to 30 s.
+    connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(config.requestTimeoutMs / 4))),
+  };
   const app = Fastify({
+    ...(tls ? { https: { ...tls.server, ...serverOptions } } : { http: serverOptions }),
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request logs would cost more than a fast heartbeat itself; /metrics has the numbers.
     logController: new LogController({ disableRequestLogging: true }),
@@ -74,11 +83,6 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
     // A request (headers and body) must arrive within this time: a client that trickles or
     // never finishes its body would otherwise hold its socket for ever.
     requestTimeout: config.requestTimeoutMs,
-    http: {
-      headersTimeout: config.requestTimeoutMs,
-      // Node checks the request timeout on this interval; the default (30 s) would add up to 30 s.
-      connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(config.requestTimeoutMs / 4))),
-    },
     clientErrorHandler: clientErrorHandler(logger),
   });
   // Connections beyond the cap are closed at once, so held sockets cannot exhaust descriptors.
@@ -106,8 +110,14 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   const credentials = createCredentialSource(config.registryTokens, config.tokensFile, (m) => logger.error(m));
   const onHup = () => credentials.reload();
   if (config.tokensFile) process.on("SIGHUP", onHup);
+  const clientCertificates = tls?.server.requestCert
+    ? config.tlsMode === "strict"
+      ? ("required" as const)
+      : ("optional" as const)
+    : undefined;
   installGuard(app, {
     credentials,
+    ...(clientCertificates && { clientCertificates }),
     publicRead: config.publicRead,
     protectMetrics: config.protectMetrics,
     limiter: createRateLimiter(config.writeRate, config.writeBurst),
@@ -117,7 +127,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
         }
       : {}),
   });
-  const ownership = await createOwnership(opts.store, core);
+  const ownership = await createOwnership(opts.store, core, clientCertificates !== undefined);
   core.replicas.onRemoteChange((change) => ownership.learn(change.owners));
 
   healthRoutes(app, core, Date.now());
@@ -134,7 +144,11 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   });
   uiRoutes(app, core, { keepaliveMs: config.watchKeepaliveMs });
   await app.register(async (scope) =>
-    proxyRoutes(scope, core, { defaultTimeoutMs: config.proxyTimeoutMs, propagateHeaders: config.propagateHeaders }),
+    proxyRoutes(scope, core, {
+      defaultTimeoutMs: config.proxyTimeoutMs,
+      propagateHeaders: config.propagateHeaders,
+      ...(tls && { tls: tls.client }),
+    }),
   );
 
   const monitor: MonitorOptions = config;

@@ -1,6 +1,7 @@
 // Registry configuration: flags beat environment, environment beats defaults (the reference
 // binary's names, PROTOCOL.md §5.2, plus ours). Parsed once; every problem is reported at once.
 import { parseArgs } from "node:util";
+import { type TlsMode, tlsModeOf } from "@mcp-mesh/protocol";
 
 export interface RegistryConfig {
   host: string;
@@ -33,6 +34,12 @@ export interface RegistryConfig {
   distributedTracing: string;
   /** Redis holding `mesh:trace` (REDIS_URL). */
   redisUrl: string;
+  /** off | auto | strict (MCP_MESH_TLS_MODE; auto when a certificate and key are given). */
+  tlsMode: TlsMode;
+  /** PEM files: the registry's certificate and key, and the CA client certificates are checked against. */
+  tlsCert: string;
+  tlsKey: string;
+  tlsCa: string;
 }
 
 interface Setting {
@@ -239,6 +246,32 @@ export const SETTINGS: Setting[] = [
     help: "Redis with mesh:trace",
     parse: (v) => v,
   },
+  {
+    key: "tlsMode",
+    env: "MCP_MESH_TLS_MODE",
+    default: "",
+    help: "off|auto|strict: HTTPS, with client certificates checked (auto) or required (strict); auto when a cert and key are set",
+    // Resolved against the certificate settings once all are read (loadConfig).
+    parse: (v) => {
+      if (tlsModeOf(v, false) === undefined) throw new Error("must be off, auto or strict");
+      return v.toLowerCase();
+    },
+  },
+  {
+    key: "tlsCert",
+    env: "MCP_MESH_TLS_CERT",
+    default: "",
+    help: "PEM certificate to serve HTTPS with",
+    parse: (v) => v,
+  },
+  { key: "tlsKey", env: "MCP_MESH_TLS_KEY", default: "", help: "PEM private key of that certificate", parse: (v) => v },
+  {
+    key: "tlsCa",
+    env: "MCP_MESH_TLS_CA",
+    default: "",
+    help: "PEM CA: client certificates it signed identify agents (mTLS); also trusted by /proxy",
+    parse: (v) => v,
+  },
 ];
 
 export type ConfigResult = { ok: true; config: RegistryConfig } | { ok: false; problems: string[] } | { help: true };
@@ -273,6 +306,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ConfigResult
   // Same truthy spellings as the agent SDK reads (1/true/yes/on), so one env file serves both.
   const debug = env.MCP_MESH_DEBUG_MODE?.trim().toLowerCase();
   if (debug && ["1", "true", "yes", "on"].includes(debug) && !env.MCP_MESH_LOG_LEVEL) config.logLevel = "debug";
+  problems.push(...resolveTls(config));
   return problems.length ? { ok: false, problems } : { ok: true, config: config as unknown as RegistryConfig };
 }
 
@@ -287,6 +321,20 @@ export function helpText(): string {
     ...rows,
     "",
   ].join("\n");
+}
+
+/** The TLS mode in force, and what it lacks: a mode without a certificate cannot serve HTTPS. */
+function resolveTls(config: Partial<Record<keyof RegistryConfig, unknown>>): string[] {
+  const cert = String(config.tlsCert ?? "");
+  const key = String(config.tlsKey ?? "");
+  const mode = tlsModeOf(String(config.tlsMode ?? ""), cert !== "" && key !== "") ?? "off";
+  config.tlsMode = mode;
+  if (mode === "off") return [];
+  const problems: string[] = [];
+  if (!cert || !key) problems.push(`MCP_MESH_TLS_MODE=${mode}: set MCP_MESH_TLS_CERT and MCP_MESH_TLS_KEY (PEM files)`);
+  if (mode === "strict" && !config.tlsCa)
+    problems.push("MCP_MESH_TLS_MODE=strict: set MCP_MESH_TLS_CA, the CA that client certificates must be signed by");
+  return problems;
 }
 
 function positive(raw: string, scale: number): number {

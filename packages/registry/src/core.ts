@@ -159,7 +159,8 @@ export class RegistryCore {
     return this.lane.run(compute);
   }
 
-  async fullHeartbeat(body: unknown): Promise<HeartbeatOutcome> {
+  /** `entityId`: the verified client certificate's identity, "" without one (its endpoint is then http). */
+  async fullHeartbeat(body: unknown, entityId = ""): Promise<HeartbeatOutcome> {
     let reg: AgentRegistration;
     try {
       reg = parseRegistration(body);
@@ -167,10 +168,10 @@ export class RegistryCore {
       this.opts.metrics.registrations.inc({ outcome: "bad_request" });
       throw e;
     }
-    return this.change(() => this.computeRegistration(reg));
+    return this.change(() => this.computeRegistration(reg, entityId));
   }
 
-  private computeRegistration(reg: AgentRegistration): Change<HeartbeatOutcome> {
+  private computeRegistration(reg: AgentRegistration, entityId: string): Change<HeartbeatOutcome> {
     const now = this.opts.clock();
     const id = reg.agent_id as string;
     const existing = this.topology.get(id);
@@ -181,7 +182,7 @@ export class RegistryCore {
     });
     const invalid = validateRegistration(reg, !existing);
     if (invalid) return fail(invalid);
-    const { agent, warnings } = mergeRegistration(reg, existing, now, () => ++this.seq);
+    const { agent, warnings } = mergeRegistration(reg, existing, now, () => ++this.seq, entityId);
     if (agent.tools.some((t) => t.dependencies.some((d) => d.required))) {
       const declarers = [...this.topology.requiredDeclarers].map((a) => this.topology.get(a) as AgentRecord);
       const cycle = findRequiredCycle(declarers, agent);

@@ -35,9 +35,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   try {
     registry = await createRegistry({ store, config });
   } catch (e) {
-    process.stderr.write(`mcp-mesh-registry: cannot start on ${store.kind}: ${(e as Error).message}\n`);
+    // Bad TLS settings (exit 2, a configuration problem) or a database that failed its
+    // migrations after answering the first query.
     await store.close().catch(() => {});
-    return 1;
+    process.stderr.write(`mcp-mesh-registry: ${(e as Error).message}\n`);
+    return 2;
   }
   const log = registry.app.log;
   try {

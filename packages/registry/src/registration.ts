@@ -122,6 +122,8 @@ export function mergeRegistration(
   existing: AgentRecord | undefined,
   now: number,
   nextSeq: () => number,
+  /** Who registered over mTLS (PROTOCOL.md: an agent with an entity id is dialled over https). */
+  entityId = "",
 ): MergeResult {
   const warnings: string[] = [];
   const id = reg.agent_id as string;
@@ -150,7 +152,9 @@ export function mergeRegistration(
     status: "healthy",
     a2a_producer: reg.a2a_producer ?? existing?.a2a_producer ?? false,
     a2a_consumer: reg.a2a_consumer ?? existing?.a2a_consumer ?? false,
-    entity_id: existing?.entity_id ?? "",
+    // From this registration's connection, not kept: an agent that comes back without its
+    // certificate serves plain HTTP again, and its endpoint says so.
+    entity_id: entityId,
     surfaces: reg.surfaces ?? existing?.surfaces ?? null,
     created_at: existing?.created_at ?? now,
     updated_at: now,

@@ -10,7 +10,7 @@ import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { exposeInternals } from "./agent-internals.js";
 import { authFromEnv, createAuthenticator } from "./auth/inbound.js";
-import { endpointAnswers } from "./client/probe.js";
+import { createCallWiring } from "./call-wiring.js";
 import type { JsonRpcResponse } from "./client/tools-call.js";
 import { configError, parseAgentConfig } from "./config.js";
 import { decodeResponse } from "./decode-result.js";
@@ -26,16 +26,14 @@ import { createLogger, safeUrl } from "./log.js";
 import { McpEndpoint, newContext } from "./mcp-endpoint.js";
 import { joinMesh, type MeshLink } from "./mesh-link.js";
 import { type AgentMetrics, createMetrics } from "./metrics.js";
-import { createOutlierTracker, outlierMessage } from "./outlier.js";
 import { readiness, runHealthCheck } from "./probes.js";
-import { createProxy } from "./proxy.js";
 import { lazySessionRouter } from "./session/index.js";
 import { installSignalHandlers, running } from "./signals.js";
+import { clientCertificatePolicy, clientTls, loadTls, serverTls, servesHttps } from "./tls.js";
 import { normalizeTool, type RuntimeTool } from "./tool.js";
 import { runTool, type ToolRuntime } from "./tool-runner.js";
 import { setupTracing } from "./tracing/setup.js";
 import type { AgentIdentity } from "./tracing/span-record.js";
-import { createDispatcher } from "./transport-client.js";
 import type {
   AgentHandle,
   AgentOptions,
@@ -46,7 +44,6 @@ import type {
   ToolContext,
   ToolDefinition,
 } from "./types.js";
-import { Wiring } from "./wiring.js";
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 
@@ -157,42 +154,39 @@ export class MeshAgent {
       throw configError(this.options.name, problems);
     }
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
+    let tls: ReturnType<typeof loadTls>;
+    try {
+      tls = loadTls(config.tls);
+    } catch (e) {
+      this.state = "stopped";
+      throw configError(this.options.name, [(e as Error).message]);
+    }
     const logger = createLogger(config.logLevel, { agent_id: agentId });
     const metrics = createMetrics(config.name);
-    const dispatcher = createDispatcher();
-    const outliers = createOutlierTracker({
-      onEvent: (e) => {
-        metrics.countOutlier(e.kind);
-        logger.info(e, outlierMessage(e));
-      },
-      probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
-    });
     const sessions = lazySessionRouter(this.options.env ?? process.env, config.namespace, logger, metrics.sessions);
     this.closeSessions = sessions.close;
     metrics.watchSessionBackend(sessions.backend);
     let identity: AgentIdentity | undefined;
     const tracing = await setupTracing(this.options.env ?? process.env, config.name, () => identity, logger);
     this.closeTracing = tracing.close;
-    const wiring = new Wiring(this.tools, (slot) =>
-      createProxy(slot, {
-        dispatcher,
-        selfId: () => agentId,
-        callLocal: (name, args, ctx) => this.callLocal(name, args, ctx),
-        streamLocal: (name, args, ctx, progressToken, onNotification, signal) =>
-          this.endpoint.callLocal(name, args, ctx ?? newContext(undefined, undefined, {}), {
-            progressToken,
-            signal,
-            stream: localStream(onNotification),
-          }) as Promise<unknown> as Promise<JsonRpcResponse>,
-        defaultTimeoutMs: config.callTimeoutMs,
-        propagateHeaders: config.propagateHeaders,
-        agentToken: config.agentToken,
-        record: metrics.recordDependency,
-        count: metrics.countDependency,
-        outliers,
-        sessions: sessions.get,
-      }),
-    );
+    // One dispatcher for the registry and the providers alike: both are verified against the CA
+    // and both see this agent's certificate.
+    const { dispatcher, wiring } = createCallWiring({
+      tools: this.tools,
+      tls: clientTls(tls),
+      agentId,
+      config,
+      logger,
+      metrics,
+      callLocal: (name, args, ctx) => this.callLocal(name, args, ctx),
+      streamLocal: (name, args, ctx, progressToken, onNotification, signal) =>
+        this.endpoint.callLocal(name, args, ctx ?? newContext(undefined, undefined, {}), {
+          progressToken,
+          signal,
+          stream: localStream(onNotification),
+        }) as Promise<unknown> as Promise<JsonRpcResponse>,
+      sessions: sessions.get,
+    });
     this.endpoint.propagate = config.propagateHeaders;
     await this.endpoint.connect();
     const health = () => runHealthCheck(this.options.healthCheck, config.name);
@@ -214,6 +208,8 @@ export class MeshAgent {
           }),
         ),
       },
+      undefined,
+      servesHttps(tls) ? { options: serverTls(tls), clientCertificates: clientCertificatePolicy(tls) } : undefined,
     );
     const registryPort = config.registryEnabled
       ? localRegistryPort(config.registryUrl, [config.bindHost, config.httpHost])
@@ -222,7 +218,14 @@ export class MeshAgent {
     warnFallback(logger, config.httpPort, bound);
     const port = bound.port;
     const host = config.httpHost ?? (await detectHost(config.bindHost));
-    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const url = `${servesHttps(tls) ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    if (servesHttps(tls) && config.registryEnabled && config.registryUrl.startsWith("http:"))
+      // The registry learns "https" from the client certificate of the registration, as the
+      // reference's does; over plain HTTP it cannot, and lists this agent as http://.
+      logger.warn(
+        { registry: safeUrl(config.registryUrl) },
+        "this agent serves HTTPS but the registry URL is http://: the registry will list it as http:// and callers will fail; use the registry's https:// URL",
+      );
     const startedAt = Date.now();
     identity = { agentId, name: config.name, namespace: config.namespace, host, port, endpoint: url };
     const link = config.registryEnabled
@@ -236,6 +239,7 @@ export class MeshAgent {
           dispatcher,
           wiring,
           onRewired: metrics.countRewirings,
+          onRegistrySwitch: metrics.countRegistrySwitch,
           healthy: async () => (await health()).ok,
         })
       : undefined;
@@ -260,7 +264,7 @@ export class MeshAgent {
       {
         url,
         tools: this.tools.map((t) => t.name),
-        registry: config.registryEnabled ? safeUrl(config.registryUrl) : "none",
+        registry: config.registryEnabled ? config.registryUrls.map(safeUrl).join(",") : "none",
       },
       "agent started",
     );
@@ -301,7 +305,10 @@ export class MeshAgent {
   private registered(endpoint: string): Promise<boolean> {
     const live = this.live;
     if (!live?.config.registryEnabled) return Promise.resolve(false);
-    this.endpointCheck ??= registeredEndpoints(() => this.live?.dispatcher, live.config.registryUrl);
+    this.endpointCheck ??= registeredEndpoints(
+      () => this.live?.dispatcher,
+      () => this.live?.link?.registry() ?? live.config.registryUrl,
+    );
     return this.endpointCheck(endpoint);
   }
 

@@ -1,6 +1,7 @@
 // Agent configuration: environment (MCP_MESH_*, PROTOCOL.md §5.1) beats code, code beats
 // defaults. Parsed once at start; every problem is collected and reported together.
 import { AGENT_ID_PATTERN, ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import { parseTlsSettings, type TlsSettings } from "./tls.js";
 import type { AgentOptions } from "./types.js";
 
 export interface AgentConfig {
@@ -15,7 +16,10 @@ export interface AgentConfig {
   /** Announced host; undefined = auto-detect. */
   httpHost: string | undefined;
   bindHost: string;
+  /** The first of `registryUrls`: where the agent starts. */
   registryUrl: string;
+  /** Every registry the agent may use, in order (MCP_MESH_REGISTRY_URL comma-separated). */
+  registryUrls: string[];
   /** False when MCP_MESH_STANDALONE=true: a plain MCP server, no registry traffic. */
   registryEnabled: boolean;
   heartbeatIntervalMs: number;
@@ -29,6 +33,8 @@ export interface AgentConfig {
   autoRun: boolean;
   handleSignals: boolean;
   logLevel: string;
+  /** MCP_MESH_TLS_MODE/_CERT/_KEY/_CA or the `tls` option: file paths, read at start (tls.ts). */
+  tls: TlsSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -127,14 +133,12 @@ export function parseAgentConfig(
     (n) => n > 0 && n <= 3600,
     "must be seconds, more than 0 and at most 3600",
   );
-  const urlIn = str("MCP_MESH_REGISTRY_URL", opts.registryUrl);
-  const registryUrl = (urlIn.value ?? "http://localhost:8000").replace(/\/+$/, "");
-  try {
-    const u = new URL(registryUrl);
-    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
-  } catch {
-    problem("registryUrl", urlIn.key, registryUrl, "not an http(s) URL");
-  }
+  const urlRaw = pick("MCP_MESH_REGISTRY_URL");
+  const urlFromCode = typeof opts.registryUrl === "string" ? opts.registryUrl : opts.registryUrl?.join(",");
+  const urls = parseRegistryUrls(urlRaw ?? opts.registryUrl ?? DEFAULT_REGISTRY_URL);
+  for (const why of urls.problems)
+    problem("registryUrl", urlRaw !== undefined ? "MCP_MESH_REGISTRY_URL" : undefined, urlRaw ?? urlFromCode, why);
+  const registryUrls = urls.urls.length > 0 ? urls.urls : [DEFAULT_REGISTRY_URL];
   const debug = bool(undefined, "MCP_MESH_DEBUG_MODE", undefined, false);
   const levelIn = str("MCP_MESH_LOG_LEVEL", opts.logLevel);
   const logLevel = (levelIn.value ?? (debug ? "debug" : "info")).toLowerCase();
@@ -150,7 +154,8 @@ export function parseAgentConfig(
     httpPort,
     httpHost: pick("MCP_MESH_HTTP_HOST") ?? opts.httpHost,
     bindHost: pick("HOST") ?? opts.bindHost ?? "0.0.0.0",
-    registryUrl,
+    registryUrl: registryUrls[0] as string,
+    registryUrls,
     registryEnabled: !bool("standalone", "MCP_MESH_STANDALONE", opts.standalone, false),
     heartbeatIntervalMs: heartbeat * 1000,
     settleTimeoutMs: settle * 1000,
@@ -164,8 +169,44 @@ export function parseAgentConfig(
     autoRun: bool("autoRun", "MCP_MESH_AUTO_RUN", opts.autoRun, true),
     handleSignals: opts.handleSignals ?? true,
     logLevel,
+    tls: parseTlsSettings(env, opts.tls, problems),
   };
   return { config, problems };
+}
+
+const DEFAULT_REGISTRY_URL = "http://localhost:8000";
+
+/**
+ * Several registries (replicas, or a fallback) as one comma-separated string or a list; each
+ * entry must be an http(s) URL, and a problem names the entry that is not. A trailing `/` is
+ * dropped and a URL given twice counts once.
+ */
+export function parseRegistryUrls(raw: string | readonly string[]): { urls: string[]; problems: string[] } {
+  const entries = (typeof raw === "string" ? raw.split(",") : [...raw]).map((e) => e.trim());
+  const problems: string[] = entries.length === 0 ? ["no registry URL given"] : [];
+  const urls: string[] = [];
+  entries.forEach((entry, i) => {
+    const which = entries.length > 1 ? `entry ${i + 1} ` : "";
+    if (entry === "") {
+      if (entries.length > 1) problems.push(`${which}is empty (give URLs separated by commas)`);
+      else problems.push("no registry URL given");
+      return;
+    }
+    const url = entry.replace(/\/+$/, "");
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      problems.push(
+        entries.length > 1 ? `${which}${JSON.stringify(entry)} is not an http(s) URL` : "not an http(s) URL",
+      );
+    else if (!urls.includes(url)) urls.push(url);
+  });
+  return { urls, problems };
 }
 
 export function configError(agentName: string, problems: string[]): MeshError {

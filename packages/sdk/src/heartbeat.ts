@@ -2,15 +2,19 @@
 // the full registration at start, then HEAD every interval; 202 or 410 → POST again; failures
 // are counted and after 4 in a row the loop goes back to POSTing with backoff and jitter. The
 // backoff is capped at the interval so a returning registry sees the agent within one interval.
+// Given several registries, a failure that means "not answering" moves the agent to the next
+// one at once (a full POST there: it may not know the agent); backoff starts only once every
+// registry has failed in a row.
 import type { AgentRegistration, RegistrationResponse } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import { safeUrl } from "./log.js";
 import { headHeartbeat, postHeartbeat } from "./registration.js";
+import { downReason, type RegistryRing, registryDown } from "./registry-ring.js";
 
 export interface HeartbeatOptions {
   dispatcher: Dispatcher;
-  registryUrl: string;
+  registries: RegistryRing;
   agentId: string;
   intervalMs: number;
   payload: () => AgentRegistration;
@@ -38,6 +42,11 @@ export class HeartbeatLoop {
 
   start(): void {
     this.schedule(0);
+  }
+
+  /** A fast heartbeat now, unless one is under way or the loop is re-registering (the watch stream broke). */
+  checkSoon(): void {
+    if (!this.running && !this.needPost) this.schedule(0);
   }
 
   /** Re-register as soon as possible (the watch stream was told 404/410). */
@@ -69,9 +78,11 @@ export class HeartbeatLoop {
     const { intervalMs, logger } = this.opts;
     if (!(await this.opts.healthy().catch(() => false))) return this.schedule(intervalMs);
     if (this.needPost) return this.post();
+    const { registries } = this.opts;
+    const url = registries.current();
     let status: number;
     try {
-      status = await headHeartbeat(this.opts.dispatcher, this.opts.registryUrl, this.opts.agentId);
+      status = await headHeartbeat(this.opts.dispatcher, url, this.opts.agentId);
     } catch (err) {
       status = 0;
       logger.debug({ err }, "fast heartbeat failed");
@@ -87,9 +98,15 @@ export class HeartbeatLoop {
       return this.post();
     }
     this.failures++;
+    if (registries.size > 1 && registryDown(status)) {
+      registries.next(downReason(status));
+      this.failures = 0;
+      this.needPost = true;
+      this.registered = false;
+      return this.post();
+    }
     if (this.failures >= MAX_FAILURES) {
-      if (this.failures === MAX_FAILURES)
-        logger.warn({ registry: safeUrl(this.opts.registryUrl) }, "registry unreachable; reconnecting");
+      if (this.failures === MAX_FAILURES) logger.warn({ registry: safeUrl(url) }, "registry unreachable; reconnecting");
       this.needPost = true;
       this.registered = false;
     }
@@ -98,11 +115,12 @@ export class HeartbeatLoop {
 
   private async post(): Promise<void> {
     if (this.stopped) return;
+    const { registries, logger } = this.opts;
+    const url = registries.current();
     try {
-      const response = await postHeartbeat(this.opts.dispatcher, this.opts.registryUrl, this.opts.payload());
+      const response = await postHeartbeat(this.opts.dispatcher, url, this.opts.payload());
       if (this.stopped) return;
-      if (!this.registered)
-        this.opts.logger.info({ registry: safeUrl(this.opts.registryUrl), agent_id: this.opts.agentId }, "registered");
+      if (!this.registered) logger.info({ registry: safeUrl(url), agent_id: this.opts.agentId }, "registered");
       const rejoined = this.everRegistered && !this.registered;
       this.registered = true;
       this.everRegistered = true;
@@ -113,18 +131,21 @@ export class HeartbeatLoop {
       this.schedule(this.opts.intervalMs);
     } catch (err) {
       if (this.postAttempts === 0)
-        this.opts.logger.warn(
-          { registry: safeUrl(this.opts.registryUrl), err: (err as Error).message },
-          "registration failed; retrying",
-        );
+        logger.warn({ registry: safeUrl(url), err: (err as Error).message }, "registration failed; retrying");
       this.postAttempts++;
+      if (registries.size > 1 && registryDown(err)) {
+        registries.next(downReason(err));
+        // The next registry at once, until every one has failed in this round.
+        if (this.postAttempts % registries.size !== 0) return this.schedule(0);
+      }
       this.schedule(this.backoff());
     }
   }
 
-  /** 0.5 s doubling, capped at the interval, with ±25 % jitter. */
+  /** 0.5 s doubling per round over the registries, capped at the interval, with ±25 % jitter. */
   private backoff(): number {
-    const base = Math.min(this.opts.intervalMs, 500 * 2 ** Math.min(this.postAttempts, 10));
+    const rounds = Math.floor(this.postAttempts / this.opts.registries.size);
+    const base = Math.min(this.opts.intervalMs, 500 * 2 ** Math.min(rounds, 10));
     return Math.round(base * (0.75 + Math.random() * 0.5));
   }
 }

@@ -2,8 +2,11 @@
 // the probes /livez, /ready, /health, /startupz, /metrics. Plain node:http: the mesh hop should
 // cost what a JSON round-trip costs, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { TLSSocket, TlsOptions } from "node:tls";
+import { checkPeerCertificate } from "@mcp-mesh/protocol";
 import { type AuthGate, checkRequest } from "./auth/gate.js";
-import { type AuthOutcome, challenge } from "./auth/inbound.js";
+import { type AuthIdentity, type AuthOutcome, challenge } from "./auth/inbound.js";
 import { drainOrClose, readBody } from "./http-io.js";
 import { INVALID_REQUEST, rpcError } from "./jsonrpc.js";
 import type { McpEndpoint, RequestStream } from "./mcp-endpoint.js";
@@ -37,51 +40,87 @@ export interface Probes {
   onMcpError?(err: unknown): void;
 }
 
+/** HTTPS: the server's options and how /mcp treats client certificates (tls.ts). */
+export interface HttpsSetup {
+  options: TlsOptions;
+  clientCertificates: "optional" | "required" | undefined;
+}
+
 export function createHttpServer(
   endpoint: McpEndpoint,
   probes: Probes,
   gate?: AuthGate,
   limits: HttpLimits = { requestTimeoutMs: REQUEST_TIMEOUT_MS, checkIntervalMs: 1_000 },
+  https?: HttpsSetup,
 ): Server {
-  const server = createServer(
-    { keepAliveTimeout: 65_000, connectionsCheckingInterval: limits.checkIntervalMs },
-    (req, res) => {
-      const path = (req.url ?? "/").split("?", 1)[0];
-      if (path === "/mcp") {
-        if (req.method === "POST") return void serveMcp(endpoint, req, res, gate).catch((e) => fail(res, e, probes));
-        res.writeHead(405, { allow: "POST", "content-type": "application/json" });
-        return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
-      }
-      if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
-      switch (path) {
-        case "/livez":
-          return json(res, req, 200, probes.livez());
-        case "/ready":
-        case "/startupz": {
-          const r = probes.ready();
-          return json(res, req, r.ok ? 200 : 503, r.body);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?", 1)[0];
+    if (path === "/mcp") {
+      if (req.method === "POST") {
+        const peer = https?.clientCertificates ? clientCertificate(req, https.clientCertificates) : undefined;
+        if (peer && "refused" in peer) {
+          req.resume();
+          return sendJson(res, 401, rpcError(null, -32001, `Unauthorized: ${peer.refused}`));
         }
-        case "/health":
-          return void probes
-            .health()
-            .then((r) => json(res, req, r.ok ? 200 : 503, r.body))
-            .catch((e) => fail(res, e, probes));
-        case "/metrics":
-          return void probes
-            .metrics()
-            .then((m) => {
-              res.writeHead(200, { "content-type": m.contentType });
-              res.end(req.method === "HEAD" ? undefined : m.text);
-            })
-            .catch((e) => fail(res, e, probes));
-        default:
-          return notFound(res);
+        return void serveMcp(endpoint, req, res, gate, peer?.identity).catch((e) => fail(res, e, probes));
       }
-    },
-  );
+      res.writeHead(405, { allow: "POST", "content-type": "application/json" });
+      return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
+    switch (path) {
+      case "/livez":
+        return json(res, req, 200, probes.livez());
+      case "/ready":
+      case "/startupz": {
+        const r = probes.ready();
+        return json(res, req, r.ok ? 200 : 503, r.body);
+      }
+      case "/health":
+        return void probes
+          .health()
+          .then((r) => json(res, req, r.ok ? 200 : 503, r.body))
+          .catch((e) => fail(res, e, probes));
+      case "/metrics":
+        return void probes
+          .metrics()
+          .then((m) => {
+            res.writeHead(200, { "content-type": m.contentType });
+            res.end(req.method === "HEAD" ? undefined : m.text);
+          })
+          .catch((e) => fail(res, e, probes));
+      default:
+        return notFound(res);
+    }
+  };
+  const serverOptions = { keepAliveTimeout: 65_000, connectionsCheckingInterval: limits.checkIntervalMs };
+  // An https.Server is an http.Server in all the agent uses (listen, close, timeouts); the types
+  // only say tls.Server.
+  const server = https
+    ? (createHttpsServer({ ...https.options, ...serverOptions }, handler) as unknown as Server)
+    : createServer(serverOptions, handler);
   server.headersTimeout = Math.min(30_000, limits.requestTimeoutMs);
   server.requestTimeout = limits.requestTimeoutMs;
   return server;
+}
+
+/**
+ * The caller's client certificate: its identity, a refusal (a bad one, or none when required),
+ * or nothing (none sent, none required).
+ */
+function clientCertificate(
+  req: IncomingMessage,
+  policy: "optional" | "required",
+): { identity: AuthIdentity } | { refused: string } | undefined {
+  const peer = checkPeerCertificate(req.socket as TLSSocket);
+  if (peer.kind === "refused") return { refused: peer.reason };
+  if (peer.kind === "verified") return { identity: { kind: "certificate", subject: peer.identity, claims: {} } };
+  if (policy === "required")
+    return {
+      refused:
+        "a client certificate is required (MCP_MESH_TLS_MODE=strict): set MCP_MESH_TLS_CERT and MCP_MESH_TLS_KEY",
+    };
+  return undefined;
 }
 
 async function serveMcp(
@@ -89,6 +128,7 @@ async function serveMcp(
   req: IncomingMessage,
   res: ServerResponse,
   gate?: AuthGate,
+  certificate?: AuthIdentity,
 ): Promise<void> {
   // Every message of a protected agent needs some token (the agent's or a tool's): a caller that
   // sends none is refused before its body is read.
@@ -112,7 +152,8 @@ async function serveMcp(
   }
   const auth = gate ? await checkRequest(gate, message, req.headers.authorization) : undefined;
   if (auth && !auth.ok) return refuse(res, auth);
-  const identity = auth?.identity;
+  // A bearer identity, when the agent checks tokens, says more than the certificate does.
+  const identity = auth?.identity ?? certificate;
   // JSON unless the caller accepts only SSE (FastMCP-style clients read either). A caller that
   // accepts SSE also gets, on an SSE answer, what the server sends while its request runs (log,
   // progress, sampling, elicitation): the answer turns into a stream at the first such message.

@@ -17,6 +17,7 @@ export type { LlmProviderOptions } from "./llm/provider/options.js";
 export type { MeshLlmRequest } from "./llm/provider/request.js";
 export { MeshLlmRequestSchema } from "./llm/provider/request.js";
 export { mesh } from "./mesh.js";
+export type { TlsOptionsInput } from "./tls.js";
 export { rawResult } from "./tool.js";
 export type {
   AgentHandle,

@@ -28,6 +28,8 @@ export interface AgentMetrics {
   watchSessionBackend(backend: () => "redis" | "memory" | undefined): void;
   /** Dependency slots whose providers changed on one resolution. */
   countRewirings(n: number): void;
+  /** The agent moved to another of its registries (`to`: that registry, without credentials). */
+  countRegistrySwitch(to: string): void;
   setUp(up: boolean): void;
 }
 
@@ -100,6 +102,12 @@ export function createMetrics(agent: string): AgentMetrics {
   const rewirings = new Counter({
     name: "mcp_mesh_rewirings_total",
     help: "Dependency slots re-wired to other providers by a registry resolution",
+    ...opts,
+  });
+  const registrySwitches = new Counter({
+    name: "mcp_mesh_registry_switches_total",
+    help: "Times the agent moved to another of its registries because its registry stopped answering, by the registry moved to",
+    labelNames: ["registry"],
     ...opts,
   });
   const llmTokens = new Counter({
@@ -194,6 +202,9 @@ export function createMetrics(agent: string): AgentMetrics {
     },
     countRewirings(n) {
       if (n > 0) rewirings.inc(n);
+    },
+    countRegistrySwitch(to) {
+      registrySwitches.inc({ registry: to });
     },
     setUp(v) {
       up.set(v ? 1 : 0);

@@ -5,9 +5,16 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import { callContext } from "./call-context.js";
 import { decodeResponse } from "./decode-result.js";
-import { providerOrder } from "./provider-order.js";
-import { backoffMs, noProvider, type ProxyEnv, propagated, providerTimeoutMs, sessionArg } from "./proxy.js";
-import type { SessionRoute } from "./session/index.js";
+import {
+  backoffMs,
+  deadlineError,
+  noProvider,
+  type ProxyEnv,
+  propagated,
+  providerTimeoutMs,
+  roundOrder,
+  sessionOf,
+} from "./proxy.js";
 import { openStream, resultText, type StreamSender } from "./stream-session.js";
 import { postToolsCall } from "./transport-client.js";
 import type { StreamOptions, ToolArgs } from "./types.js";
@@ -47,14 +54,9 @@ async function* attempts(
   const attemptMs = options?.attemptTimeout ?? slot.spec.attemptTimeoutMs ?? Math.max(1, Math.floor(timeoutMs / 3));
   const outliers = env.outliers;
   const selfId = env.selfId();
-  const sessionId = options?.sessionId ?? (slot.spec.session ? sessionArg(args) : undefined);
+  const sessionId = sessionOf(slot, args, options);
   let lastError: MeshError | undefined;
-  const expired = () =>
-    new MeshError(
-      ErrorCodes.TIMEOUT,
-      `dependency "${slot.spec.key}" (capability ${slot.spec.capability}): no answer within ${timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ""}`,
-      { capability: slot.spec.capability, timeoutMs },
-    );
+  const expired = () => deadlineError(slot, timeoutMs, lastError);
   const senderFor = (p: Provider, name: string, remainingMs: number): StreamSender => {
     if (p.agentId === selfId)
       return (token, onNotification, signal) => env.streamLocal(name, args, ctx, token, onNotification, signal);
@@ -80,16 +82,8 @@ async function* attempts(
       env.count?.("retry", slot.spec.capability);
       await new Promise((r) => setTimeout(r, wait));
     }
-    let { order: list, live } = providerOrder(slot, outliers, selfId);
-    // A session's streams go to its replica, like its calls (./session/).
-    let route: SessionRoute | undefined;
-    if (sessionId !== undefined && list.length > 0 && env.sessions) {
-      route = await env.sessions().route(slot, sessionId, list, live, (move) => {
-        slot.spec.onSessionMoved?.(move);
-        options?.onSessionMoved?.(move);
-      });
-      ({ order: list, live } = route);
-    }
+    // A session's streams go to its replica, like its calls.
+    const { list, live, session: route } = await roundOrder(slot, env, selfId, sessionId, options?.onSessionMoved);
     if (list.length === 0) {
       lastError = noProvider(slot);
       continue;

@@ -18,7 +18,7 @@ import { providerOrder } from "./provider-order.js";
 import { streamSlot } from "./proxy-stream.js";
 import type { SessionRoute, SessionRouter } from "./session/index.js";
 import { postToolsCall } from "./transport-client.js";
-import type { CallOptions, McpMeshTool, StreamOptions, ToolArgs, ToolContext } from "./types.js";
+import type { CallOptions, McpMeshTool, SessionMove, StreamOptions, ToolArgs, ToolContext } from "./types.js";
 import type { Provider, Slot } from "./wiring.js";
 
 export interface ProxyEnv {
@@ -101,7 +101,7 @@ async function attemptAll(
     options?.timeout ?? slot.spec.timeoutMs ?? providerTimeoutMs(slot.target.providers[0]) ?? env.defaultTimeoutMs;
   const deadline = performance.now() + timeoutMs;
   const retryOnTimeout = options?.retryOnTimeout ?? slot.spec.retryOnTimeout;
-  const sessionId = options?.sessionId ?? (slot.spec.session ? sessionArg(args) : undefined);
+  const sessionId = sessionOf(slot, args, options);
   // A session belongs to one replica: hedging would run its call on a second one.
   const hedgeAfter = sessionId === undefined ? (options?.hedgeAfter ?? slot.spec.hedgeAfterMs) : undefined;
   const attemptMs = retryOnTimeout
@@ -110,12 +110,7 @@ async function attemptAll(
   const outliers = env.outliers;
   const selfId = env.selfId();
   let lastError: MeshError | undefined;
-  const expired = () =>
-    new MeshError(
-      ErrorCodes.TIMEOUT,
-      `dependency "${slot.spec.key}" (capability ${slot.spec.capability}): no answer within ${timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ""}`,
-      { capability: slot.spec.capability, timeoutMs },
-    );
+  const expired = () => deadlineError(slot, timeoutMs, lastError);
   /**
    * One request to one provider, with the ejection bookkeeping; resolves to the decoded value.
    * The last live provider of the round gets the rest of the deadline (see below).
@@ -156,15 +151,7 @@ async function attemptAll(
       await sleep(wait);
     }
     // One read of the slot's target: a re-wiring during this call is seen by the next one.
-    let { order: list, live } = providerOrder(slot, outliers, selfId);
-    let session: SessionRoute | undefined;
-    if (sessionId !== undefined && list.length > 0 && env.sessions) {
-      session = await env.sessions().route(slot, sessionId, list, live, (move) => {
-        slot.spec.onSessionMoved?.(move);
-        options?.onSessionMoved?.(move);
-      });
-      ({ order: list, live } = session);
-    }
+    const { list, live, session } = await roundOrder(slot, env, selfId, sessionId, options?.onSessionMoved);
     if (list.length === 0) {
       lastError = noProvider(slot);
       continue;
@@ -216,6 +203,45 @@ async function attemptAll(
     if (timedOut && performance.now() >= deadline) break;
   }
   throw lastError ?? new MeshError(ErrorCodes.UNREACHABLE, `dependency "${slot.spec.key}" could not be reached`);
+}
+
+/**
+ * The providers one round of a call or stream tries, in order (./provider-order.ts), with the
+ * session's replica first when the call carries a session (./session/); `session.answered`
+ * records which replica served it.
+ */
+export async function roundOrder(
+  slot: Slot,
+  env: ProxyEnv,
+  selfId: string,
+  sessionId: string | undefined,
+  onSessionMoved: ((move: SessionMove) => void) | undefined,
+): Promise<{ list: readonly Provider[]; live: number; session: SessionRoute | undefined }> {
+  const { order, live } = providerOrder(slot, env.outliers, selfId);
+  if (sessionId === undefined || order.length === 0 || !env.sessions) return { list: order, live, session: undefined };
+  const session = await env.sessions().route(slot, sessionId, order, live, (move) => {
+    slot.spec.onSessionMoved?.(move);
+    onSessionMoved?.(move);
+  });
+  return { list: session.order, live: session.live, session };
+}
+
+/** The session a call belongs to: given in the options, else its `session_id` argument when the dependency is session-bound. */
+export function sessionOf(
+  slot: Slot,
+  args: ToolArgs,
+  options: { sessionId?: string | undefined } | undefined,
+): string | undefined {
+  return options?.sessionId ?? (slot.spec.session ? sessionArg(args) : undefined);
+}
+
+/** A call or stream that ran out of its deadline; names the last failure seen. */
+export function deadlineError(slot: Slot, timeoutMs: number, lastError: MeshError | undefined): MeshError {
+  return new MeshError(
+    ErrorCodes.TIMEOUT,
+    `dependency "${slot.spec.key}" (capability ${slot.spec.capability}): no answer within ${timeoutMs} ms${lastError ? ` (last: ${lastError.message})` : ""}`,
+    { capability: slot.spec.capability, timeoutMs },
+  );
 }
 
 /** The reference convention: a string `session_id` tool argument names the session. */

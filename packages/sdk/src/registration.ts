@@ -1,7 +1,14 @@
 // The registry side of the wire: the registration payload (PROTOCOL.md §1.2, serialised like
 // the reference runtimes) and the three calls an agent makes: POST /heartbeat (register / full
 // heartbeat), HEAD /heartbeat/{id} (fast heartbeat), DELETE /agents/{id} (unregister).
-import { type AgentRegistration, ErrorCodes, MeshError, type RegistrationResponse } from "@mcp-mesh/protocol";
+import {
+  type AgentRegistration,
+  ErrorCodes,
+  isTlsFailure,
+  MeshError,
+  type RegistrationResponse,
+  tlsFailureText,
+} from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import type { AgentConfig } from "./config.js";
 import { registryAuthHeaders } from "./registry-auth.js";
@@ -44,15 +51,22 @@ export async function postHeartbeat(
   registryUrl: string,
   payload: AgentRegistration,
 ): Promise<RegistrationResponse> {
-  const res = await dispatcher.request({
-    origin: registryUrl,
-    path: `${new URL(registryUrl).pathname.replace(/\/$/, "")}/heartbeat`,
-    method: "POST",
-    headers: { "content-type": "application/json", ...registryAuthHeaders() },
-    body: JSON.stringify({ ...payload, timestamp: new Date().toISOString() }),
-    headersTimeout: REGISTRY_TIMEOUT_MS,
-    bodyTimeout: REGISTRY_TIMEOUT_MS,
-  });
+  const res = await dispatcher
+    .request({
+      origin: registryUrl,
+      path: `${new URL(registryUrl).pathname.replace(/\/$/, "")}/heartbeat`,
+      method: "POST",
+      headers: { "content-type": "application/json", ...registryAuthHeaders() },
+      body: JSON.stringify({ ...payload, timestamp: new Date().toISOString() }),
+      headersTimeout: REGISTRY_TIMEOUT_MS,
+      bodyTimeout: REGISTRY_TIMEOUT_MS,
+    })
+    .catch((err: unknown) => {
+      // The registration is where a TLS mistake shows first: say which, and what to set.
+      const code = (err as { code?: string }).code;
+      if (!isTlsFailure(code)) throw err;
+      throw new MeshError(ErrorCodes.UNREACHABLE, `TLS to the registry failed: ${tlsFailureText(code as string)}`);
+    });
   const text = await res.body.text();
   if (res.statusCode !== 200)
     throw rejected(`registry answered ${res.statusCode}: ${text.slice(0, 300)}`, res.statusCode);

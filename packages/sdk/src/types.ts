@@ -4,6 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { AuthIdentity, AuthOptions } from "./auth/inbound.js";
 import type { LlmDeclaration, MeshLlm } from "./llm/consumer/types.js";
+import type { TlsOptionsInput } from "./tls.js";
 
 /** A consumer tag term: "x" (required), "+x" (preferred), "-x" (excluded), or an OR group. */
 export type TagTerm = string | readonly string[];
@@ -261,7 +262,12 @@ export interface AgentOptions {
   description?: string;
   namespace?: string;
   tags?: readonly string[];
-  registryUrl?: string;
+  /**
+   * The registry, or several (replicas, a fallback; a list or one comma-separated string): the
+   * agent uses the first and moves to the next when its registry stops answering (env
+   * MCP_MESH_REGISTRY_URL).
+   */
+  registryUrl?: string | readonly string[];
   /** A plain MCP server: no registry traffic at all (env MCP_MESH_STANDALONE). */
   standalone?: boolean;
   /** Seconds between heartbeats (default 5). */
@@ -294,11 +300,16 @@ export interface AgentOptions {
    * MCP_MESH_AGENT_TOKEN.
    */
   agentToken?: string;
+  /**
+   * Serve /mcp over HTTPS and call the registry and providers with this certificate, trusting
+   * `ca` (docs/security.md, "TLS and mTLS"); env MCP_MESH_TLS_MODE / _CERT / _KEY / _CA.
+   */
+  tls?: TlsOptionsInput;
 }
 
 export interface AgentHandle {
   agentId: string;
-  /** http://host:port as announced to the registry. */
+  /** http(s)://host:port as announced to the registry. */
   url: string;
   port: number;
   stop(): Promise<void>;

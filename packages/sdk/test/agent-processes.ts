@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 import { type RegistryProcess, startRegistryProcess } from "../../../test/interop/processes.js";
 
 export interface AgentProcess {
@@ -86,6 +87,28 @@ export async function startAgentProcess(file: string, env: Record<string, string
     exit,
     stop: () => end("SIGTERM"),
     kill: () => end("SIGKILL"),
+  };
+}
+
+/** What one test file starts: agents and our registries, all killed by PID after its tests. */
+export function processScope() {
+  const procs: AgentProcess[] = [];
+  const registries: RegistryProcess[] = [];
+  afterAll(async () => {
+    await Promise.allSettled(procs.map((p) => p.kill()));
+    await Promise.allSettled(registries.map((r) => r.stop()));
+  });
+  return {
+    async start(file: string, env: Record<string, string>): Promise<AgentProcess> {
+      const p = await startAgentProcess(file, env);
+      procs.push(p);
+      return p;
+    },
+    async registry(env: Record<string, string> = {}): Promise<RegistryProcess> {
+      const r = await startOurRegistry(env);
+      registries.push(r);
+      return r;
+    },
   };
 }
 

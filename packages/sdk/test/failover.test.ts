@@ -3,35 +3,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import type { RegistryProcess } from "../../../test/interop/processes.js";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../../test/interop/processes.js";
-import {
-  type AgentProcess,
-  callText,
-  startAgentProcess,
-  startOurRegistry,
-  startOurRegistryAt,
-  waitFor,
-} from "./agent-processes.js";
+import { callText, processScope, startOurRegistryAt, waitFor } from "./agent-processes.js";
 
-const procs: AgentProcess[] = [];
-const registries: RegistryProcess[] = [];
-afterAll(async () => {
-  await Promise.allSettled(procs.map((p) => p.kill()));
-  await Promise.allSettled(registries.map((r) => r.stop()));
-});
-
-async function start(file: string, env: Record<string, string>) {
-  const p = await startAgentProcess(file, env);
-  procs.push(p);
-  return p;
-}
+const { start, registry: startRegistry } = processScope();
 
 describe("fail-over across equal providers", () => {
   it("spreads calls over replicas, and kill -9 of one costs 0 failed calls", async () => {
-    const registry = await startOurRegistry();
-    registries.push(registry);
+    const registry = await startRegistry();
     const env = { MCP_MESH_REGISTRY_URL: registry.url, MCP_MESH_HEALTH_INTERVAL: "1" };
     const a = await start("provider.mjs", { ...env, AGENT_NAME: "rep-a", REPLY: "a" });
     await start("provider.mjs", { ...env, AGENT_NAME: "rep-b", REPLY: "b" });

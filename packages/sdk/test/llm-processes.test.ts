@@ -2,27 +2,14 @@
 // stand-ins, test/fixtures/envelope-provider.mjs) and an LLM consumer. The provider runs the mesh
 // tool it was handed; a killed provider costs no failed request (its alternative answers), and
 // with none left the consumer's llm is null.
-import { afterAll, describe, expect, it } from "vitest";
-import type { RegistryProcess } from "../../../test/interop/processes.js";
-import { type AgentProcess, callText, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
+import { describe, expect, it } from "vitest";
+import { callText, processScope, waitFor } from "./agent-processes.js";
 
-const procs: AgentProcess[] = [];
-const registries: RegistryProcess[] = [];
-afterAll(async () => {
-  await Promise.allSettled(procs.map((p) => p.kill()));
-  await Promise.allSettled(registries.map((r) => r.stop()));
-});
-
-async function start(file: string, env: Record<string, string>) {
-  const p = await startAgentProcess(file, env);
-  procs.push(p);
-  return p;
-}
+const { start, registry: startRegistry } = processScope();
 
 describe("an LLM consumer, its providers and a tool agent as processes", () => {
   it("answers through the provider and the tool; fails over on kill -9; null when none is left", async () => {
-    const registry = await startOurRegistry();
-    registries.push(registry);
+    const registry = await startRegistry();
     const env = { MCP_MESH_REGISTRY_URL: registry.url, MCP_MESH_HEALTH_INTERVAL: "1" };
     await start("provider.mjs", { ...env, AGENT_NAME: "dates", REPLY: "date" });
     const a = await start("envelope-provider.mjs", {

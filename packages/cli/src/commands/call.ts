@@ -15,8 +15,8 @@ import {
   type ToolResult,
 } from "../mcp-call.js";
 import type { Colors } from "../output.js";
-import { createRegistryClient } from "../registry-client.js";
-import { normalizeUrl, resolveRegistryUrl } from "../registry-url.js";
+import { createRegistryClient, type RegistryClient } from "../registry-client.js";
+import { normalizeUrl, resolveRegistryUrls } from "../registry-url.js";
 
 const OPTIONS = {
   ...REGISTRY_OPTIONS,
@@ -136,6 +136,7 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   const direct = values.direct === true || values["use-proxy"] === "false";
 
   if (values.stream && values["no-stream"]) throw usageError("give --stream or --no-stream, not both");
+  const registries = resolveRegistryUrls(values, ctx.env);
   let url: string;
   let tool: string;
   let streams = values.stream === true;
@@ -144,7 +145,7 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     url = base.endsWith("/mcp") ? base : `${base}/mcp`;
     tool = spec.includes(":") ? spec.slice(spec.lastIndexOf(":") + 1) : spec;
   } else {
-    const client = createRegistryClient(resolveRegistryUrl(values, ctx.env));
+    const client = createRegistryClient(registries);
     const target = findTool(await client.agents(), spec);
     tool = target.tool.function_name;
     // Our registry lists a streaming tool with stream_type "text"; the reference's does not (--stream).
@@ -189,16 +190,16 @@ async function run(argv: string[], ctx: Context): Promise<void> {
   const failure = toolFailure(tool, response);
   if (failure) throw failure;
   if (!values.raw && !streamed) ctx.out.out(formatResult(response.result ?? {}, ctx.out.c));
-  if (values.tree && traceId) await printTree(resolveRegistryUrl(values, ctx.env), traceId, ctx);
+  if (values.tree && traceId) await printTree(createRegistryClient(registries), traceId, ctx);
 }
 
 /** --tree: the call's trace from the registry on stderr (stdout stays the result). */
-async function printTree(registryUrl: string, traceId: string, ctx: Context): Promise<void> {
+async function printTree(registry: RegistryClient, traceId: string, ctx: Context): Promise<void> {
   const { waitForTrace } = await import("./trace.js");
   const { traceTree } = await import("../trace-tree.js");
   try {
-    const trace = await waitForTrace(registryUrl, traceId, 10);
-    if (!trace) ctx.out.err(ctx.out.c.dim(`trace ${traceId} did not reach ${registryUrl} within 10 s`));
+    const trace = await waitForTrace(registry, traceId, 10);
+    if (!trace) ctx.out.err(ctx.out.c.dim(`trace ${traceId} did not reach ${registry.url} within 10 s`));
     else ctx.out.err(traceTree(trace, false, ctx.out.c).join("\n"));
   } catch (e) {
     ctx.out.err(ctx.out.c.dim(`no trace tree: ${(e as Error).message}`));

@@ -10,7 +10,7 @@ import { clockTime } from "../durations.js";
 import { usageError } from "../errors.js";
 import type { Colors } from "../output.js";
 import { createRegistryClient } from "../registry-client.js";
-import { resolveRegistryUrl } from "../registry-url.js";
+import { resolveRegistryUrls } from "../registry-url.js";
 import { renderTable } from "../table.js";
 
 const OPTIONS = {
@@ -72,7 +72,7 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     throw usageError(`unknown event type '${type}': use one of ${EVENT_TYPES.join(", ")}`);
   }
   const limit = intOption(values.limit, "limit", 50, 1);
-  const client = createRegistryClient(resolveRegistryUrl(values, ctx.env));
+  const client = createRegistryClient(resolveRegistryUrls(values, ctx.env));
   const agentId = values.agent === undefined ? undefined : findAgent(await client.agents(), values.agent).id;
   const events = await client.events({ type, agentId, functionName: values.function, limit: Math.min(limit, 500) });
   const { out } = ctx;

@@ -7,7 +7,7 @@ import type { Command, Context } from "../context.js";
 import { ageOf } from "../durations.js";
 import type { Colors } from "../output.js";
 import { createRegistryClient } from "../registry-client.js";
-import { resolveRegistryUrl } from "../registry-url.js";
+import { resolveRegistryUrls } from "../registry-url.js";
 import { renderTable } from "../table.js";
 
 const OPTIONS = {
@@ -97,7 +97,7 @@ export function statusText(status: string, c: Colors): string {
 
 async function run(argv: string[], ctx: Context): Promise<void> {
   const { values } = parseCommand("list", argv, OPTIONS);
-  const client = createRegistryClient(resolveRegistryUrl(values, ctx.env));
+  const client = createRegistryClient(resolveRegistryUrls(values, ctx.env));
   const agents = await client.agents();
   const view: ListView = { all: values.all ?? false, wide: values.wide ?? false, filter: values.filter };
   const { shown, hidden } = selectAgents(agents, view);

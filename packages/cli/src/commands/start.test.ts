@@ -25,6 +25,13 @@ describe("meshctl start: the plan from its flags", () => {
     expect(remote.options.agentEnv.MCP_MESH_HTTP_HOST).toBeUndefined();
   });
 
+  it("gives the agents every registry URL and starts (when none answers) the first", () => {
+    const plan = startPlan(["a.ts", "--registry-url", "http://127.0.0.1:8100,http://127.0.0.1:8101"], {}, dir);
+    expect(plan.options.agentEnv.MCP_MESH_REGISTRY_URL).toBe("http://127.0.0.1:8100,http://127.0.0.1:8101");
+    expect(plan.options.registryUrl).toBe("http://127.0.0.1:8100");
+    expect(plan.options.registryUrls).toEqual(["http://127.0.0.1:8100", "http://127.0.0.1:8101"]);
+  });
+
   it("takes --call with --call-args as a JSON object", () => {
     const plan = startPlan(["a.ts", "b.ts", "--call", "greet", "--call-args", '{"who": "Ada"}'], {}, dir);
     expect(plan.call).toEqual({ spec: "greet", args: { who: "Ada" } });

@@ -1,5 +1,6 @@
 // meshctl start [files...]: a registry (found or embedded) and TypeScript agents run directly,
 // in the foreground with prefixed logs, or detached (see detach.ts) with logs in files.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type AgentEntry, resolveAgentEntries } from "../agent-files.js";
 import type { AgentInfo } from "../agent-info.js";
@@ -8,7 +9,7 @@ import type { Command, Context } from "../context.js";
 import { detach, isSupervisor, runSupervised } from "../detach.js";
 import { usageError } from "../errors.js";
 import { LocalMesh, type MeshOptions } from "../local-mesh.js";
-import { isLocalUrl, resolveRegistryUrl } from "../registry-url.js";
+import { isLocalUrl, resolveRegistryUrls } from "../registry-url.js";
 import { consoleReporter } from "../reporters.js";
 import { callAfterStart, meshctlName, type StartCall, tryLines } from "../start-call.js";
 import { meshHome } from "../state-dir.js";
@@ -29,6 +30,7 @@ const OPTIONS = {
   debug: { type: "boolean" },
   call: { type: "string" },
   "call-args": { type: "string" },
+  "tls-auto": { type: "boolean" },
 } as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -59,7 +61,9 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
     );
   }
   const registryPort = values["registry-port"] ?? (registryOnly ? values.port : undefined);
-  const registryUrl = resolveRegistryUrl({ ...values, "registry-port": registryPort }, env);
+  // Several registries: agents get them all; the first is the one started here when none answers.
+  const registryUrls = resolveRegistryUrls({ ...values, "registry-port": registryPort }, env);
+  const registryUrl = registryUrls[0] as string;
   if (values.call !== undefined && (registryOnly || values.detach)) {
     throw usageError(
       registryOnly
@@ -76,7 +80,7 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const home = meshHome(env);
   const agentEnv: NodeJS.ProcessEnv = {
     ...env,
-    MCP_MESH_REGISTRY_URL: registryUrl,
+    MCP_MESH_REGISTRY_URL: registryUrls.join(","),
     // A registry on this machine: agents announce loopback, so every URL works here as printed.
     ...(isLocalUrl(registryUrl) && !env.MCP_MESH_HTTP_HOST?.trim() && { MCP_MESH_HTTP_HOST: "127.0.0.1" }),
     ...(values.debug && { MCP_MESH_LOG_LEVEL: "debug" }),
@@ -87,6 +91,7 @@ export function startPlan(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const options: MeshOptions = {
     entries,
     registryUrl,
+    registryUrls,
     dbPath: values["db-path"] ?? join(home, "mcp_mesh_registry.db"),
     env,
     agentEnv,
@@ -116,7 +121,33 @@ export function stopOnSignals(mesh: LocalMesh): () => void {
   };
 }
 
+/**
+ * --tls-auto (the reference's flag): a dev CA and certificates in $MCP_MESH_HOME/tls (made once,
+ * then reused), and TLS on for the registry this start embeds, meshctl and the agents it runs.
+ * Variables already set win, so a mesh's own certificates are never replaced.
+ */
+async function useDevTls(ctx: Context): Promise<void> {
+  const { devCertificatesDir, writeDevCertificates } = await import("./certs.js");
+  const dir = devCertificatesDir(ctx.env);
+  const files = ["ca.pem", "ca-key.pem", "registry.pem", "registry-key.pem"].map((f) => join(dir, f));
+  if (!files.every((f) => existsSync(f))) await writeDevCertificates(dir, []);
+  const set: Record<string, string> = {
+    MCP_MESH_TLS_MODE: "auto",
+    MCP_MESH_TLS_CA: join(dir, "ca.pem"),
+    MCP_MESH_TLS_CERT: join(dir, "registry.pem"),
+    MCP_MESH_TLS_KEY: join(dir, "registry-key.pem"),
+    MCP_MESH_REGISTRY_URL: "https://localhost:8000",
+  };
+  for (const [k, v] of Object.entries(set)) {
+    if (ctx.env[k]?.trim()) continue;
+    ctx.env[k] = v;
+    // meshctl's own calls (mesh-fetch.ts) read process.env.
+    process.env[k] = v;
+  }
+}
+
 async function run(argv: string[], ctx: Context): Promise<void> {
+  if (argv.includes("--tls-auto")) await useDevTls(ctx);
   const plan = startPlan(argv, ctx.env, ctx.cwd);
   if (isSupervisor(ctx.env)) return runSupervised(plan.options, plan.home);
   if (plan.detach) return detach(argv, plan, ctx);
@@ -195,7 +226,9 @@ progress, then streams their logs prefixed with each agent's name. Ctrl-C stops 
 Flags:
       --registry-only         start only the registry (the default with no files)
       --registry-url URL      the registry to use or start (default $MCP_MESH_REGISTRY_URL,
-                              else http://localhost:8000)
+                              else http://localhost:8000); several comma-separated: the
+                              first that answers is used, else the first is started, and
+                              agents get them all
       --registry-port PORT    the same as --registry-url http://localhost:PORT
   -p, --port PORT             the agent's HTTP port (one agent only; MCP_MESH_HTTP_PORT);
                               with --registry-only, the registry's port
@@ -211,6 +244,10 @@ Flags:
                               call TOOL ("tool" or "agent:tool") of theirs through the
                               registry and print the answer; then keep running
       --call-args JSON        the arguments of --call (a JSON object)
+      --tls-auto              TLS for a dev mesh: certificates from a dev CA in
+                              $MCP_MESH_HOME/tls (made once, like 'meshctl certs'), the
+                              registry on https://localhost:8000 (MCP_MESH_TLS_CA, _CERT,
+                              _KEY and MCP_MESH_REGISTRY_URL already set win)
 
 With a registry on this machine (localhost, 127.0.0.1), agents announce 127.0.0.1 as their
 host (MCP_MESH_HTTP_HOST, unless set), so the URLs printed work as they are.
@@ -221,6 +258,7 @@ Examples:
   meshctl start examples/simple --call hello_mesh_simple --call-args '{"who": "you"}'
   meshctl start --registry-only --port 8100
   meshctl start agent.ts --env MCP_MESH_LOG_LEVEL=debug --detach
-  meshctl start agent.ts --registry-url http://localhost:8100`,
+  meshctl start agent.ts --registry-url http://localhost:8100
+  meshctl start examples/simple --tls-auto`,
   run,
 };

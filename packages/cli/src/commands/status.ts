@@ -13,7 +13,7 @@ import { ageOf } from "../durations.js";
 import { llmStatuses, renderLlmStatus } from "../llm-status.js";
 import type { Colors } from "../output.js";
 import { createRegistryClient, type RegistryClient } from "../registry-client.js";
-import { resolveRegistryUrl } from "../registry-url.js";
+import { resolveRegistryUrls } from "../registry-url.js";
 import { renderTable } from "../table.js";
 import { statusText } from "./list.js";
 
@@ -174,7 +174,7 @@ function unique(agents: AgentInfo[]): AgentInfo[] {
 
 async function run(argv: string[], ctx: Context): Promise<void> {
   const { values, positionals } = parseCommand("status", argv, OPTIONS);
-  const client = createRegistryClient(resolveRegistryUrl(values, ctx.env));
+  const client = createRegistryClient(resolveRegistryUrls(values, ctx.env));
   const agents = await client.agents();
   const targets =
     positionals.length > 0 ? unique(positionals.flatMap((q) => agentsNamed(agents, q))) : agents.filter(isHealthy);

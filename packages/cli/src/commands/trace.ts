@@ -3,8 +3,8 @@ import type { TraceView } from "@mcp-mesh/protocol";
 import { intOption, parseCommand, REGISTRY_HELP, REGISTRY_OPTIONS } from "../args.js";
 import type { Command, Context } from "../context.js";
 import { ErrorCodes, MeshError, usageError } from "../errors.js";
-import { unreachable } from "../registry-client.js";
-import { resolveRegistryUrl } from "../registry-url.js";
+import { createRegistryClient, type RegistryClient } from "../registry-client.js";
+import { resolveRegistryUrls } from "../registry-url.js";
 import { traceTree } from "../trace-tree.js";
 
 const OPTIONS = {
@@ -15,13 +15,9 @@ const OPTIONS = {
 } as const;
 
 /** The trace, or undefined while the registry does not hold it (404). */
-export async function fetchTrace(url: string, traceId: string): Promise<TraceView | undefined> {
-  let res: Response;
-  try {
-    res = await fetch(`${url}/trace/${traceId}`, { signal: AbortSignal.timeout(10_000) });
-  } catch (e) {
-    throw unreachable(url, e);
-  }
+export async function fetchTrace(registry: RegistryClient, traceId: string): Promise<TraceView | undefined> {
+  const res = await registry.get(`/trace/${traceId}`);
+  const url = registry.url;
   const text = await res.text();
   if (res.status === 404) {
     if (text.includes('"enabled":false'))
@@ -36,12 +32,16 @@ export async function fetchTrace(url: string, traceId: string): Promise<TraceVie
 }
 
 /** Waits up to `seconds` for the trace, then until no new span arrived for 500 ms. */
-export async function waitForTrace(url: string, traceId: string, seconds: number): Promise<TraceView | undefined> {
+export async function waitForTrace(
+  registry: RegistryClient,
+  traceId: string,
+  seconds: number,
+): Promise<TraceView | undefined> {
   const deadline = Date.now() + seconds * 1000;
   let last: TraceView | undefined;
   let stableSince = 0;
   for (;;) {
-    const t = await fetchTrace(url, traceId);
+    const t = await fetchTrace(registry, traceId);
     if (t && t.span_count !== last?.span_count) stableSince = Date.now();
     if (t) last = t;
     if (last && Date.now() - stableSince >= 500) return last;
@@ -57,10 +57,10 @@ async function run(argv: string[], ctx: Context): Promise<void> {
     throw usageError(
       "meshctl trace needs one trace id (32 hex digits), e.g. meshctl trace 4bf92f3577b34da6a3ce929d0e0e4736",
     );
-  const url = resolveRegistryUrl(values, ctx.env);
+  const registry = createRegistryClient(resolveRegistryUrls(values, ctx.env));
   const wait = intOption(values.wait, "wait", 0, 0);
-  const trace = wait > 0 ? await waitForTrace(url, traceId, wait) : await fetchTrace(url, traceId);
-  if (!trace) throw new MeshError(ErrorCodes.NOT_FOUND, `trace ${traceId} not found at ${url}`);
+  const trace = wait > 0 ? await waitForTrace(registry, traceId, wait) : await fetchTrace(registry, traceId);
+  if (!trace) throw new MeshError(ErrorCodes.NOT_FOUND, `trace ${traceId} not found at ${registry.url}`);
   if (values.json) {
     ctx.out.out(JSON.stringify(trace, null, 2));
     return;

@@ -1,10 +1,12 @@
 // The registry's front door: when tokens are configured, every request but the probes needs a
 // valid bearer. Runs on onRequest, before any body is read, so an anonymous 5 MB body costs
 // nothing. Writes are also rate limited per credential here.
-import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import type { TLSSocket } from "node:tls";
+import { checkPeerCertificate, ErrorCodes, MeshError, type PeerCertificateCheck } from "@mcp-mesh/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Credential, CredentialSource } from "./credentials.js";
 import { type JwtVerifier, looksLikeJwt } from "./jwt.js";
+import { CERT_OWNER_PREFIX } from "./ownership.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export interface GuardOptions {
@@ -16,14 +18,23 @@ export interface GuardOptions {
   limiter: RateLimiter;
   /** JWTs signed by the configured JWKS (MCP_MESH_REGISTRY_JWKS_URL), when set. */
   jwt?: JwtVerifier;
+  /**
+   * Client certificates (HTTPS with MCP_MESH_TLS_CA): `optional` checks one when sent (a bad one
+   * is 401), `required` refuses requests without one (MCP_MESH_TLS_MODE=strict).
+   */
+  clientCertificates?: "optional" | "required";
 }
 
 declare module "fastify" {
   interface FastifyRequest {
     /** The verified caller; undefined when auth is off or the route is open. */
     credential?: Credential;
+    /** The identity (CN/SAN) of the verified client certificate, when one was shown. */
+    clientCertificate?: string;
   }
 }
+
+const NO_CERTIFICATE: PeerCertificateCheck = { kind: "none" };
 
 const PROBES = new Set(["/health", "/livez", "/ready", "/"]);
 
@@ -42,14 +53,29 @@ function bearer(req: FastifyRequest): string | undefined {
 
 export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   app.decorateRequest("credential", undefined);
+  app.decorateRequest("clientCertificate", undefined);
   app.addHook("onRequest", async (req) => {
     const path = (req.url.split("?")[0] ?? "").replace(/\/{2,}/g, "/");
     // Probes answer whatever Authorization says: a kubelet sends none, a misconfigured agent's
     // wrong token must not make the registry look down.
     if (PROBES.has(path)) return;
     const write = isWrite(req, path);
+    const open = (path === "/metrics" && !opts.protectMetrics) || (!write && opts.publicRead && path !== "/metrics");
+    const peer = opts.clientCertificates ? checkPeerCertificate(req.raw.socket as TLSSocket) : NO_CERTIFICATE;
+    // A certificate that was sent must be good, whatever else the request carries.
+    if (peer.kind === "refused") throw new MeshError(ErrorCodes.UNAUTHORIZED, peer.reason);
+    if (peer.kind === "none" && opts.clientCertificates === "required" && !open)
+      throw new MeshError(
+        ErrorCodes.UNAUTHORIZED,
+        "this registry requires a client certificate (MCP_MESH_TLS_MODE=strict): set MCP_MESH_TLS_CERT and MCP_MESH_TLS_KEY to one its CA signed",
+      );
+    // The certificate is the caller's credential unless a bearer token names one (tokens carry
+    // scopes; certificates do not).
+    if (peer.kind === "verified") {
+      req.clientCertificate = peer.identity;
+      req.credential = { id: `${CERT_OWNER_PREFIX}${peer.identity}` };
+    }
     if (opts.jwt || opts.credentials.enabled()) {
-      const open = (path === "/metrics" && !opts.protectMetrics) || (!write && opts.publicRead && path !== "/metrics");
       const token = bearer(req);
       if (token !== undefined) {
         // A static token that happens to look like a JWT still matches as itself first.
@@ -57,7 +83,7 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
           opts.credentials.verify(token) ?? (opts.jwt && looksLikeJwt(token) ? await opts.jwt(token) : undefined);
         if (!c) throw new MeshError(ErrorCodes.UNAUTHORIZED, "invalid registry token (MCP_MESH_REGISTRY_TOKEN)");
         req.credential = c;
-      } else if (!open) {
+      } else if (!open && !req.credential) {
         throw new MeshError(
           ErrorCodes.UNAUTHORIZED,
           "this registry requires a token: set MCP_MESH_REGISTRY_TOKEN (Authorization: Bearer <token>)",

@@ -22,14 +22,32 @@ export interface Ownership {
   learn(owners: ReadonlyMap<string, string>): void;
 }
 
-export async function createOwnership(store: RegistryStore, core: RegistryCore): Promise<Ownership> {
+/** Owner ids of agents registered with a client certificate (auth/guard.ts). */
+export const CERT_OWNER_PREFIX = "cert:";
+
+/**
+ * `certificates`: client certificates identify callers (TLS with a CA). An agent a certificate
+ * registered is then that certificate's even for callers that show no credential at all.
+ */
+export async function createOwnership(
+  store: RegistryStore,
+  core: RegistryCore,
+  certificates = false,
+): Promise<Ownership> {
   const owners = (await store.loadOwners?.()) ?? new Map<string, string>();
   const reserved = new Map<string, string>();
   const ownerOf = (id: string) => (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
   return {
     check(c, id) {
-      if (!c) return;
       const owner = ownerOf(id);
+      if (!c) {
+        if (certificates && owner?.startsWith(CERT_OWNER_PREFIX))
+          throw new MeshError(
+            ErrorCodes.FORBIDDEN,
+            `agent '${id}' is registered by certificate '${owner.slice(CERT_OWNER_PREFIX.length)}': present that certificate`,
+          );
+        return;
+      }
       if (owner !== undefined && owner !== c.id)
         throw new MeshError(ErrorCodes.FORBIDDEN, `agent '${id}' is registered by another credential`);
     },

@@ -28,7 +28,7 @@ export function heartbeatRoutes(app: FastifyInstance, core: RegistryCore, owners
       const release = id ? ownership.reserve(req.credential, id) : () => {};
       let answer: Awaited<ReturnType<RegistryCore["fullHeartbeat"]>>;
       try {
-        answer = await core.fullHeartbeat(req.body);
+        answer = await core.fullHeartbeat(req.body, req.clientCertificate);
         if (id && answer.outcome !== "refused") await ownership.claim(req.credential, id);
       } finally {
         release();

@@ -2,7 +2,16 @@
 // registered agent's /mcp, streaming both ways (SSE included), with the reference's header
 // allowlist and X-Mesh-Timeout budget (PROTOCOL.md §1.7).
 import http from "node:http";
-import { type ErrorCode, ErrorCodes, MeshError, matchesHeaderRule } from "@mcp-mesh/protocol";
+import https from "node:https";
+import type { SecureContextOptions } from "node:tls";
+import {
+  type ErrorCode,
+  ErrorCodes,
+  isTlsFailure,
+  MeshError,
+  matchesHeaderRule,
+  tlsFailureText,
+} from "@mcp-mesh/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RegistryCore } from "../core.js";
 import { envelope, httpStatusOf } from "./errors.js";
@@ -22,16 +31,31 @@ const MAX_TIMEOUT_MS = 600_000;
 export interface ProxyOptions {
   defaultTimeoutMs: number;
   propagateHeaders: string[];
+  /** The registry's certificate and CA, for agents that serve HTTPS (registered over mTLS). */
+  tls?: SecureContextOptions;
+}
+
+interface Pools {
+  http: http.Agent;
+  https: https.Agent;
 }
 
 export async function proxyRoutes(app: FastifyInstance, core: RegistryCore, opts: ProxyOptions): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  app.addHook("onClose", async () => agent.destroy());
+  // The https pool verifies agents against MCP_MESH_TLS_CA and shows the registry's certificate,
+  // so agents that require client certificates accept /proxy's calls.
+  const pools: Pools = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 64, ...opts.tls }),
+  };
+  app.addHook("onClose", async () => {
+    pools.http.destroy();
+    pools.https.destroy();
+  });
   // The body is streamed to the agent untouched, so nothing here may parse it.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_req, _payload, done) => done(null));
   const handler = (req: FastifyRequest<{ Params: { "*": string } }>, reply: FastifyReply) =>
-    forward(req, reply, core, opts, agent);
+    forward(req, reply, core, opts, pools);
   app.post("/proxy/*", handler);
   app.get("/proxy/*", handler);
 }
@@ -41,7 +65,7 @@ async function forward(
   reply: FastifyReply,
   core: RegistryCore,
   opts: ProxyOptions,
-  pool: http.Agent,
+  pools: Pools,
 ) {
   // The raw target, still percent-encoded: the agent must get the path exactly as sent (the
   // decoded wildcard would turn %20 into a path Node refuses to send, %2e%2e into "..").
@@ -83,8 +107,17 @@ async function forward(
   const res = reply.raw;
   // writeHead(status, headers) does not record the headers where res.getHeader() would see them.
   let upstreamType = "";
-  const upstream = http.request(
-    { host: row.http_host, port, path: path + query, method: req.method, headers, agent: pool },
+  // An agent registered with a client certificate serves HTTPS (its endpoint says https://).
+  const secure = row.entity_id !== "";
+  const upstream = (secure ? https : http).request(
+    {
+      host: row.http_host,
+      port,
+      path: path + query,
+      method: req.method,
+      headers,
+      agent: secure ? pools.https : pools.http,
+    },
     (up) => {
       upstreamType = String(up.headers["content-type"] ?? "");
       res.writeHead(up.statusCode ?? 502, up.headers);
@@ -121,7 +154,11 @@ async function forward(
     res.writeHead(httpStatusOf(code), { "content-type": "application/json; charset=utf-8" });
     res.end(envelope(message));
   };
-  upstream.on("error", (e) => fail(ErrorCodes.PROXY_UPSTREAM, `Failed to reach target agent: ${e.message}`));
+  upstream.on("error", (e) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = isTlsFailure(code) ? tlsFailureText(code as string) : e.message;
+    fail(ErrorCodes.PROXY_UPSTREAM, `Failed to reach target agent: ${why}`);
+  });
   res.on("close", () => {
     clearTimeout(timer);
     if (!res.writableFinished) upstream.destroy();

@@ -31,7 +31,8 @@ export interface AuthOptions {
 
 /** The verified caller, as a handler sees it in `ctx.auth`. */
 export interface AuthIdentity {
-  kind: "token" | "jwt";
+  /** "certificate": the client certificate's CN (or SAN) over mTLS, when no token is checked. */
+  kind: "token" | "jwt" | "certificate";
   subject: string;
   /** The JWT's claims (empty for a static token). */
   claims: Record<string, unknown>;

@@ -1,7 +1,7 @@
 // The one classifier from a failed HTTP exchange to a MeshError code. The proxy acts on the
 // code: `unreachable` means the request never reached a tool (the next provider is tried at
 // once); `timeout` means it may have (fail-over only where the call is declared safe to repeat).
-import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import { ErrorCodes, isTlsFailure, MeshError, tlsFailureText } from "@mcp-mesh/protocol";
 
 const CONNECT_ERRORS = new Set([
   "ECONNREFUSED",
@@ -24,8 +24,10 @@ export function classifyError(err: unknown, where: string, timeoutMs: number, ti
   const code = e.code ?? e.cause?.code ?? "";
   if (timedOut || TIMEOUT_ERRORS.has(code) || e.name === "TimeoutError")
     return new MeshError(ErrorCodes.TIMEOUT, `${where}: no answer within ${timeoutMs} ms`, { timeoutMs });
-  const reason =
-    CONNECT_ERRORS.has(code) || /ECONNREFUSED|ECONNRESET|socket/i.test(e.message ?? "")
+  // A failed handshake never reached a tool either: unreachable, in words that say what to fix.
+  const reason = isTlsFailure(code)
+    ? tlsFailureText(code)
+    : CONNECT_ERRORS.has(code) || /ECONNREFUSED|ECONNRESET|socket/i.test(e.message ?? "")
       ? describe(code, e.message)
       : (e.message ?? String(err));
   // `reason` is the failure without the tool and endpoint, for callers that word it themselves.

@@ -1,5 +1,8 @@
 // @mcp-mesh/sdk/client: the one tools/call client (DESIGN.md §8), shared by dependency proxies,
 // meshctl call, and the LLM loop and gateway to come.
+
+export type { ClientTls } from "../tls.js";
+export { clientTlsFromEnv } from "../tls.js";
 export { classifyError } from "./classify.js";
 export { endpointAnswers } from "./probe.js";
 export type { SseParser } from "./sse.js";

@@ -24,6 +24,7 @@ export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
     keepAliveMaxTimeout: 600_000,
     connections: opts.connections ?? 256,
     pipelining: 1,
+    ...(opts.tls && { connect: { ...opts.tls } }),
   });
 }
 

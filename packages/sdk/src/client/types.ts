@@ -52,4 +52,6 @@ export interface ToolCallRequest {
 export interface DispatcherOptions {
   /** Connections per provider origin (default 256). */
   connections?: number;
+  /** For https:// origins: the CA to trust and the client certificate to show (mTLS). */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }

@@ -7,18 +7,16 @@ import { randomBytes } from "node:crypto";
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
-import { endpointAnswers } from "../client/probe.js";
+import { createCallWiring } from "../call-wiring.js";
 import { type AgentConfig, configError, parseAgentConfig } from "../config.js";
 import { detectHost } from "../host.js";
 import { createLogger, safeUrl } from "../log.js";
 import { joinMesh, type MeshLink } from "../mesh-link.js";
-import { createOutlierTracker, outlierMessage } from "../outlier.js";
-import { createProxy } from "../proxy.js";
 import { installSignalHandlers, running } from "../signals.js";
+import { clientTls, loadTls, type TlsMaterial } from "../tls.js";
 import { normalizeTool, type RuntimeTool } from "../tool.js";
-import { createDispatcher } from "../transport-client.js";
 import type { AgentOptions, DependencyMap, InjectedDependencies, McpMeshTool } from "../types.js";
-import { Wiring } from "../wiring.js";
+import type { Wiring } from "../wiring.js";
 
 /** What a web app says about itself: the agent options that make sense without tools. */
 export type ApiOptions = Pick<
@@ -129,24 +127,23 @@ export class MeshApi {
     if (problems.length > 0) throw configError(this.options.name, problems);
     const agentId = config.agentId ?? `${config.name}-${randomBytes(4).toString("hex")}`;
     const logger = createLogger(config.logLevel, { agent_id: agentId });
-    const dispatcher = createDispatcher();
-    const outliers = createOutlierTracker({
-      onEvent: (e) => logger.info(e, outlierMessage(e)),
-      probe: (endpoint) => endpointAnswers(dispatcher, endpoint, 1000),
+    // The web app serves no MCP, but calls the registry and providers: over TLS, as agents do.
+    let tls: TlsMaterial;
+    try {
+      tls = loadTls(config.tls);
+    } catch (e) {
+      throw configError(this.options.name, [(e as Error).message]);
+    }
+    const noTools = () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools"));
+    const { dispatcher, wiring } = createCallWiring({
+      tools: this.routes,
+      agentId,
+      config,
+      logger,
+      tls: clientTls(tls),
+      callLocal: noTools,
+      streamLocal: noTools,
     });
-    const wiring = new Wiring(this.routes, (slot) =>
-      createProxy(slot, {
-        dispatcher,
-        selfId: () => agentId,
-        callLocal: () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools")),
-        streamLocal: () => Promise.reject(new MeshError(ErrorCodes.AGENT_STATE, "a web app has no tools")),
-        defaultTimeoutMs: config.callTimeoutMs,
-        propagateHeaders: config.propagateHeaders,
-        agentToken: config.agentToken,
-        record: () => undefined,
-        outliers,
-      }),
-    );
     const port = config.httpPort || Number(env.PORT) || 0;
     const host = config.httpHost ?? (await detectHost(config.bindHost));
     const link = config.registryEnabled
@@ -166,7 +163,10 @@ export class MeshApi {
     this.live = { config, agentId, logger, dispatcher, wiring, link, startedAt: Date.now() };
     running.add(this);
     if (config.handleSignals) installSignalHandlers();
-    logger.info({ routes: this.routes.length, registry: safeUrl(config.registryUrl) }, "web app joined the mesh");
+    logger.info(
+      { routes: this.routes.length, registry: config.registryUrls.map(safeUrl).join(",") },
+      "web app joined the mesh",
+    );
   }
 
   /** Leaves the mesh (DELETE at the registry). Idempotent. */

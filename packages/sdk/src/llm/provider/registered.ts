@@ -16,12 +16,15 @@ const MAX_BYTES = 8 * 1024 * 1024;
 
 export type EndpointCheck = (endpoint: string) => Promise<boolean>;
 
-export function registeredEndpoints(dispatcher: () => Dispatcher | undefined, registryUrl: string): EndpointCheck {
+export function registeredEndpoints(
+  dispatcher: () => Dispatcher | undefined,
+  registryUrl: () => string,
+): EndpointCheck {
   let cached: { at: number; endpoints: Promise<Set<string>> } | undefined;
   const load = async (): Promise<Set<string>> => {
     const d = dispatcher();
     if (!d) return new Set();
-    const base = new URL(registryUrl);
+    const base = new URL(registryUrl());
     const res = await d.request({
       origin: base.origin,
       path: `${base.pathname.replace(/\/$/, "")}/agents`,

@@ -1,6 +1,9 @@
-// Processes of the own-project suites: commands run in their own process group, so a timeout
-// or the end of a test stops the whole tree (npm, meshctl, its agents) by group id.
+// Commands a user types, run as real processes for the suites that test them (the README quick
+// start, the demos, own projects): each in its own process group, so a timeout, Ctrl-C (SIGINT
+// to the group, as a terminal sends it) or the end of a test stops the whole tree (npm,
+// meshctl, its agents) by group id.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { delimiter } from "node:path";
 
 export interface Finished {
   code: number | null;
@@ -26,20 +29,50 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   });
 }
 
-/** A long-running command (meshctl start) and what it printed so far. */
+/** A long-running command (meshctl start, npm run demo) and what it printed so far. */
 export interface Running {
   child: ChildProcess;
+  /** stdout and stderr together, in arrival order. */
   output(): string;
+  stdout(): string;
+  stderr(): string;
   exited: Promise<number | null>;
 }
 
 export function start(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Running {
   const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let text = "";
-  child.stdout?.on("data", (c: Buffer) => (text += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (text += c.toString()));
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (c: Buffer) => {
+    text += c.toString();
+    out += c.toString();
+  });
+  child.stderr?.on("data", (c: Buffer) => {
+    text += c.toString();
+    err += c.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => text, exited };
+  return { child, output: () => text, stdout: () => out, stderr: () => err, exited };
+}
+
+/**
+ * Our environment as a user's shell would have it: nothing of this test run (vitest, the npm
+ * that runs `npm test` and its npm_* settings, MCP_MESH_* exports, and whatever `drop` names),
+ * `path` first on PATH, no colour, then `extra`.
+ */
+export function userEnv(
+  extra: Record<string, string>,
+  opts: { path?: string | undefined; drop?: RegExp } = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(MCP_MESH_|VITEST|npm_|NODE_OPTIONS$|FORCE_COLOR$|INIT_CWD$|NODE_ENV$)/i.test(k)) continue;
+    if (opts.drop?.test(k)) continue;
+    env[k] = v;
+  }
+  if (opts.path) env.PATH = `${opts.path}${delimiter}${env.PATH ?? ""}`;
+  return { ...env, NO_COLOR: "1", ...extra };
 }
 
 export function killGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
