@@ -1,8 +1,7 @@
-// A replica killed under load. Agents talk to each other directly (the registry is not in the
-// data path), so calls keep working while a replica dies; the agent that heartbeated to the
-// dead replica moves to a surviving one (here by restarting it with the same agent id pointed
-// at replica C: multi-URL failover in the SDK is another branch's work), no registration is
-// lost, and no replica writes a duplicate health event.
+// A replica killed under load. Agents are given every replica's URL (MCP_MESH_REGISTRY_URL,
+// comma-separated) and move to another when theirs dies; calls between them never pass
+// through the registry, so they keep working; nothing registered is lost (it is in the
+// database) and no replica writes a health event for agents that only changed replica.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, callText, startAgentProcess } from "../../packages/sdk/test/agent-processes.js";
 import { type Cluster, get, startCluster, waitFor } from "./cluster.js";
@@ -11,8 +10,8 @@ describe("a replica killed under load", () => {
   let cluster: Cluster;
   const agents: AgentProcess[] = [];
   beforeAll(async () => {
-    // The health scan runs every second; the threshold leaves the moving agent time to restart
-    // on a busy machine (silent meanwhile: it heartbeated to the dead replica).
+    // A scan every second; the threshold is the default's 20 s order, so an agent that moved
+    // is never silent long enough, even on a busy machine.
     cluster = await startCluster(3, { HEALTH_CHECK_INTERVAL: "1", DEFAULT_TIMEOUT_THRESHOLD: "15" });
   });
   afterAll(async () => {
@@ -20,28 +19,29 @@ describe("a replica killed under load", () => {
     await cluster?.stop();
   });
 
-  it("calls keep working, the agent moves, nothing is lost, no health event is written twice", async () => {
+  it("agents move, calls keep working, nothing is lost, no health event is written", async () => {
     const [A, B, C] = cluster.replicas as [
       (typeof cluster.replicas)[0],
       (typeof cluster.replicas)[0],
       (typeof cluster.replicas)[0],
     ];
     const beat = { MCP_MESH_HEALTH_INTERVAL: "1" };
+    // Both start on A (the first URL): killing A makes both move.
+    const urls = [A.url, B.url, C.url].join(",");
     const provider = await startAgentProcess("provider.mjs", {
       ...beat,
-      MCP_MESH_REGISTRY_URL: A.url,
+      MCP_MESH_REGISTRY_URL: urls,
       MCP_MESH_AGENT_ID: "date-1",
       AGENT_NAME: "date",
-      REPLY: "one",
     });
     agents.push(provider);
     const consumer = await startAgentProcess("consumer.mjs", {
       ...beat,
-      MCP_MESH_REGISTRY_URL: B.url,
+      MCP_MESH_REGISTRY_URL: urls,
       MCP_MESH_AGENT_ID: "greeter-1",
     });
     agents.push(consumer);
-    await waitFor(async () => (await callText(consumer.url, "hello")).includes("one:CET"), 20_000, "greeter wired");
+    await waitFor(async () => (await callText(consumer.url, "hello")).includes("date:CET"), 20_000, "greeter wired");
 
     let ok = 0;
     const failures: string[] = [];
@@ -50,7 +50,7 @@ describe("a replica killed under load", () => {
       while (running) {
         try {
           const text = await callText(consumer.url, "hello");
-          if (/(one|two):CET/.test(text)) ok++;
+          if (text.includes("date:CET")) ok++;
           else failures.push(text);
         } catch (e) {
           failures.push(String(e));
@@ -59,27 +59,20 @@ describe("a replica killed under load", () => {
     });
 
     await waitFor(() => ok >= 20, 20_000, "calls under load");
+    const killedAt = Date.now();
     process.kill(A.pid, "SIGKILL");
     await A.stop();
     const atKill = ok;
     await waitFor(() => ok >= atKill + 20, 20_000, "calls after the replica died");
-
-    // The provider moves to C: a new process with the same agent id; the old one serves until
-    // the consumer is re-wired to the new one, then goes.
-    const moved = await startAgentProcess("provider.mjs", {
-      ...beat,
-      MCP_MESH_REGISTRY_URL: C.url,
-      MCP_MESH_AGENT_ID: "date-1",
-      AGENT_NAME: "date",
-      REPLY: "two",
-    });
-    agents.push(moved);
-    await waitFor(async () => (await callText(consumer.url, "hello")).includes("two:CET"), 20_000, "re-wired to C");
-    await provider.kill();
-    const atMove = ok;
-    await waitFor(() => ok >= atMove + 20, 20_000, "calls after the move");
-    // Several scans by whichever replica leads now (maybe a new leader, if A led): nobody that
-    // heartbeats is marked, on any replica.
+    // Both agents heartbeat on a surviving replica now (the moves are logged at info).
+    const heartbeatsSince = async (url: string, id: string) => {
+      const a = (await get(url, `/agents/${id}`)).json;
+      return a?.status === "healthy" && Date.parse(a.last_seen) > killedAt ? a : undefined;
+    };
+    for (const id of ["date-1", "greeter-1"]) {
+      await waitFor(() => heartbeatsSince(B.url, id), 30_000, `${id} heartbeating after the kill`);
+    }
+    // Several scans by whichever replica leads now (a new one, if A led): nobody is marked.
     await new Promise((r) => setTimeout(r, 6000));
     running = false;
     await Promise.all(load);
