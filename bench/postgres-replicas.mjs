@@ -122,6 +122,8 @@ const harness = spawn(
 const code = await new Promise((r) => harness.once("exit", r));
 balancer.close();
 stopAll();
+// Replicas first (they flush and close their connections), then the database.
+await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : undefined)));
 await pg.stop();
 await pg.destroy();
 console.error(`harness exit ${code}; results in ${out}`);

@@ -37,8 +37,15 @@ export async function startCluster(count: number, env: Record<string, string>, o
       DATABASE_URL: databaseUrl,
     });
   const replicas: RegistryProcess[] = [];
-  // One after another: several at once is tested by the migration lock, not needed every time.
-  for (let i = 0; i < count; i++) replicas.push(await add(`replica-${"abc"[i] ?? i}`));
+  try {
+    // One after another: several at once is tested by the migration lock, not needed every time.
+    for (let i = 0; i < count; i++) replicas.push(await add(`replica-${"abc"[i] ?? i}`));
+  } catch (e) {
+    for (const r of replicas) await r.stop();
+    await pg.stop();
+    await pg.destroy();
+    throw e;
+  }
   return {
     pg,
     databaseUrl,

@@ -199,7 +199,10 @@ export class PostgresStore implements RegistryStore {
 
   async close(): Promise<void> {
     await this.drained();
-    await this.leader.release();
-    await this.pool.end();
+    // Ending connections to a database that went away can wait for ever: give it a second.
+    const settle = (p: Promise<unknown>) =>
+      Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await settle(this.leader.release());
+    await settle(this.pool.end());
   }
 }
