@@ -52,7 +52,13 @@ function safeKill(pid: number, signal: NodeJS.Signals): void {
 // Everything a Python agent would otherwise reach beyond the test's own registry is pointed at
 // loopback or turned off: no tracing, no Redis session store (port 1 refuses at once, so it falls
 // back to memory instead of touching a Redis another test may run), no media store probing.
-function pythonEnv(registryUrl: string, name: string, port: number, home: string, extra: Record<string, string>) {
+export function pythonEnv(
+  registryUrl: string,
+  name: string,
+  port: number,
+  home: string,
+  extra: Record<string, string>,
+) {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith("MCP_MESH_") && !k.startsWith("MESH_")),
   );

@@ -5,7 +5,7 @@
 import { type MeshAgent, mesh } from "@mcp-mesh/sdk";
 import { z } from "zod";
 
-function agentOptions(name: string, registryUrl: string, env: Record<string, string> = {}) {
+export function agentOptions(name: string, registryUrl: string, env: Record<string, string> = {}) {
   return {
     name,
     registryUrl,

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuthRegistry, startAuthRegistry } from "./registry-process.js";
+import { type AuthRegistry, agentRegistration, startAuthRegistry } from "./registry-process.js";
 
 const OWNER = "owner-token-0123456789";
 const OTHER = "other-token-0123456789";
@@ -19,17 +19,7 @@ let upstreamPort = 0;
 const upstreamSaw: http.IncomingHttpHeaders[] = [];
 
 function registration(id: string, capability: string, port = upstreamPort, version = "1.0.0") {
-  return {
-    agent_id: id,
-    name: id,
-    agent_type: "mcp_agent",
-    runtime: "typescript",
-    version: "1.0.0",
-    http_host: "127.0.0.1",
-    http_port: port,
-    namespace: "default",
-    tools: [{ function_name: capability, capability, version, inputSchema: { type: "object", properties: {} } }],
-  };
+  return agentRegistration(id, capability, { port, version });
 }
 
 async function call(method: string, path: string, token?: string, body?: unknown) {
@@ -199,10 +189,10 @@ describe("registry with tokens", () => {
     writeFileSync(join(dir, "tokens.json"), "[{ not json");
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await call("GET", "/agents", rotated)).status).toBe(200);
-    // The registry logs the broken file asynchronously (pino): wait for the line to arrive.
+    // The complaint is logged by the registry process: its line may arrive a moment after the answer.
     const logged = Date.now() + 5_000;
     while (!reg.output().includes("MCP_MESH_REGISTRY_TOKENS_FILE") && Date.now() < logged)
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     expect(reg.output()).toContain("MCP_MESH_REGISTRY_TOKENS_FILE");
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuthRegistry, startAuthRegistry } from "./registry-process.js";
+import { type AuthRegistry, agentRegistration, startAuthRegistry } from "./registry-process.js";
 
 const ISSUER = "https://issuer.test";
 const AUDIENCE = "mcp-mesh-registry";
@@ -27,19 +27,7 @@ async function sign(claims: JWTPayload, opts: { exp?: string | number; aud?: str
     .sign(opts.with ?? key);
 }
 
-function registration(id: string, capability: string) {
-  return {
-    agent_id: id,
-    name: id,
-    agent_type: "mcp_agent",
-    runtime: "typescript",
-    version: "1.0.0",
-    http_host: "127.0.0.1",
-    http_port: 1,
-    namespace: "default",
-    tools: [{ function_name: capability, capability, version: "1.0.0", inputSchema: { type: "object" } }],
-  };
-}
+const registration = (id: string, capability: string) => agentRegistration(id, capability);
 
 async function post(token: string, body: unknown) {
   const res = await fetch(`${reg.url}/heartbeat`, {

@@ -55,3 +55,25 @@ export async function startAuthRegistry(
   }
   return { url, output: () => log, stop };
 }
+
+/** A minimal POST /heartbeat body: one tool providing `capability`, at 127.0.0.1:`port`. */
+export function agentRegistration(id: string, capability: string, opts: { port?: number; version?: string } = {}) {
+  return {
+    agent_id: id,
+    name: id,
+    agent_type: "mcp_agent",
+    runtime: "typescript",
+    version: "1.0.0",
+    http_host: "127.0.0.1",
+    http_port: opts.port ?? 1,
+    namespace: "default",
+    tools: [
+      {
+        function_name: capability,
+        capability,
+        version: opts.version ?? "1.0.0",
+        inputSchema: { type: "object", properties: {} },
+      },
+    ],
+  };
+}

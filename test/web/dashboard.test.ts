@@ -3,47 +3,19 @@
 // topology when the provider stops and starts again (pushed over /ui/api/stream: the page is
 // never reloaded), shows why a dependency chose its provider, and works behind a path prefix.
 // DASHBOARD_SCREENSHOTS=<dir> also writes the screenshots used in docs/observability.md.
-import { existsSync, mkdirSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type AgentProcess, startAgentProcess, startOurRegistry } from "../../packages/sdk/test/agent-processes.js";
 import { describeWithPrerequisites } from "../interop/prerequisites.js";
 import type { RegistryProcess } from "../interop/processes.js";
-import { REPO_ROOT } from "../interop/reference.js";
+import { launchChromium, missingForBrowser, openPage, prefixProxy, screenshot } from "./browser.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const SHOTS = process.env.DASHBOARD_SCREENSHOTS;
 const WAIT_MS = 20_000;
 const TEST_MS = 60_000;
-const BUILT = join(REPO_ROOT, "packages", "registry", "ui", "index.html");
 
-const missing = [
-  ...(existsSync(CHROMIUM) ? [] : [`${CHROMIUM} (run node scripts/ensure-chromium.mjs)`]),
-  ...(existsSync(BUILT) ? [] : [`${BUILT} (run npm run build)`]),
-];
-
-/** An ingress that serves the registry under /mesh/ (the prefix stripped), streaming bodies. */
-function prefixProxy(target: string): Promise<Server> {
-  const t = new URL(target);
-  const server = createServer((req, res) => {
-    if (!req.url?.startsWith("/mesh/")) return void res.writeHead(404).end();
-    const up = request(
-      { host: t.hostname, port: t.port, path: req.url.slice("/mesh".length), method: req.method, headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    up.on("error", () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  return new Promise((r) => server.listen(0, "127.0.0.1", () => r(server)));
-}
-
-describeWithPrerequisites("the dashboard at /ui in a real browser", missing, () => {
+describeWithPrerequisites("the dashboard at /ui in a real browser", missingForBrowser, () => {
   let registry: RegistryProcess;
   let provider: AgentProcess | undefined;
   let consumer: AgentProcess;
@@ -55,18 +27,8 @@ describeWithPrerequisites("the dashboard at /ui in a real browser", missing, () 
   const startProvider = () =>
     startAgentProcess("provider.mjs", { ...env(), AGENT_NAME: "dateprov", CAPABILITY: "date_service" });
 
-  async function open(url: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(url);
-    return page;
-  }
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `dashboard-${name}.png`) });
-  };
+  const open = (url: string): Promise<Page> => openPage(browser, url, errors);
+  const shot = screenshot;
 
   beforeAll(async () => {
     registry = await startOurRegistry();
@@ -76,18 +38,7 @@ describeWithPrerequisites("the dashboard at /ui in a real browser", missing, () 
       AGENT_NAME: "greeter",
       DEP_CAPABILITY: "date_service",
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     proxy = await prefixProxy(registry.url);
   }, TEST_MS);
 
@@ -163,10 +114,12 @@ describeWithPrerequisites("the dashboard at /ui in a real browser", missing, () 
   );
 
   it(
-    "the traces page says when tracing is off, with no failed request",
+    "the traces and traffic pages say when tracing is off, with no failed request",
     async () => {
       const page = await open(`${registry.url}/ui/#/traces/0123456789abcdef0123456789abcdef`);
       await page.getByTestId("tracing-off").waitFor({ timeout: WAIT_MS });
+      await page.goto(`${registry.url}/ui/#/traffic`);
+      await page.getByTestId("traffic-off").waitFor({ timeout: WAIT_MS });
       expect(errors).toEqual([]);
       await page.close();
     },

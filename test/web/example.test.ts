@@ -5,14 +5,14 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestRegistry, type TestRegistry } from "../../packages/sdk/src/testing/index.js";
 import { describeWithPrerequisites } from "../interop/prerequisites.js";
 import { freePort } from "../interop/processes.js";
 import { REPO_ROOT, referenceBinary } from "../interop/reference.js";
+import { CHROMIUM, launchChromium } from "./browser.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const EXAMPLE = join(REPO_ROOT, "examples", "web");
 const WAIT_MS = 30_000;
 const TEST_MS = 90_000;
@@ -84,18 +84,7 @@ describeWithPrerequisites("examples/web: the chat page in a real browser", missi
       },
       () => w.output() + (agent?.output() ?? ""),
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, TEST_MS);
 
   afterAll(async () => {

@@ -35,6 +35,8 @@ function spanLine(s: TraceSpanView, c: Colors): string {
   const tokens =
     s.llm_total_tokens !== undefined
       ? `  tokens ${s.llm_input_tokens ?? 0} in / ${s.llm_output_tokens ?? 0} out${s.llm_model ? ` (${s.llm_model})` : ""}`
-      : "";
+      : s.llm_iteration !== undefined
+        ? `  iteration ${s.llm_iteration}, tokens ${s.iteration_input_tokens ?? 0} in / ${s.iteration_output_tokens ?? 0} out`
+        : "";
   return `${s.operation} ${c.dim(`[${s.agent_name ?? "?"}]`)} ${s.duration_ms.toFixed(1)} ms ${status}${tokens}`;
 }

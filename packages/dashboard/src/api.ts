@@ -1,5 +1,7 @@
 // The registry's JSON, fetched relative to the page (/ui/ → ../agents), so a prefix in front of
 // the registry (an ingress path) needs no configuration.
+import type { TraceSummary, TraceView } from "@mcp-mesh/protocol";
+
 export interface Cap {
   name: string;
   function_name: string;
@@ -91,3 +93,28 @@ export async function fetchEvents(query = "limit=50"): Promise<MeshEvent[]> {
 }
 /** The registry's push feed: one `change` event per committed mesh change. */
 export const STREAM_PATH = "api/stream";
+
+// Traces and traffic (GET /traces, /trace/{id}, /traces/stream, /traffic/stream): the shapes are
+// the registry's own, from @mcp-mesh/protocol.
+export type { TraceSpanView, TraceSummary, TraceView, TrafficEdge, TrafficView } from "@mcp-mesh/protocol";
+
+export const TRACES_STREAM_PATH = "../traces/stream";
+export const trafficStreamPath = (windowSeconds: number) => `../traffic/stream?window=${windowSeconds}`;
+
+export interface TracingStatus {
+  enabled?: boolean;
+  reason?: string;
+}
+export async function fetchTracingStatus(): Promise<TracingStatus> {
+  return getJson<TracingStatus>("../trace/status");
+}
+export async function fetchTraces(limit = 50): Promise<TraceSummary[]> {
+  return (await getJson<{ traces?: TraceSummary[] }>(`../traces?limit=${limit}`)).traces ?? [];
+}
+/** undefined for a trace the registry does not hold (404). */
+export async function fetchTrace(id: string): Promise<TraceView | undefined> {
+  const res = await fetch(`../trace/${encodeURIComponent(id)}`, { headers: { accept: "application/json" } });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`trace ${id}: HTTP ${res.status}`);
+  return (await res.json()) as TraceView;
+}

@@ -12,7 +12,7 @@ const H = 54;
 
 export function buildGraph(agents: Agent[]): { nodes: Node[]; edges: Edge[] } {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "LR", nodesep: 30, ranksep: 90 });
+  g.setGraph({ rankdir: "LR", nodesep: 30, ranksep: 260 });
   g.setDefaultEdgeLabel(() => ({}));
   const nodes: Node[] = [];
   const edges: Edge[] = [];

@@ -9,7 +9,9 @@ import { Events } from "./pages/Events";
 import { Overview } from "./pages/Overview";
 import { Topology } from "./pages/Topology";
 import { Traces } from "./pages/Traces";
+import { Traffic } from "./pages/Traffic";
 import { useMesh } from "./use-mesh";
+import { useTraffic, useTrafficWindow } from "./use-traffic";
 
 function useRoute(): string {
   const [route, setRoute] = useState(location.hash.slice(1) || "/");
@@ -24,15 +26,29 @@ function useRoute(): string {
 function App() {
   const mesh = useMesh();
   const route = useRoute();
+  const [windowSeconds, setWindow] = useTrafficWindow();
+  const wantsTraffic = ["/", "/topology", "/traffic"].includes(route) || route.startsWith("/agents/");
+  const traffic = useTraffic(wantsTraffic ? windowSeconds : 0);
   const detail = /^\/agents\/(.+)$/.exec(route);
   const trace = /^\/traces(?:\/(.+))?$/.exec(route);
   let page: React.ReactNode;
-  if (detail) page = <AgentDetail id={decodeURIComponent(detail[1] as string)} version={mesh.version} />;
+  if (detail)
+    page = <AgentDetail id={decodeURIComponent(detail[1] as string)} version={mesh.version} traffic={traffic} />;
   else if (route === "/agents") page = <Agents agents={mesh.agents} />;
-  else if (route === "/topology") page = <Topology agents={mesh.agents} version={mesh.version} />;
+  else if (route === "/topology")
+    page = (
+      <Topology
+        agents={mesh.agents}
+        version={mesh.version}
+        traffic={traffic}
+        windowSeconds={windowSeconds}
+        onWindow={setWindow}
+      />
+    );
+  else if (route === "/traffic") page = <Traffic view={traffic} windowSeconds={windowSeconds} onWindow={setWindow} />;
   else if (trace) page = <Traces id={trace[1] ? decodeURIComponent(trace[1]) : undefined} />;
   else if (route === "/events") page = <Events events={mesh.events} />;
-  else page = <Overview mesh={mesh} />;
+  else page = <Overview mesh={mesh} traffic={traffic} />;
   const link = (to: string, label: string) => (
     <a href={`#${to}`} className={route === to ? "active" : ""}>
       {label}
@@ -46,6 +62,7 @@ function App() {
           {link("/", "Overview")}
           {link("/agents", "Agents")}
           {link("/topology", "Topology")}
+          {link("/traffic", "Traffic")}
           {link("/events", "Events")}
           {link("/traces", "Traces")}
         </nav>

@@ -2,6 +2,7 @@
 // registry pushes a change on its SSE feed (no polling). `version` counts the pushes.
 import { useEffect, useState } from "react";
 import { type Agent, fetchAgents, fetchEvents, type MeshEvent, STREAM_PATH } from "./api";
+import { followStream } from "./event-source";
 
 export interface Mesh {
   agents: Agent[];
@@ -26,27 +27,17 @@ export function useMesh(): Mesh {
         if (!stopped) setMesh((m) => ({ ...m, error: (e as Error).message }));
       }
     };
-    // The browser reconnects by itself after a network error, but gives up on an HTTP error
-    // (e.g. 429 when too many dashboards are open): then try again after a pause.
-    let source: EventSource;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const connect = () => {
-      source = new EventSource(STREAM_PATH);
-      source.addEventListener("open", () => {
+    const close = followStream(STREAM_PATH, {
+      onOpen: () => {
         setMesh((m) => ({ ...m, live: true }));
         void load();
-      });
-      source.addEventListener("change", () => void load());
-      source.addEventListener("error", () => {
-        setMesh((m) => ({ ...m, live: false }));
-        if (source.readyState === EventSource.CLOSED && !stopped) retry = setTimeout(connect, 5000);
-      });
-    };
-    connect();
+      },
+      onDown: () => setMesh((m) => ({ ...m, live: false })),
+      events: { change: () => void load() },
+    });
     return () => {
       stopped = true;
-      clearTimeout(retry);
-      source.close();
+      close();
     };
   }, []);
   return mesh;

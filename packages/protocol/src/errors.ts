@@ -42,6 +42,22 @@ export const ErrorCodes = {
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+// The JSON-RPC error codes our agents answer on `/mcp`: the wire half of the catalogue, kept
+// apart from the local codes above (a caller sees these numbers, never a MeshError code).
+// -32000..-32099 is JSON-RPC's range for server-defined errors; -32001 for a refused credential
+// is what MCP servers in the field answer next to a 401/403 (and what our agents always sent).
+export const RpcErrorCodes = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  METHOD_NOT_ALLOWED: -32000,
+  UNAUTHORIZED: -32001,
+} as const;
+
+export type RpcErrorCode = (typeof RpcErrorCodes)[keyof typeof RpcErrorCodes];
+
 export class MeshError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;

@@ -1,5 +1,5 @@
-export type { ErrorCode } from "./errors.js";
-export { ErrorCodes, isMeshError, MeshError } from "./errors.js";
+export type { ErrorCode, RpcErrorCode } from "./errors.js";
+export { ErrorCodes, isMeshError, MeshError, RpcErrorCodes } from "./errors.js";
 export type { EventType } from "./events.js";
 export { EVENT_TYPES } from "./events.js";
 export { matchesHeaderRule } from "./headers.js";
@@ -12,13 +12,20 @@ export type {
   DependencyResolutionInfo,
   EventInfo,
   EventListResponse,
+  ReferenceSpanFields,
+  ReferenceTraceFields,
   TraceListView,
   TraceSpanView,
   TraceStreamEvent,
   TraceSummary,
   TraceView,
+  TrafficEdge,
+  TrafficLatency,
+  TrafficTool,
+  TrafficView,
 } from "./registry-views.js";
 export { MESH_VERSION } from "./release.js";
+export { safeDatabaseUrl, safeUrl } from "./safe-url.js";
 export type { TagMatch, TagTerm } from "./tags.js";
 export { matchTags, plainTags } from "./tags.js";
 export type { PeerCertificateCheck, PeerCertificateLike, TlsMode, TlsSocketLike } from "./tls.js";

@@ -125,12 +125,49 @@ export interface TraceSpanView {
   llm_total_tokens?: number;
   llm_model?: string;
   llm_provider?: string;
+  /**
+   * On an LLM iteration span (one model call of an agentic loop, `chat <model>`): its number,
+   * from 1, and that one call's token usage. The llm_* fields above are the consumer tool span's
+   * totals over all iterations (the reference's fields), so summing both would count twice.
+   */
+  llm_iteration?: number;
+  iteration_input_tokens?: number;
+  iteration_output_tokens?: number;
   /** Every other string field of the stream record, as sent. */
   attributes?: Record<string, string>;
 }
 
+/**
+ * The reference registry's field names (its Go struct encoded without JSON tags), sent beside
+ * ours on GET /trace/{trace_id} so the reference `meshctl trace` reads this registry too. Times
+ * are RFC 3339 strings, DurationMS whole milliseconds.
+ */
+export interface ReferenceSpanFields {
+  TraceID: string;
+  SpanID: string;
+  /** Absent on a root span. */
+  ParentSpan?: string;
+  AgentName: string;
+  AgentID: string;
+  IPAddress: string;
+  StartTime: string;
+  EndTime: string;
+  DurationMS: number;
+  ErrorMessage?: string;
+}
+
+/** The trace-level reference fields (see ReferenceSpanFields); Duration is in nanoseconds. */
+export interface ReferenceTraceFields {
+  TraceID: string;
+  StartTime: string;
+  EndTime: string;
+  Duration: number;
+  SpanCount: number;
+  AgentCount: number;
+}
+
 /** GET /trace/{trace_id}: the spans of one trace, ordered by start time. */
-export interface TraceView {
+export interface TraceView extends Partial<ReferenceTraceFields> {
   trace_id: string;
   root_span_id: string | null;
   /** Unix seconds of the earliest span, and the whole trace's length. */
@@ -139,7 +176,8 @@ export interface TraceView {
   span_count: number;
   agents: string[];
   success: boolean;
-  spans: TraceSpanView[];
+  /** Each span also carries the reference's field names (ReferenceSpanFields). */
+  spans: (TraceSpanView & Partial<ReferenceSpanFields>)[];
 }
 
 /** One row of GET /traces (most recent first). */
@@ -162,3 +200,46 @@ export interface TraceListView {
 
 /** One SSE event on GET /traces/stream: `event: span` with data TraceSpanView as each span arrives. */
 export type TraceStreamEvent = { type: "span"; span: TraceSpanView } | { type: "trace"; trace: TraceSummary };
+
+// Traffic per edge (issue 11): GET /traffic?window=SECONDS and GET /traffic/stream (SSE, `event:
+// traffic` with a TrafficView). Calls between agents as the traces show them: a consumer's
+// outbound call (its proxy_call_wrapper span) and the provider span under it make one call on the
+// edge consumer → provider.
+export interface TrafficLatency {
+  calls: number;
+  errors: number;
+  /** Consumer-observed latency in ms (the outbound call's span where there is one); null with no calls. */
+  p50_ms: number | null;
+  p95_ms: number | null;
+  max_ms: number | null;
+}
+
+/** One tool on an edge. `tool` is null for calls that no provider span answered (unreachable, untraced). */
+export interface TrafficTool extends TrafficLatency {
+  tool: string | null;
+}
+
+export interface TrafficEdge extends TrafficLatency {
+  /** Agent ids (as in GET /agents) where the spans carried them, else the agent names. */
+  source: string;
+  target: string;
+  source_name?: string;
+  target_name?: string;
+  tools: TrafficTool[];
+  /** Unix seconds of the latest call counted. */
+  last_call: number;
+}
+
+export interface TrafficView {
+  enabled: boolean;
+  /** The window the counts cover, ending now (seconds). */
+  window_seconds: number;
+  /** Unix seconds. */
+  until: number;
+  total_calls: number;
+  total_errors: number;
+  /** Busiest first. */
+  edges: TrafficEdge[];
+  /** With tracing off: why there is no traffic. */
+  reason?: string;
+}

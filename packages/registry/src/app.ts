@@ -21,6 +21,7 @@ import { healthRoutes } from "./routes/health.js";
 import { heartbeatRoutes } from "./routes/heartbeat.js";
 import { proxyRoutes } from "./routes/proxy.js";
 import { traceRoutes } from "./routes/traces.js";
+import { trafficRoutes } from "./routes/traffic.js";
 import { uiRoutes } from "./routes/ui.js";
 import { watchRoutes } from "./routes/watch.js";
 import type { RegistryStore } from "./store/store.js";
@@ -134,9 +135,10 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   heartbeatRoutes(app, core, ownership);
   agentRoutes(app, core);
   eventRoutes(app, core);
-  const tracing = config.distributedTracing === "true" ? startTracing(config.redisUrl, logger) : undefined;
+  const tracing = config.distributedTracing === "true" ? startTracing(config.redisUrl, logger, core) : undefined;
   extraRoutes(app, core, tracing !== undefined);
   if (tracing) traceRoutes(app, tracing);
+  trafficRoutes(app, tracing?.traffic);
   watchRoutes(app, core, ownership, {
     keepaliveMs: config.watchKeepaliveMs,
     graceMs: config.watchGraceMs,

@@ -176,7 +176,7 @@ export const SETTINGS: Setting[] = [
     key: "tokensFile",
     env: "MCP_MESH_REGISTRY_TOKENS_FILE",
     default: "",
-    help: "JSON file of tokens with names and capability scopes; re-read on change or SIGHUP",
+    help: "YAML (or JSON) file of tokens with names and capability scopes; re-read on change or SIGHUP",
     parse: (v) => v,
   },
   {

@@ -1,6 +1,6 @@
 // The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite or
 // PostgreSQL (DATABASE_URL), graceful shutdown on SIGINT/SIGTERM.
-import { MESH_VERSION } from "@mcp-mesh/protocol";
+import { MESH_VERSION, safeDatabaseUrl } from "@mcp-mesh/protocol";
 import { createRegistry } from "./app.js";
 import { helpText, loadConfig } from "./config.js";
 import { openStore } from "./store/open-store.js";
@@ -28,7 +28,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   try {
     store = await openStore(config.databaseUrl);
   } catch (e) {
-    process.stderr.write(`mcp-mesh-registry: cannot open database ${config.databaseUrl}: ${(e as Error).message}\n`);
+    process.stderr.write(
+      `mcp-mesh-registry: cannot open database ${safeDatabaseUrl(config.databaseUrl)}: ${(e as Error).message}\n`,
+    );
     return 1;
   }
   let registry: Awaited<ReturnType<typeof createRegistry>>;
@@ -45,7 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   try {
     const url = await registry.listen();
     log.info(
-      { url, version: MESH_VERSION, database: config.databaseUrl, agents: registry.core.agentCount },
+      { url, version: MESH_VERSION, database: safeDatabaseUrl(config.databaseUrl), agents: registry.core.agentCount },
       "registry listening",
     );
   } catch (e) {

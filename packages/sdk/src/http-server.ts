@@ -4,11 +4,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket, TlsOptions } from "node:tls";
-import { checkPeerCertificate } from "@mcp-mesh/protocol";
+import { checkPeerCertificate, RpcErrorCodes } from "@mcp-mesh/protocol";
 import { type AuthGate, checkRequest } from "./auth/gate.js";
 import { type AuthIdentity, type AuthOutcome, challenge } from "./auth/inbound.js";
 import { drainOrClose, readBody } from "./http-io.js";
-import { INVALID_REQUEST, rpcError } from "./jsonrpc.js";
+import { rpcError } from "./jsonrpc.js";
 import type { McpEndpoint, RequestStream } from "./mcp-endpoint.js";
 
 /** Largest /mcp body, a single message or a whole batch (docs/sdk.md, "Limits"). */
@@ -60,12 +60,18 @@ export function createHttpServer(
         const peer = https?.clientCertificates ? clientCertificate(req, https.clientCertificates) : undefined;
         if (peer && "refused" in peer) {
           req.resume();
-          return sendJson(res, 401, rpcError(null, -32001, `Unauthorized: ${peer.refused}`));
+          // As for a refused token: the caller keeps no socket for the keep-alive.
+          res.setHeader("connection", "close");
+          return sendJson(res, 401, rpcError(null, RpcErrorCodes.UNAUTHORIZED, `Unauthorized: ${peer.refused}`));
         }
         return void serveMcp(endpoint, req, res, gate, peer?.identity).catch((e) => fail(res, e, probes));
       }
       res.writeHead(405, { allow: "POST", "content-type": "application/json" });
-      return void res.end(JSON.stringify(rpcError(null, -32000, "Method not allowed: this endpoint is stateless")));
+      return void res.end(
+        JSON.stringify(
+          rpcError(null, RpcErrorCodes.METHOD_NOT_ALLOWED, "Method not allowed: this endpoint is stateless"),
+        ),
+      );
     }
     if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
     switch (path) {
@@ -139,7 +145,9 @@ async function serveMcp(
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body === null) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
-    res.end(JSON.stringify(rpcError(null, -32600, `Request body larger than ${MAX_BODY_BYTES} bytes`)));
+    res.end(
+      JSON.stringify(rpcError(null, RpcErrorCodes.INVALID_REQUEST, `Request body larger than ${MAX_BODY_BYTES} bytes`)),
+    );
     return;
   }
   let message: unknown;
@@ -147,7 +155,7 @@ async function serveMcp(
     message = JSON.parse(body);
   } catch (e) {
     res.writeHead(400, { "content-type": "application/json" });
-    res.end(JSON.stringify(rpcError(null, -32700, `Parse error: ${(e as Error).message}`)));
+    res.end(JSON.stringify(rpcError(null, RpcErrorCodes.PARSE_ERROR, `Parse error: ${(e as Error).message}`)));
     return;
   }
   const auth = gate ? await checkRequest(gate, message, req.headers.authorization) : undefined;
@@ -185,7 +193,7 @@ async function serveMcp(
     // 2025-03-26 batches: answer every request in one array.
     if (message.length === 0 || message.length > MAX_BATCH_MESSAGES) {
       const why = message.length === 0 ? "an empty batch" : `a batch of more than ${MAX_BATCH_MESSAGES} messages`;
-      return sendJson(res, 400, rpcError(null, INVALID_REQUEST, `Invalid Request: ${why}`));
+      return sendJson(res, 400, rpcError(null, RpcErrorCodes.INVALID_REQUEST, `Invalid Request: ${why}`));
     }
     const answers = (
       await Promise.all(message.map((m) => endpoint.handle(m, req.headers, stream, gone.signal, identity)))
@@ -215,11 +223,13 @@ async function serveMcp(
 }
 
 function refuse(res: ServerResponse, outcome: Extract<AuthOutcome, { ok: false }>): void {
-  const text = JSON.stringify(rpcError(null, -32001, `Unauthorized: ${outcome.description}`));
+  const text = JSON.stringify(rpcError(null, RpcErrorCodes.UNAUTHORIZED, `Unauthorized: ${outcome.description}`));
   res.writeHead(outcome.status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
     "www-authenticate": challenge(outcome),
+    // A refused caller keeps no socket (and no unread body) for the 65 s keep-alive.
+    connection: "close",
   });
   res.end(text);
 }
@@ -251,5 +261,5 @@ function fail(res: ServerResponse, err: unknown, probes: Probes): void {
   probes.onMcpError?.(err);
   if (res.headersSent) return void res.destroy();
   res.writeHead(500, { "content-type": "application/json" });
-  res.end(JSON.stringify(rpcError(null, -32603, "Internal error")));
+  res.end(JSON.stringify(rpcError(null, RpcErrorCodes.INTERNAL_ERROR, "Internal error")));
 }

@@ -2,6 +2,8 @@
 // strict schemas silently drop what they cannot classify (an extra top-level key, `params` that
 // is not an object, a non-integer id): over HTTP that would be a request nobody ever answers.
 // Everything the server would drop is answered here with the JSON-RPC error the spec names.
+
+import { RpcErrorCodes } from "@mcp-mesh/protocol";
 import {
   isJSONRPCErrorResponse,
   isJSONRPCNotification,
@@ -11,8 +13,7 @@ import {
 
 export type Json = Record<string, unknown>;
 
-export const INVALID_REQUEST = -32600;
-export const INVALID_PARAMS = -32602;
+const { INVALID_REQUEST, INVALID_PARAMS } = RpcErrorCodes;
 
 /** The top-level members JSON-RPC 2.0 allows on a request or notification. */
 const MESSAGE_KEYS = new Set(["jsonrpc", "id", "method", "params"]);

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { createLogger, safeUrl } from "./log.js";
+import { createLogger, safeUrl, withoutSecrets } from "./log.js";
 
 const CANARY = "canary-5ecret-value";
 
@@ -22,4 +22,13 @@ it("logs URLs without their credentials", () => {
   expect(safeUrl(`http://mesh:${CANARY}@registry:8000`)).toBe("http://***@registry:8000");
   expect(safeUrl("http://registry:8000")).toBe("http://registry:8000");
   expect(safeUrl("not a url")).toBe("(unparseable URL)");
+});
+
+it("takes known secrets out of a message from outside (a vendor quoting the key it refused)", () => {
+  const said = `HTTP 401: Incorrect API key provided: ${CANARY}. Check ${CANARY}`;
+  expect(withoutSecrets(said, [undefined, CANARY])).toBe(
+    "HTTP 401: Incorrect API key provided: [redacted]. Check [redacted]",
+  );
+  // A short value (an empty or test key) would blank ordinary words: left alone.
+  expect(withoutSecrets("key abc refused", ["abc"])).toBe("key abc refused");
 });

@@ -32,15 +32,16 @@ export function createLogger(
   return destination ? pino(opts, destination) : pino(opts);
 }
 
-/** A URL without its password (and user), for logs and errors. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.username && !u.password) return url;
-    u.username = u.password ? "***" : u.username;
-    u.password = "";
-    return u.toString().replace(/\/$/, url.endsWith("/") ? "/" : "");
-  } catch {
-    return "(unparseable URL)";
-  }
+// One rule for URLs in logs, shared with the registry (userinfo is a credential).
+export { safeUrl } from "@mcp-mesh/protocol";
+
+/**
+ * `text` with every occurrence of the given secrets replaced by "[redacted]". For messages that
+ * come from outside (a vendor's error body can quote the API key it refused) and go on to a
+ * caller, a log line and a trace. Values under 8 characters are not secrets worth a false hit.
+ */
+export function withoutSecrets(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 8) out = out.split(s).join("[redacted]");
+  return out;
 }

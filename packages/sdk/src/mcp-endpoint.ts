@@ -11,7 +11,7 @@
 // that request's HTTP response, as SSE, when the caller accepts it. A record lives exactly as
 // long as its request: answered, or abandoned when the caller goes away.
 
-import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
+import { ErrorCodes, MeshError, RpcErrorCodes } from "@mcp-mesh/protocol";
 import type {
   CallToolResult,
   JSONRPCMessage,
@@ -66,7 +66,7 @@ class MultiplexTransport implements Transport {
       runInCall(call, () => this.onmessage?.(message as JSONRPCMessage));
     } catch {
       // The server classifies and dispatches asynchronously; a synchronous throw still answers.
-      if (this.calls.delete(call.id)) call.answer(rpcError(call.id, -32603, "Internal error"));
+      if (this.calls.delete(call.id)) call.answer(rpcError(call.id, RpcErrorCodes.INTERNAL_ERROR, "Internal error"));
     }
   }
   /** The caller went away: forget the call and let the server abort its handler. */

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { matchesHeaderRule } from "@mcp-mesh/protocol";
 import { isObject, type Json } from "./jsonrpc.js";
-import { parseTraceparent } from "./tracing/ids.js";
+import { parseTraceparent, parseTracestate } from "./tracing/ids.js";
 import type { LogLevel, ToolContext } from "./types.js";
 
 /** Keys callers add to `arguments` for tracing (PROTOCOL.md §6.1); never reach user code. */
@@ -46,13 +46,24 @@ export function stripReserved(params: Json, headers: Headers, allow: string[]) {
   }
   // Any of the peers' ways to say the trace (LLM-WIRE.md §4.2): the reference's headers and
   // arguments first, then W3C traceparent as an HTTP header or in params._meta (MCP SEP-414).
-  const w3c =
-    parseTraceparent(h("traceparent")) ?? parseTraceparent(isObject(params._meta) && params._meta.traceparent);
+  // A tracestate counts only next to a valid traceparent from the same place (W3C: a tracestate
+  // without a parsable traceparent is ignored).
+  const meta = isObject(params._meta) ? params._meta : {};
+  const fromHeader = parseTraceparent(h("traceparent"));
+  const fromMeta = fromHeader ? undefined : parseTraceparent(meta.traceparent);
+  const w3c = fromHeader ?? fromMeta;
   const ctx = newContext(
     h("x-trace-id") ?? (typeof traceArg === "string" ? traceArg : undefined) ?? w3c?.traceId,
     h("x-parent-span") ?? h("x-parent-span-id") ?? (typeof spanArg === "string" ? spanArg : undefined) ?? w3c?.spanId,
     propagated,
   );
+  const traceState = fromHeader
+    ? parseTracestate(h("tracestate"))
+    : fromMeta
+      ? parseTracestate(meta.tracestate)
+      : undefined;
+  // Only when it belongs to the trace this call continues.
+  if (traceState && w3c?.traceId === ctx.traceId) ctx.traceState = traceState;
   return { params: { ...params, arguments: args }, ctx };
 }
 

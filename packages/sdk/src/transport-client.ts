@@ -4,8 +4,9 @@
 import type { Dispatcher } from "undici";
 import { callContext } from "./call-context.js";
 import { callToolHttp, type JsonRpcResponse, type ToolNotification } from "./client/tools-call.js";
-import { formatTraceparent, newSpanId } from "./tracing/ids.js";
-import { spanOf } from "./tracing/observer.js";
+import { newSpanId } from "./tracing/ids.js";
+import { currentSpan } from "./tracing/observer.js";
+import { outboundTrace } from "./tracing/propagate.js";
 
 export { createDispatcher } from "./client/tools-call.js";
 
@@ -30,7 +31,8 @@ export interface HttpCall {
 /** Resolves with the JSON-RPC response object; throws MeshError(unreachable | timeout | remote_tool_error). */
 export async function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Promise<JsonRpcResponse> {
   // Inside a traced inbound call the hop gets its own proxy_call_wrapper span (LLM-WIRE.md §4.1).
-  const parent = spanOf(callContext.getStore());
+  const inbound = callContext.getStore();
+  const parent = currentSpan(inbound);
   const wrapper =
     parent && parent.traceId === call.traceId
       ? parent.child(
@@ -40,23 +42,21 @@ export async function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Pro
           [call.endpoint],
         )
       : undefined;
-  const span = call.traceId ? (wrapper?.id ?? newSpanId()) : undefined;
-  const args: Record<string, unknown> = { ...call.args };
-  if (call.traceId) {
-    args._trace_id = call.traceId;
-    args._parent_span = span;
-  }
+  const trace = call.traceId
+    ? outboundTrace(
+        call.traceId,
+        wrapper?.id ?? newSpanId(),
+        inbound?.traceId === call.traceId ? inbound.traceState : undefined,
+      )
+    : undefined;
+  const args: Record<string, unknown> = { ...call.args, ...trace?.args };
   if (Object.keys(call.propagated).length > 0) args._mesh_headers = call.propagated;
   const headers: Record<string, string> = {
     ...(call.credential && { authorization: `Bearer ${call.credential}` }),
     ...call.propagated,
     ...call.headers,
+    ...trace?.headers,
   };
-  if (call.traceId && span) {
-    headers["x-trace-id"] = call.traceId;
-    headers["x-parent-span"] = span;
-    headers.traceparent = formatTraceparent(call.traceId, span);
-  }
   const sent = callToolHttp(dispatcher, {
     url: `${call.endpoint}/mcp`,
     tool: call.functionName,
@@ -66,7 +66,7 @@ export async function postToolsCall(dispatcher: Dispatcher, call: HttpCall): Pro
     signal: call.signal,
     progressToken: call.progressToken,
     onNotification: call.onNotification,
-    meta: call.traceId && span ? { traceparent: formatTraceparent(call.traceId, span) } : undefined,
+    meta: trace?.meta,
   });
   if (!wrapper) return sent;
   try {

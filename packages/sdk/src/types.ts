@@ -170,6 +170,8 @@ export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "crit
 export interface ToolContext {
   traceId: string;
   parentSpan: string | undefined;
+  /** The caller's W3C `tracestate`, forwarded unchanged on this call's outbound calls. */
+  traceState?: string;
   headers: Record<string, string>;
   signal: AbortSignal | undefined;
   /**

@@ -1,6 +1,7 @@
 // Inbound authentication on a real agent's /mcp: the agent's static tokens and a tool's own JWT
 // requirement, refused with 401/403 and an RFC 6750 challenge before any handler runs; accepted
 // calls see the verified identity (never the token) in ctx.auth.
+import { RpcErrorCodes } from "@mcp-mesh/protocol";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { MeshAgent } from "../src/agent.js";
@@ -45,7 +46,10 @@ async function call(name: string, authorization?: string) {
     },
     body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: {} } }),
   });
-  const body = (await res.json()) as { result?: { structuredContent?: unknown; content?: { text: string }[] } };
+  const body = (await res.json()) as {
+    result?: { structuredContent?: unknown; content?: { text: string }[] };
+    error?: { code: number; message: string };
+  };
   return { status: res.status, challenge: res.headers.get("www-authenticate"), body };
 }
 
@@ -64,6 +68,9 @@ it("refuses a call without a token with 401 and a bare Bearer challenge, before 
   expect(r.status).toBe(401);
   expect(r.challenge).toBe('Bearer realm="mcp-mesh"');
   expect(JSON.stringify(r.body)).toContain("bearer token is required");
+  // The wire code MCP clients in the field key on; it lives in the one catalogue.
+  expect(r.body).toMatchObject({ error: { code: RpcErrorCodes.UNAUTHORIZED } });
+  expect(RpcErrorCodes.UNAUTHORIZED).toBe(-32001);
   expect(runs).toBe(0);
 });
 

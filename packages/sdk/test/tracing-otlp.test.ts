@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RegistryProcess } from "../../../test/interop/processes.js";
+import { type RecordedRequest, type ScriptedLlm, startScriptedLlm } from "../src/testing/scripted-llm.js";
 import { type AgentProcess, callText, startAgentProcess, startOurRegistry, waitFor } from "./agent-processes.js";
 
 interface OtlpSpan {
@@ -13,13 +14,15 @@ interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
-  attributes: { key: string; value: { stringValue?: string } }[];
+  attributes: { key: string; value: { stringValue?: string; intValue?: string | number } }[];
 }
 
 const procs: AgentProcess[] = [];
 const registries: RegistryProcess[] = [];
 let receiver: Server | undefined;
+const models: ScriptedLlm[] = [];
 afterAll(async () => {
+  await Promise.allSettled(models.map((m) => m.close()));
   await Promise.allSettled(procs.map((p) => p.kill()));
   await Promise.allSettled(registries.map((r) => r.stop()));
   await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
@@ -72,7 +75,8 @@ describe("OTLP export", () => {
         const server = client && otlp.spans.find((s) => s.spanId === client.parentSpanId);
         return server && client && leaf ? [server, client, leaf] : undefined;
       },
-      10_000,
+      // A budget, not a goal: on a loaded machine the batch processor's exports run late.
+      30_000,
       "the three spans at the receiver",
     );
     expect(server.name).toBe("tools/call hello");
@@ -87,5 +91,70 @@ describe("OTLP export", () => {
     const attr = (s: OtlpSpan, k: string) => s.attributes.find((a) => a.key === k)?.value.stringValue;
     expect(attr(leaf, "mcp.method.name")).toBe("tools/call");
     expect(attr(leaf, "gen_ai.tool.name")).toBe("get_date");
+  });
+
+  it("each model call of an LLM tool is a CLIENT span `chat <model>` with GenAI attributes and its token usage", async () => {
+    const otlp = await startReceiver();
+    const registry = await startOurRegistry();
+    registries.push(registry);
+    const model = await startScriptedLlm();
+    models.push(model);
+    // A tool result seen -> answer (7 in / 3 out); get_date offered -> call it (2 in / 1 out).
+    const step = (req: RecordedRequest) =>
+      req.messages.at(-1)?.role === "tool"
+        ? { text: "done", usage: { prompt_tokens: 7, completion_tokens: 3 } }
+        : {
+            toolCalls: [{ name: "get_date", arguments: { tz: "CET" } }],
+            usage: { prompt_tokens: 2, completion_tokens: 1 },
+          };
+    model.push(...Array.from({ length: 200 }, () => step));
+    const env = {
+      MCP_MESH_REGISTRY_URL: registry.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+    };
+    procs.push(await startAgentProcess("provider.mjs", { ...env, AGENT_NAME: "dates" }));
+    procs.push(await startAgentProcess("llm-provider.mjs", { ...env, AGENT_NAME: "llm-a", LLM_BASE_URL: model.url }));
+    const consumer = await startAgentProcess("llm-consumer.mjs", { ...env, PROVIDER_TAGS: "scripted" });
+    procs.push(consumer);
+    await waitFor(
+      async () => ((await callText(consumer.url, "ask", {})).startsWith("done") ? true : undefined),
+      20_000,
+      "the LLM chain calling the tool agent",
+    );
+    const attr = (s: OtlpSpan, k: string) => {
+      const v = s.attributes.find((a) => a.key === k)?.value;
+      return v?.stringValue ?? (v?.intValue !== undefined ? Number(v.intValue) : undefined);
+    };
+    const chats = await waitFor(
+      () => {
+        const leaf = otlp.spans.find((s) => s.name === "tools/call get_date");
+        const mine = leaf ? otlp.spans.filter((s) => s.traceId === leaf.traceId && s.name.startsWith("chat")) : [];
+        return mine.length >= 3 ? mine : undefined;
+      },
+      30_000,
+      "the iteration spans at the receiver",
+    );
+    for (const c of chats) {
+      expect(c.kind).toBe(3);
+      expect(c.name).toMatch(/^chat \S+$/);
+      expect(attr(c, "gen_ai.operation.name")).toBe("chat");
+      expect(attr(c, "gen_ai.response.model")).toBeTruthy();
+    }
+    const provider = chats.filter((c) => c.service === "llm-a");
+    // The provider knows the model it asks for; the consumer here names none.
+    for (const c of provider) expect(attr(c, "gen_ai.request.model")).toBeTruthy();
+    const usage = provider.map((c) => [attr(c, "gen_ai.usage.input_tokens"), attr(c, "gen_ai.usage.output_tokens")]);
+    expect(usage.sort()).toEqual([
+      [2, 1],
+      [7, 3],
+    ]);
+    // The consumer's one iteration (its call to the provider) reports the provider's totals.
+    const consumerChat = chats.find((c) => c.service === "llm-consumer") as OtlpSpan & { service: string };
+    expect(attr(consumerChat, "gen_ai.usage.input_tokens")).toBe(9);
+    // The tool call the model asked for runs under the first provider iteration.
+    const first = provider.find((c) => attr(c, "gen_ai.usage.input_tokens") === 2) as OtlpSpan;
+    const toolHop = otlp.spans.find((s) => s.parentSpanId === first.spanId);
+    expect(toolHop?.name).toBe("tools/call get_date");
   });
 });

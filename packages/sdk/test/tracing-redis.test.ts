@@ -92,6 +92,20 @@ async function traceRecords(client: StreamReader, pick: (r: Rec[]) => Rec[] | un
   );
 }
 
+/**
+ * The records of the latest trace with a `latest` span, once it holds every span in `needs` and
+ * every span's parent (records arrive from several processes, in any order).
+ */
+function latestWhole(all: Rec[], latest: string, needs: string[]): Rec[] | undefined {
+  const top = [...all].reverse().find((r) => r.function_name === latest);
+  const mine = top ? all.filter((r) => r.trace_id === top.trace_id) : [];
+  const ids = new Set(mine.map((r) => r.span_id));
+  const whole =
+    needs.every((f) => mine.some((r) => r.function_name === f)) &&
+    mine.every((r) => r.parent_span === "null" || ids.has(r.parent_span as string));
+  return whole ? mine : undefined;
+}
+
 /** The records of the one trace whose provider span arrived (consumer + wrapper + provider). */
 const wholeTrace = (recs: Rec[]) => {
   const leaf = recs.find((r) => r.function_name === "get_date");
@@ -122,17 +136,7 @@ describe("tracing to Redis mesh:trace", () => {
       20_000,
       "the LLM chain calling the tool agent",
     );
-    const recs = await traceRecords(client, (all) => {
-      const leaf = [...all].reverse().find((r) => r.function_name === "get_date");
-      const mine = leaf ? all.filter((r) => r.trace_id === leaf.trace_id) : [];
-      // Records arrive from three processes: wait until every span's parent has arrived too.
-      const ids = new Set(mine.map((r) => r.span_id));
-      const whole =
-        mine.some((r) => r.function_name === "ask") &&
-        mine.some((r) => r.agent_name === "llm-a") &&
-        mine.every((r) => r.parent_span === "null" || ids.has(r.parent_span as string));
-      return whole ? mine : undefined;
-    });
+    const recs = await traceRecords(client, (all) => latestWhole(all, "get_date", ["ask", "claude_provider"]));
     const byId = new Map(recs.map((r) => [r.span_id, r]));
     const root = recs.find((r) => r.function_name === "ask") as Rec;
     expect(root.parent_span).toBe("null");
@@ -158,18 +162,48 @@ describe("tracing to Redis mesh:trace", () => {
       "the LLM trace at the registry",
     );
     expect(trace.agents.sort()).toEqual(["dates", "llm-a", "llm-consumer"]);
-    // meshctl trace: the call tree, internal spans hidden unless --all.
+    // Each model call is its own span: the consumer's one call to the provider, and under the
+    // provider's tool span its two calls to the model, the first holding the get_date it asked for.
+    const chats = trace.spans.filter((sp) => sp.llm_iteration !== undefined);
+    const consumerChat = chats.find((sp) => sp.agent_name === "llm-consumer");
+    const providerChats = chats.filter((sp) => sp.agent_name === "llm-a").sort((a, b) => a.start_time - b.start_time);
+    expect(consumerChat?.parent_span).toBe(root.span_id);
+    expect(providerChats.map((sp) => sp.llm_iteration)).toEqual([1, 2]);
+    const providerSpan = trace.spans.find((sp) => sp.operation === "claude_provider");
+    for (const sp of providerChats) expect(sp.parent_span).toBe(providerSpan?.span_id);
+    const toolWrapper = trace.spans.find(
+      (sp) => sp.span_id === trace.spans.find((x) => x.operation === "get_date")?.parent_span,
+    );
+    expect(toolWrapper?.parent_span).toBe(providerChats[0]?.span_id);
+    // Token usage per GenAI semconv on each iteration; the provider's add up to the consumer's totals.
+    for (const sp of chats) {
+      expect(sp.operation).toMatch(/^chat \S+$/);
+      expect(sp.attributes?.["gen_ai.operation.name"]).toBe("chat");
+      expect(sp.attributes?.["gen_ai.usage.input_tokens"]).toMatch(/^\d+$/);
+    }
+    const sum = (k: "iteration_input_tokens" | "iteration_output_tokens") =>
+      providerChats.reduce((n, sp) => n + (sp[k] ?? 0), 0);
+    expect(sum("iteration_input_tokens")).toBe(Number(root.llm_input_tokens));
+    expect(sum("iteration_output_tokens")).toBe(Number(root.llm_output_tokens));
+    expect(consumerChat?.iteration_input_tokens).toBe(Number(root.llm_input_tokens));
+    // meshctl trace: the call tree with each iteration's tokens, internal spans hidden unless --all.
     const tree = meshctl(["trace", root.trace_id as string, "--registry-url", registry.url]);
     const lines = tree.split("\n").filter((l) => l.includes(" ms "));
-    expect(lines.map((l) => l.split(" [")[0]?.replace(/^[\s└├│─]+/, ""))).toEqual([
-      "ask",
-      "claude_provider",
-      "get_date",
-    ]);
+    expect(
+      lines.map((l) =>
+        l
+          .split(" [")[0]
+          ?.replace(/^[\s└├│─]+/, "")
+          .replace(/^chat .*/, "chat"),
+      ),
+    ).toEqual(["ask", "chat", "claude_provider", "chat", "get_date", "chat"]);
     expect(lines[0]).toContain("[llm-consumer]");
     expect(lines[0]).toContain(`tokens ${root.llm_input_tokens} in / ${root.llm_output_tokens} out`);
-    expect(lines[1]).toMatch(/^└─ claude_provider \[llm-a\] \d+\.\d ms ok/);
-    expect(lines[2]).toMatch(/^ {3}└─ get_date \[dates\] \d+\.\d ms ok/);
+    expect(lines[1]).toMatch(/^└─ chat \S+ \[llm-consumer\] \d+\.\d ms ok {2}iteration 1, tokens \d+ in \/ \d+ out/);
+    expect(lines[2]).toMatch(/^ {3}└─ claude_provider \[llm-a\] \d+\.\d ms ok/);
+    expect(lines[3]).toMatch(/^ {6}├─ chat \S+ \[llm-a\] .* iteration 1, tokens/);
+    expect(lines[4]).toMatch(/^ {6}│ {2}└─ get_date \[dates\] \d+\.\d ms ok/);
+    expect(lines[5]).toMatch(/^ {6}└─ chat \S+ \[llm-a\] .* iteration 2, tokens/);
     // meshctl call --tree: the call's result on stdout, its trace id and tree on stderr.
     // Not spawnSync: the scripted model answers from this process's event loop.
     const called = await execFileAsync(
@@ -181,11 +215,22 @@ describe("tracing to Redis mesh:trace", () => {
     const id = /Trace ID: ([0-9a-f]{32})/.exec(called.stderr)?.[1];
     expect(id).toBeTruthy();
     expect(called.stderr).toMatch(
-      /ask \[llm-consumer\][^\n]*\n└─ claude_provider \[llm-a\][^\n]*\n {3}└─ get_date \[dates\]/,
+      /ask \[llm-consumer\][^\n]*\n└─ chat [^\n]*\n {3}└─ claude_provider \[llm-a\][^\n]*\n {6}├─ chat [^\n]*\n {6}│ {2}└─ get_date \[dates\]/,
     );
     const full = meshctl(["trace", root.trace_id as string, "--all", "--registry-url", registry.url]);
     expect(full.split("\n").filter((l) => l.includes("proxy_call_wrapper"))).toHaveLength(2);
     expect(trace.spans.find((sp) => sp.operation === "ask")?.llm_total_tokens).toBe(Number(root.llm_total_tokens));
+
+    // llm.stream(): the streamed provider call is the consumer's iteration span, and the
+    // provider's stream span hangs under it (not under an id no record has).
+    expect(await callText(consumer.url, "ask_stream", {})).toContain("done");
+    const streamed = await traceRecords(client, (all) => latestWhole(all, "ask_stream", ["get_date"]));
+    const top = streamed.find((r) => r.function_name === "ask_stream") as Rec;
+    const chat = streamed.find((r) => r.parent_span === top.span_id && r.llm_iteration === "1") as Rec;
+    // The model is in the name when the stream reported it.
+    expect(chat?.function_name).toMatch(/^chat( \S+)?$/);
+    const providerStream = streamed.find((r) => r.agent_name === "llm-a" && r.parent_span === chat.span_id);
+    expect(providerStream?.function_name).toBe("claude_provider_stream");
   });
 
   it("a consumer -> provider call is one trace: hello (root) -> proxy_call_wrapper -> get_date, fields as the reference writes them", async () => {

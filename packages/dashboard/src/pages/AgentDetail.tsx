@@ -1,9 +1,12 @@
 // One agent: its tools, each dependency with the provider chosen, the alternatives and why
-// (the resolution audit's stages from GET /events), and its LLM tools and providers.
+// (the resolution audit's stages from GET /events), its LLM tools and providers, and with
+// tracing on the calls it made and served (traffic per edge).
+import type { TrafficView } from "@mcp-mesh/protocol";
 import { useEffect, useState } from "react";
 import { type Agent, type AuditStage, fetchAgent, fetchEvents, type MeshEvent } from "../api";
+import { TrafficTable } from "./Traffic";
 
-export function AgentDetail({ id, version }: { id: string; version: number }) {
+export function AgentDetail({ id, version, traffic }: { id: string; version: number; traffic?: TrafficView }) {
   const [agent, setAgent] = useState<Agent | null>(null);
   const [audit, setAudit] = useState<MeshEvent[]>([]);
   const [error, setError] = useState<string>();
@@ -34,6 +37,12 @@ export function AgentDetail({ id, version }: { id: string; version: number }) {
       <p className="muted">
         {agent.endpoint} · {agent.runtime ?? ""} {agent.version ?? ""}
       </p>
+      {traffic?.enabled ? (
+        <div data-testid="agent-traffic">
+          <h3>Traffic (last {Math.round(traffic.window_seconds / 60)} min)</h3>
+          <TrafficTable edges={traffic.edges.filter((e) => e.source === agent.id || e.target === agent.id)} />
+        </div>
+      ) : null}
       <h3>Tools</h3>
       <ul>
         {(agent.capabilities ?? []).map((c) => (

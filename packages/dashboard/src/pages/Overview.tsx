@@ -1,7 +1,9 @@
+import type { TrafficView } from "@mcp-mesh/protocol";
 import type { Mesh } from "../use-mesh";
+import { Card } from "./Card";
 import { EventList } from "./Events";
 
-export function Overview({ mesh }: { mesh: Mesh }) {
+export function Overview({ mesh, traffic }: { mesh: Mesh; traffic?: TrafficView }) {
   const a = mesh.agents;
   const healthy = a.filter((x) => x.status === "healthy").length;
   const total = a.reduce((n, x) => n + (x.total_dependencies ?? 0), 0);
@@ -15,18 +17,16 @@ export function Overview({ mesh }: { mesh: Mesh }) {
         <Card title="Healthy" value={`${healthy} / ${a.length}`} testId="healthy-count" />
         <Card title="Dependencies resolved" value={`${resolved} / ${total}`} />
         <Card title="Capabilities" value={`${caps.size}`} />
+        {traffic?.enabled ? (
+          <Card
+            title={`Calls, last ${Math.round(traffic.window_seconds / 60)} min`}
+            value={`${traffic.total_calls}${traffic.total_errors ? ` (${traffic.total_errors} failed)` : ""}`}
+            testId="overview-calls"
+          />
+        ) : null}
       </div>
       <h3>Recent events</h3>
       <EventList events={mesh.events.slice(0, 10)} />
     </section>
-  );
-}
-
-function Card({ title, value, testId }: { title: string; value: string; testId?: string }) {
-  return (
-    <div className="card" data-testid={testId}>
-      <div className="muted">{title}</div>
-      <div className="big">{value}</div>
-    </div>
   );
 }

@@ -1,8 +1,9 @@
 // Who may talk to the registry: static bearer tokens from MCP_MESH_REGISTRY_TOKEN (comma
-// separated) and/or MCP_MESH_REGISTRY_TOKENS_FILE (JSON, with names and capability scopes,
-// re-read when it changes or on SIGHUP so tokens rotate without a restart).
+// separated) and/or MCP_MESH_REGISTRY_TOKENS_FILE (YAML or JSON, with names and capability
+// scopes, re-read when it changes or on SIGHUP so tokens rotate without a restart).
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
 
 export interface Credential {
   /** Stable id stored as an agent's owner: the name from the tokens file, else a hash of the token. */
@@ -28,16 +29,21 @@ export interface CredentialSource {
 const digest = (token: string) => createHash("sha256").update(token).digest();
 const tokenId = (token: string) => `token:${digest(token).toString("hex").slice(0, 12)}`;
 
-/** Parses the tokens file: `[{ "token": "...", "name": "billing", "capabilities": ["billing_*"] }]`. */
+/**
+ * Parses the tokens file: `[{ "token": "...", "name": "billing", "capabilities": ["billing_*"] }]`
+ * or the same list under `tokens:`. Read as YAML 1.2, of which JSON is a subset: a Kubernetes
+ * Secret or config-management tool writes YAML, and every existing JSON file still parses.
+ */
 export function parseTokensFile(text: string): Credential[] & { tokens: string[] } {
-  const raw = JSON.parse(text) as unknown;
+  const raw = parseYaml(text) as unknown;
   const list = Array.isArray(raw) ? raw : (raw as { tokens?: unknown })?.tokens;
-  if (!Array.isArray(list)) throw new Error("expected a JSON array of {token, name?, capabilities?}");
+  if (!Array.isArray(list)) throw new Error("expected a list of {token, name?, capabilities?}");
   const out = [] as unknown as Credential[] & { tokens: string[] };
   out.tokens = [];
   for (const [i, e] of list.entries()) {
     const t = (e as { token?: unknown })?.token;
-    if (typeof t !== "string" || t.length < 8) throw new Error(`entry ${i}: "token" must be a string of 8+ characters`);
+    if (typeof t !== "string" || t.length < 8)
+      throw new Error(`entry ${i}: "token" must be a string of 8+ characters (quote it in YAML)`);
     const name = (e as { name?: unknown }).name;
     const caps = (e as { capabilities?: unknown }).capabilities;
     if (name !== undefined && typeof name !== "string") throw new Error(`entry ${i}: "name" must be a string`);

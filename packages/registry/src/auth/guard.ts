@@ -54,6 +54,12 @@ function bearer(req: FastifyRequest): string | undefined {
 export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   app.decorateRequest("credential", undefined);
   app.decorateRequest("clientCertificate", undefined);
+  // A refused client has no use for its connection: closing it after the 401/403 means a
+  // thousand anonymous or foreign /watch attempts cannot each keep a socket for the keep-alive
+  // timeout (72 s). Agents with the right token never get these answers.
+  app.addHook("onSend", async (_req, reply) => {
+    if (reply.statusCode === 401 || reply.statusCode === 403) reply.header("connection", "close");
+  });
   app.addHook("onRequest", async (req) => {
     const path = (req.url.split("?")[0] ?? "").replace(/\/{2,}/g, "/");
     // Probes answer whatever Authorization says: a kubelet sends none, a misconfigured agent's

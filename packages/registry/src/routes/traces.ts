@@ -37,7 +37,13 @@ export function traceRoutes(app: FastifyInstance, feed: TraceFeed): void {
     open++;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    // x-accel-buffering: the dashboard reads this stream through ingresses too (nginx buffers otherwise).
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     res.write(": traces\n\n");
     const send = (span: TraceSpanView) => {
       const event: TraceStreamEvent = { type: "span", span };

@@ -1,6 +1,7 @@
 // Traces assembled from the agents' span records (LLM-WIRE.md §4.4), in memory and bounded:
 // at most MAX_TRACES traces (the oldest dropped first), MAX_SPANS spans each, none older than TTL.
 import type { TraceSpanView, TraceSummary, TraceView } from "@mcp-mesh/protocol";
+import { referenceTrace } from "./reference-shape.js";
 
 const MAX_TRACES = 2000;
 const MAX_SPANS = 1000;
@@ -39,19 +40,24 @@ export function createTraceStore(clock: () => number = Date.now): TraceStore {
       held.seenAt = clock();
       // Map order is recency order: re-inserted on every span.
       traces.set(span.trace_id, held);
-      if (held.spans.length < MAX_SPANS) held.spans.push(span);
+      // A record delivered twice (a publisher's retry, a re-read after a registry restart) is one span.
+      const same = held.spans.findIndex((s) => s.span_id === span.span_id);
+      if (same >= 0) held.spans[same] = span;
+      else if (held.spans.length < MAX_SPANS) held.spans.push(span);
       prune();
       return span;
     },
     get(traceId) {
       const held = traces.get(traceId.toLowerCase());
-      return held ? view(traceId.toLowerCase(), held.spans) : undefined;
+      if (!held) return undefined;
+      const { trace, end } = view(traceId.toLowerCase(), held.spans);
+      return referenceTrace(trace, end);
     },
     recent(limit) {
       const out: TraceSummary[] = [];
       for (const [id, held] of [...traces].reverse()) {
         if (out.length >= limit) break;
-        const { spans: _s, root_span_id: _r, ...rest } = view(id, held.spans);
+        const { spans: _s, root_span_id: _r, ...rest } = view(id, held.spans).trace;
         const root = held.spans.find((s) => s.parent_span === null);
         out.push({ ...rest, root_operation: root?.operation ?? null, root_agent: root?.agent_name ?? null });
       }
@@ -90,22 +96,27 @@ function toSpan(r: Record<string, string>): TraceSpanView | undefined {
     llm_total_tokens: field("llm_total_tokens"),
     llm_model: r.llm_model,
     llm_provider: r.llm_provider,
+    llm_iteration: field("llm_iteration"),
+    iteration_input_tokens: field("gen_ai.usage.input_tokens"),
+    iteration_output_tokens: field("gen_ai.usage.output_tokens"),
     attributes,
   };
 }
 
-function view(traceId: string, held: TraceSpanView[]): TraceView {
+function view(traceId: string, held: TraceSpanView[]): { trace: TraceView; end: number } {
   const spans = [...held].sort((a, b) => a.start_time - b.start_time);
   const start = Math.min(...spans.map((s) => s.start_time));
   const end = Math.max(...spans.map((s) => s.end_time));
-  return {
+  const trace = {
     trace_id: traceId,
     root_span_id: spans.find((s) => s.parent_span === null)?.span_id ?? null,
     start_time: start,
     duration_ms: Math.round((end - start) * 100_000) / 100,
     span_count: spans.length,
-    agents: [...new Set(spans.map((s) => s.agent_name).filter((a): a is string => !!a))],
+    // Sorted, as the reference lists them.
+    agents: [...new Set(spans.map((s) => s.agent_name).filter((a): a is string => !!a))].sort(),
     success: spans.every((s) => s.success),
     spans,
   };
+  return { trace, end };
 }

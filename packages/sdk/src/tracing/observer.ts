@@ -2,18 +2,22 @@
 // hung off the call record's ToolContext. Spans go to @opentelemetry/api (a no-op unless the app
 // registers an OTel SDK; then ours join its traces and share its ids) and, with
 // MCP_MESH_DISTRIBUTED_TRACING_ENABLED=true, to Redis `mesh:trace` in the reference's format.
-import { context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { context, createTraceState, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ToolContext } from "../types.js";
 import { newSpanId } from "./ids.js";
 import type { SpanSink } from "./redis-export.js";
-import { type AgentIdentity, spanRecord } from "./span-record.js";
+import type { AgentIdentity } from "./span-record.js";
 
 const tracer = trace.getTracer("@mcp-mesh/sdk");
 
 export interface SpanEnd {
   error?: string;
   resultType?: string;
+  /** Record fields; `gen_ai.*` ones are also set on the OTel span (numbers where numeric). */
   extra?: Record<string, string>;
+  /** Renames the span at its end (an LLM iteration learns its model from the answer). */
+  name?: { record: string; otel: string };
 }
 
 export interface ActiveSpan {
@@ -37,6 +41,23 @@ export function spanOf(ctx: ToolContext | undefined): ActiveSpan | undefined {
   return ctx ? spans.get(ctx) : undefined;
 }
 
+/** A span opened inside a call (an LLM iteration) that the call's outbound calls hang under. */
+const scoped = new AsyncLocalStorage<{ ctx: ToolContext; span: ActiveSpan }>();
+
+/**
+ * The span outbound calls made now belong under: the innermost one `runInSpan` opened for this
+ * call, else the call's own. Keyed by the call's context, so an in-process call made from inside
+ * an iteration starts from its own span, not the caller's iteration.
+ */
+export function currentSpan(ctx: ToolContext | undefined): ActiveSpan | undefined {
+  const s = scoped.getStore();
+  return s && s.ctx === ctx ? s.span : spanOf(ctx);
+}
+
+export function runInSpan<T>(ctx: ToolContext, span: ActiveSpan, fn: () => T): T {
+  return scoped.run({ ctx, span }, fn);
+}
+
 export function createCallObserver(agent: () => AgentIdentity | undefined, sink: SpanSink | undefined): CallObserver {
   const open = (
     traceId: string,
@@ -47,6 +68,7 @@ export function createCallObserver(agent: () => AgentIdentity | undefined, sink:
     deps: string[],
   ): ActiveSpan => {
     const startMs = Date.now();
+    let recordName = name;
     const id = otel.isRecording() ? otel.spanContext().spanId : newSpanId();
     let notes: Record<string, string> | undefined;
     const self: ActiveSpan = {
@@ -62,31 +84,35 @@ export function createCallObserver(agent: () => AgentIdentity | undefined, sink:
       },
       end(outcome = {}) {
         if (notes) outcome = { ...outcome, extra: { ...notes, ...outcome.extra } };
-        if (outcome.error !== undefined) otel.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
-        for (const [k, v] of Object.entries(outcome.extra ?? {}))
-          if (k.startsWith("llm_")) otel.setAttribute(llmAttr(k), Number.isNaN(Number(v)) ? v : Number(v));
-        otel.end();
+        if (outcome.name) recordName = outcome.name.record;
+        // The OTel side only when an SDK records it: with none (the usual case) this is all skipped.
+        if (otel.isRecording()) {
+          if (outcome.name) otel.updateName(outcome.name.otel);
+          if (outcome.error !== undefined) otel.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+          for (const [k, v] of Object.entries(outcome.extra ?? {}))
+            if (k.startsWith("llm_") || k.startsWith("gen_ai."))
+              otel.setAttribute(llmAttr(k), k === "llm_model" || Number.isNaN(Number(v)) ? v : Number(v));
+          otel.end();
+        }
         const who = agent();
         if (!sink || !who) return;
         sink.publish(
-          spanRecord(
-            {
-              traceId,
-              spanId: id,
-              parentSpan: parent,
-              functionName: name,
-              startMs,
-              endMs: Date.now(),
-              success: outcome.error === undefined,
-              error: outcome.error,
-              resultType: outcome.resultType ?? "dict",
-              argsCount,
-              injectedDependencies: deps.length,
-              dependencies: deps,
-              extra: outcome.extra,
-            },
-            who,
-          ),
+          {
+            traceId,
+            spanId: id,
+            parentSpan: parent,
+            functionName: recordName,
+            startMs,
+            endMs: Date.now(),
+            success: outcome.error === undefined,
+            error: outcome.error,
+            resultType: outcome.resultType ?? "dict",
+            argsCount,
+            injectedDependencies: deps.length,
+            dependencies: deps,
+            extra: outcome.extra,
+          },
+          who,
         );
       },
     };
@@ -101,6 +127,8 @@ export function createCallObserver(agent: () => AgentIdentity | undefined, sink:
           spanId: ctx.parentSpan,
           traceFlags: 1,
           isRemote: true,
+          // The app's own OTel propagation (if any) then carries the caller's vendor entries too.
+          ...(ctx.traceState && { traceState: createTraceState(ctx.traceState) }),
         });
       const otel = tracer.startSpan(
         `tools/call ${tool}`,
@@ -125,6 +153,7 @@ export function createCallObserver(agent: () => AgentIdentity | undefined, sink:
 
 /** llm_input_tokens → gen_ai.usage.input_tokens (GenAI semantic conventions). */
 function llmAttr(k: string): string {
+  if (k.startsWith("gen_ai.")) return k;
   if (k === "llm_input_tokens") return "gen_ai.usage.input_tokens";
   if (k === "llm_output_tokens") return "gen_ai.usage.output_tokens";
   if (k === "llm_model") return "gen_ai.request.model";

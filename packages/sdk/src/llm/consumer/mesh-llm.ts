@@ -7,6 +7,7 @@
 import { ErrorCodes, MeshError } from "@mcp-mesh/protocol";
 import type { Dispatcher } from "undici";
 import { callContext } from "../../call-context.js";
+import { iterationStream, type LlmIteration, startLlmIteration } from "../../tracing/llm-iteration.js";
 import { spanOf } from "../../tracing/observer.js";
 import type { LlmSlot } from "../../wiring.js";
 import { DEFAULT_MAX_ITERATIONS } from "./declaration.js";
@@ -59,9 +60,40 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       const target = slot.target;
       const request = buildRequest(messages, target.tools, params);
-      const value = await callProvider(slot, request, options?.signal);
+      // Each provider call and the tool calls it hands back are one iteration span.
+      const span = startLlmIteration(
+        iteration,
+        target.vendor !== "unknown" ? target.vendor : "mesh",
+        requestedModel(params),
+        target.providers[0]?.endpoint ?? "",
+      );
+      let answer: Awaited<ReturnType<typeof iterate>>;
+      try {
+        answer = await iterate(iteration, request, target, span);
+      } catch (err) {
+        span.end(err);
+        throw err;
+      }
+      span.end();
+      if (answer.done) return answer.value;
+    }
+    throw maxIterationsError(maxIterations, "the consumer's tool loop");
+
+    async function iterate(
+      iteration: number,
+      request: unknown,
+      target: typeof slot.target,
+      span: LlmIteration,
+    ): Promise<{ done: true; value: Out } | { done: false }> {
+      const value = await span.run(() => callProvider(slot, request, options?.signal));
       totals.endpoint = slot.target.providers[0]?.endpoint ?? "";
       const envelope = parseEnvelope(value);
+      span.usage({
+        model: envelope.usage.model || requestedModel(params) || "",
+        inputTokens: envelope.usage.inputTokens,
+        outputTokens: envelope.usage.outputTokens,
+        toolCalls: envelope.toolCalls?.length ?? 0,
+      });
       totals.inputTokens += envelope.usage.inputTokens;
       totals.outputTokens += envelope.usage.outputTokens;
       if (envelope.usage.model) totals.model = envelope.usage.model;
@@ -82,15 +114,15 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
         throw maxIterationsError(maxIterations, "the provider's tool loop");
       }
       if (envelope.toolCalls) {
-        messages.push({ role: "assistant", content: envelope.content, tool_calls: envelope.toolCalls });
-        messages.push(...(await runToolCalls(envelope.toolCalls, target.tools, env, options?.signal)));
+        const calls = envelope.toolCalls;
+        messages.push({ role: "assistant", content: envelope.content, tool_calls: calls });
+        messages.push(...(await span.run(() => runToolCalls(calls, target.tools, env, options?.signal))));
         meta = done();
-        continue;
+        return { done: false };
       }
       meta = done();
-      return parseAnswer(envelope.content, slot.spec.output, value) as Out;
+      return { done: true, value: parseAnswer(envelope.content, slot.spec.output, value) as Out };
     }
-    throw maxIterationsError(maxIterations, "the consumer's tool loop");
   };
 
   const llm = call as MeshLlm<Out>;
@@ -98,10 +130,30 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
     stream: {
       value: (prompt: string | readonly LlmMessage[], options?: LlmCallOptions) => {
         const { params, messages } = prepare(prompt, options);
-        const request = buildRequest(messages, slot.target.tools, params);
-        return streamProvider(slot, request, env, options?.signal, (m) => {
+        const target = slot.target;
+        const request = buildRequest(messages, target.tools, params);
+        let last: LlmMeta | undefined;
+        const inner = streamProvider(slot, request, env, options?.signal, (m) => {
           meta = m;
+          last = m;
         });
+        return iterationStream(
+          inner,
+          () =>
+            startLlmIteration(
+              1,
+              target.vendor !== "unknown" ? target.vendor : "mesh",
+              requestedModel(params),
+              target.providers[0]?.endpoint ?? "",
+            ),
+          () =>
+            last && {
+              model: last.model === "unknown" ? "" : last.model,
+              inputTokens: last.inputTokens,
+              outputTokens: last.outputTokens,
+              toolCalls: 0,
+            },
+        );
       },
     },
     meta: { get: () => meta, enumerable: true },
@@ -116,6 +168,11 @@ export function createMeshLlm<Out>(slot: LlmSlot, args: Record<string, unknown>,
     tools: { get: () => slot.target.tools.map((t) => t.name), enumerable: true },
   });
   return llm;
+}
+
+/** The model the request asks for, when the consumer names one (else the provider's default). */
+function requestedModel(params: Record<string, unknown> | null): string | undefined {
+  return typeof params?.model === "string" && params.model ? params.model : undefined;
 }
 
 /** The consumer tool's span carries the call's LLM totals (LLM-WIRE.md §4.3 llm_* fields). */

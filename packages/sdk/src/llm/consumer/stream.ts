@@ -8,6 +8,9 @@ import { ErrorCodes, MeshError, matchesHeaderRule } from "@mcp-mesh/protocol";
 import { callContext } from "../../call-context.js";
 import { callToolHttp } from "../../client/tools-call.js";
 import { decodeResponse } from "../../decode-result.js";
+import { newSpanId } from "../../tracing/ids.js";
+import { currentSpan } from "../../tracing/observer.js";
+import { outboundTrace } from "../../tracing/propagate.js";
 import type { LlmSlot, Provider } from "../../wiring.js";
 import { parseEnvelope } from "./envelope.js";
 import { type Frame, frameOf, framesOf } from "./frames.js";
@@ -150,13 +153,12 @@ async function callStreamTool(
   const propagated: Record<string, string> = {};
   if (ctx)
     for (const [k, v] of Object.entries(ctx.headers)) if (matchesHeaderRule(k, env.propagateHeaders)) propagated[k] = v;
-  if (ctx?.traceId) {
-    const span = randomUUID().replaceAll("-", "").slice(0, 16);
-    args._trace_id = ctx.traceId;
-    args._parent_span = span;
-    headers["x-trace-id"] = ctx.traceId;
-    headers["x-parent-span"] = span;
-  }
+  // The provider's span hangs under ours (the iteration's): no orphan parent id.
+  const parent = currentSpan(ctx);
+  const spanId = parent && parent.traceId === ctx?.traceId ? parent.id : newSpanId();
+  const trace = ctx?.traceId ? outboundTrace(ctx.traceId, spanId, ctx.traceState) : undefined;
+  Object.assign(args, trace?.args);
+  Object.assign(headers, trace?.headers);
   if (Object.keys(propagated).length > 0) args._mesh_headers = propagated;
   const response = await callToolHttp(env.dispatcher, {
     url: `${p.endpoint}/mcp`,
@@ -166,6 +168,7 @@ async function callStreamTool(
     headers: { ...propagated, ...headers },
     signal,
     progressToken: randomUUID(),
+    meta: trace?.meta,
     onNotification: (n) => {
       if (n.method !== "notifications/progress") return;
       const m = (n.params as { message?: unknown; data?: unknown }).message ?? (n.params as { data?: unknown }).data;

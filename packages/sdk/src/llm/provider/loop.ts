@@ -3,6 +3,7 @@
 // until the model answers without tool calls or the cap is reached; tools without endpoints are
 // the legacy path: the model's tool calls go back to the caller in the envelope.
 import type { LanguageModel, ModelMessage } from "ai";
+import { startLlmIteration } from "../../tracing/llm-iteration.js";
 import { type MeshToolRunner, runToolCalls } from "./mesh-tools.js";
 import { readTools, toModelMessages, toToolSet, toWireToolCall } from "./messages.js";
 import type { MeshLlmRequest, ProviderParams } from "./request.js";
@@ -61,23 +62,38 @@ export async function runProviderLoop(input: LoopInput): Promise<Envelope> {
   };
   let lastText = "";
   for (let iteration = 1; iteration <= params.maxIterations; iteration++) {
-    const result = await (input.onText ? streamedStep(step) : bufferedStep(step));
-    usage.prompt_tokens += result.inputTokens;
-    usage.completion_tokens += result.outputTokens;
-    input.onIteration?.(iteration, result);
-    if (result.toolCalls.length === 0) {
-      if (!liveText && result.text && input.onText) await input.onText(result.text);
-      return { role: "assistant", content: result.text, _mesh_usage: usage };
+    // The vendor call and the tool calls it asks for are one iteration span.
+    const span = startLlmIteration(iteration, input.vendor, input.modelName, "");
+    let outcomes: Awaited<ReturnType<typeof runToolCalls>>;
+    let result: StepResult;
+    try {
+      result = await span.run(() => (input.onText ? streamedStep(step) : bufferedStep(step)));
+      span.usage({ model: input.modelName, ...result, toolCalls: result.toolCalls.length });
+      usage.prompt_tokens += result.inputTokens;
+      usage.completion_tokens += result.outputTokens;
+      input.onIteration?.(iteration, result);
+      if (result.toolCalls.length === 0) {
+        if (!liveText && result.text && input.onText) await input.onText(result.text);
+        span.end();
+        return { role: "assistant", content: result.text, _mesh_usage: usage };
+      }
+      if (!managed) {
+        span.end();
+        return {
+          role: "assistant",
+          content: result.text,
+          tool_calls: result.toolCalls.map(toWireToolCall),
+          _mesh_usage: usage,
+        };
+      }
+      const calls = result.toolCalls;
+      outcomes = await span.run(() => runToolCalls(calls, tools, input.runner, params.parallelToolCalls));
+    } catch (err) {
+      span.end(err);
+      throw err;
     }
-    if (!managed)
-      return {
-        role: "assistant",
-        content: result.text,
-        tool_calls: result.toolCalls.map(toWireToolCall),
-        _mesh_usage: usage,
-      };
+    span.end();
     if (result.text) lastText = result.text;
-    const outcomes = await runToolCalls(result.toolCalls, tools, input.runner, params.parallelToolCalls);
     step.messages = [
       ...step.messages,
       ...result.responseMessages,

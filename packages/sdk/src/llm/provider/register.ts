@@ -5,6 +5,7 @@
 import { ErrorCodes, isMeshError, MeshError } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
+import { withoutSecrets } from "../../log.js";
 import type { ToolContext, ToolDefinition } from "../../types.js";
 import { loadModel, parseModel, type VendorModel } from "../vendors.js";
 import type { Envelope } from "./loop.js";
@@ -136,7 +137,9 @@ function providerRunner(opts: LlmProviderOptions, vendor: string, host: Provider
       });
     } catch (err) {
       if (isMeshError(err)) throw err;
-      throw new MeshError(ErrorCodes.LLM_PROVIDER_ERROR, `LLM provider ${modelName}: ${vendorMessage(err)}`);
+      // A vendor may quote the key it refused; the message goes to the caller, logs and traces.
+      const message = withoutSecrets(vendorMessage(err), vendorKeys(opts.apiKey, process.env));
+      throw new MeshError(ErrorCodes.LLM_PROVIDER_ERROR, `LLM provider ${modelName}: ${message}`);
     }
   };
 }
@@ -165,6 +168,11 @@ function effectiveModel(own: string, vendor: string, asked: string | undefined, 
 function callTimeoutMs(ctx: ToolContext): number {
   const s = Number(ctx.headers["x-mesh-timeout"]);
   return Number.isFinite(s) && s > 0 ? s * 1000 : 300_000;
+}
+
+/** The keys this provider may be using: its own `apiKey` and the vendors' `*_API_KEY` variables. */
+function vendorKeys(apiKey: string | undefined, env: NodeJS.ProcessEnv): (string | undefined)[] {
+  return [apiKey, ...Object.entries(env).flatMap(([k, v]) => (k.endsWith("_API_KEY") ? [v] : []))];
 }
 
 function vendorMessage(err: unknown): string {
