@@ -110,8 +110,10 @@ function initDataDir(bin, user) {
 /** Launches postgres on `port` over `dir`; resolves once it accepts connections. */
 async function launch(bin, dir, port, user) {
   const args = ["-D", join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
-  // A test server: durability is not what is being tested, and fsync on a shared disk is slow.
-  args.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "max_connections=300");
+  // A test server: fsync on a shared disk is slow, and skipping it loses nothing when only the
+  // process dies (the OS still has the pages). synchronous_commit stays on: a commit's WAL must
+  // be written before it is acknowledged, or an immediate stop (stop(), as a crash) loses it.
+  args.push("-c", "fsync=off", "-c", "max_connections=300");
   const child = spawn(join(bin, "postgres"), args, { stdio: ["ignore", "ignore", "pipe"], ...(user ?? {}), cwd: dir });
   started.set(child.pid, dir);
   let log = "";
