@@ -62,7 +62,10 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   const core = new RegistryCore({ store: opts.store, clock, logger, metrics, maxAlternatives: config.maxAlternatives });
   await opts.store.migrate();
   await core.load();
-  await startupCleanup(core, clock());
+  // With replicas, the leader alone marks agents that went silent while the registry was down.
+  core.replicas.leader = await core.replicas.leads();
+  if (core.replicas.leader) await startupCleanup(core, clock());
+  const stopFollowing = await core.replicas.follow();
 
   const serverOptions = {
     headersTimeout: config.requestTimeoutMs,
@@ -126,6 +129,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
       : {}),
   });
   const ownership = await createOwnership(opts.store, core, clientCertificates !== undefined);
+  core.replicas.onRemoteChange((change) => ownership.learn(change.owners));
 
   healthRoutes(app, core, Date.now());
   heartbeatRoutes(app, core, ownership);
@@ -164,6 +168,7 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
       closing = true;
       process.off("SIGHUP", onHup);
       await stopTimers();
+      await stopFollowing();
       await tracing?.close();
       await app.close();
       await opts.store.close();

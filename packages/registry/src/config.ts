@@ -60,7 +60,7 @@ export const SETTINGS: Setting[] = [
     key: "databaseUrl",
     env: "DATABASE_URL",
     default: "mcp_mesh_registry.db",
-    help: "SQLite file path or :memory:",
+    help: "SQLite file path, :memory:, or a postgres:// URL (replicas may share it)",
     parse: (v) => v,
   },
   {

@@ -1,16 +1,13 @@
 // The registry's state machine: full heartbeats, fast heartbeats, unregister, health
 // transitions, and the propagation of a change to exactly the consumers it concerns.
 //
-// Changes run one at a time. Each is computed in memory, staged (journal.ts), written to the
-// store, and only then applied to memory and pushed to watchers: a store that refuses a write
-// leaves memory as it was and the caller gets `store_unavailable` (HTTP 503). Routes and the
-// health monitor see outcomes and read-only views, never the state itself.
+// Changes run one at a time through the change lane (change-lane.ts): computed here in memory,
+// written to the store, and only then applied and pushed. Routes and the health monitor see
+// outcomes and read-only views, never the state itself.
 
 import {
   type AgentInfo,
   type AgentRegistration,
-  ErrorCodes,
-  MeshError,
   type RegistrationResponse,
   type ResolutionUpdate,
   rfc3339,
@@ -19,12 +16,15 @@ import {
 import type { Logger } from "pino";
 import { agentInfo } from "./agents-view.js";
 import { AuditLog } from "./audit.js";
+import { type Change, ChangeLane, type MeshChange, type MeshChangeListener } from "./change-lane.js";
 import { candidatesOf, providerFingerprint, registerEvent, schemasOf } from "./change-records.js";
+import { HeartbeatTimes } from "./heartbeat-times.js";
 import { Journal, JournaledMap, JournaledSet, JournaledTopology } from "./journal.js";
 import type { RegistryMetrics } from "./metrics.js";
 import { type AgentRecord, type EventRecord, emptyResolution, type Resolution } from "./model.js";
 import { type MeshState, propagate } from "./propagate.js";
 import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
+import { ReplicaLink } from "./replicas.js";
 import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
 import { differsForReference } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
@@ -59,27 +59,12 @@ export interface HealthEvent {
   data: Record<string, unknown>;
 }
 
-/** What a committed change recorded, for the dashboard's push feed. */
-export interface MeshChange {
-  types: string[];
-  agent_ids: string[];
-}
-export type MeshChangeListener = (change: MeshChange) => void;
-
-/** One computed change: what to write, what to do once it is written, and the caller's answer. */
-interface Change<T> {
-  batch: WriteBatch;
-  result: T;
-  deliveries?: ResolutionUpdate[];
-  onCommitted?: () => void;
-}
+export type { MeshChange, MeshChangeListener };
 
 export class RegistryCore {
   private readonly journal = new Journal();
   private readonly topo: JournaledTopology;
   private readonly watch = new WatchHub();
-  /** Listeners told after every committed change that recorded events (the dashboard's feed). */
-  private readonly meshListeners = new Set<MeshChangeListener>();
   /** Current resolution of every healthy agent, kept up to date as the mesh changes. */
   private readonly current = JournaledMap.on<string, Resolution>(this.journal);
   /** What each agent was last told (reference view): a difference means HEAD answers 202. */
@@ -87,17 +72,19 @@ export class RegistryCore {
   private readonly counters = JournaledMap.on<string, { total: number; resolved: number }>(this.journal);
   private readonly pending = new JournaledSet<string>(this.journal);
   private readonly audit = new AuditLog(JournaledMap.on(this.journal));
-  private touches = new Map<string, number>();
+  private readonly touches = new HeartbeatTimes();
   /** Schema hashes already written: schemas are content-addressed, most agents share them. */
   private readonly knownSchemas = new JournaledSet<string>(this.journal);
   private seq = 0;
-  /** Changes run one after another: each is computed against the state the previous one left. */
-  private lane: Promise<unknown> = Promise.resolve();
+  private readonly lane: ChangeLane;
+  /** Replicas sharing the store: the change feed, heartbeat times, the leader lock. */
+  readonly replicas: ReplicaLink;
 
   private readonly state: MeshState;
 
   constructor(private readonly opts: CoreOptions) {
     this.topo = new JournaledTopology(new Topology(), this.journal);
+    this.lane = new ChangeLane({ ...opts, journal: this.journal, watch: this.watch });
     this.state = {
       topology: this.topo.topo,
       current: this.current,
@@ -109,6 +96,20 @@ export class RegistryCore {
       maxAlternatives: opts.maxAlternatives,
       metrics: opts.metrics,
     };
+    this.replicas = new ReplicaLink({
+      store: opts.store,
+      topology: this.topo.topo,
+      run: (compute) => this.change(compute),
+      context: {
+        topo: this.topo,
+        state: this.state,
+        env: () => this.env(),
+        sawSeq: (seq) => {
+          if (seq > this.seq) this.seq = seq;
+        },
+      },
+      clock: opts.clock,
+    });
   }
 
   get metrics(): RegistryMetrics {
@@ -153,46 +154,9 @@ export class RegistryCore {
     return makeEnv(this.topology, () => undefined);
   }
 
-  /**
-   * Runs one change: computes it (staged, so memory is untouched once compute returns), writes
-   * it, then applies it to memory and tells watchers. A failed write changes nothing.
-   */
+  /** Runs one change through the lane (change-lane.ts): computed, written, then applied. */
   private change<T>(compute: () => Change<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      this.journal.begin();
-      let change: Change<T>;
-      let staged: ReturnType<Journal["end"]>;
-      try {
-        change = compute();
-      } finally {
-        staged = this.journal.end();
-      }
-      try {
-        // A refused registration writes nothing, so it is answered even while the store is down.
-        if (Object.values(change.batch).some((v) => v.length)) {
-          const startedAt = performance.now();
-          await this.opts.store.write(change.batch);
-          this.opts.metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
-        }
-      } catch (e) {
-        this.opts.metrics.storeWriteFailures.inc();
-        this.opts.logger.error({ err: e }, "store write failed: the change was not applied");
-        throw new MeshError(
-          ErrorCodes.STORE_UNAVAILABLE,
-          `registry store unavailable (${this.opts.store.kind}): nothing was changed, retry later`,
-        );
-      }
-      staged.apply();
-      for (const e of change.batch.events ?? []) this.opts.metrics.events.inc({ type: e.event_type });
-      for (const u of change.deliveries ?? []) this.watch.publish(u);
-      this.opts.metrics.watchPushes.inc(change.deliveries?.length ?? 0);
-      change.onCommitted?.();
-      this.notifyMesh(change.batch.events ?? []);
-      return change.result;
-    };
-    const next = this.lane.then(run, run);
-    this.lane = next.catch(() => undefined);
-    return next;
+    return this.lane.run(compute);
   }
 
   /** `entityId`: the verified client certificate's identity, "" without one (its endpoint is then http). */
@@ -270,7 +234,7 @@ export class RegistryCore {
       result: { outcome, body: response },
       deliveries,
       onCommitted: () => {
-        this.touches.delete(id);
+        this.touches.forget(id);
         this.opts.metrics.registrations.inc({ outcome });
       },
     };
@@ -282,16 +246,13 @@ export class RegistryCore {
     if (!agent || agent.status !== "healthy") return "gone";
     const now = this.opts.clock();
     agent.updated_at = now;
-    this.touches.set(id, now);
+    this.touches.touch(id, now);
     return this.pending.has(id) ? "changed" : "current";
   }
 
-  /** Heartbeat times are written in batches: losing a second of them on a crash is harmless. */
-  async flushTouches(): Promise<void> {
-    if (!this.touches.size) return;
-    const touches = [...this.touches].map(([agent_id, updated_at]) => ({ agent_id, updated_at }));
-    this.touches = new Map();
-    await this.opts.store.write({ touches });
+  /** Heartbeat times are written in batches (heartbeat-times.ts). */
+  flushTouches(): Promise<void> {
+    return this.touches.flush(this.opts.store);
   }
 
   /** DELETE /agents/{id}: keep the row, mark it unhealthy, tell its consumers. */
@@ -455,23 +416,7 @@ export class RegistryCore {
    * the listener gets the types and agents of the events each change recorded.
    */
   onMeshChange(listener: MeshChangeListener): () => void {
-    this.meshListeners.add(listener);
-    return () => this.meshListeners.delete(listener);
-  }
-
-  private notifyMesh(events: ReadonlyArray<{ event_type: string; agent_id: string }>): void {
-    if (!events.length || !this.meshListeners.size) return;
-    const change: MeshChange = {
-      types: [...new Set(events.map((e) => e.event_type))],
-      agent_ids: [...new Set(events.map((e) => e.agent_id))],
-    };
-    for (const l of this.meshListeners) {
-      try {
-        l(change);
-      } catch (e) {
-        this.opts.logger.error({ err: e }, "mesh change listener failed");
-      }
-    }
+    return this.lane.onMeshChange(listener);
   }
 
   isWatched(id: string): boolean {

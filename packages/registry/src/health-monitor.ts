@@ -76,15 +76,45 @@ export async function sweep(
   if (opts.eventMaxRows > 0) await core.trimEvents(opts.eventMaxRows);
 }
 
-/** Starts the periodic work; returns a stop function. */
+/**
+ * A new leader waits this long before its first scan, so that every replica has flushed the
+ * heartbeat times it holds (touches are written each second) and none is taken for silence.
+ */
+export const LEADER_SETTLE_MS = 3000;
+
+/**
+ * Starts the periodic work; returns a stop function. With replicas on one database only the
+ * leader scans and sweeps, against heartbeat times every replica wrote; all of them flush.
+ */
 export function startMonitor(core: RegistryCore, opts: MonitorOptions): () => Promise<void> {
   const log = (what: string) => (e: unknown) => core.logger.error({ err: e }, `${what} failed`);
+  // Leading from the start (a registry alone, or the replica that took the lock at start,
+  // having just loaded the store) needs no settling.
+  let leaderSince: number | undefined = core.replicas.leader ? Date.now() - LEADER_SETTLE_MS : undefined;
+  const leading = async (): Promise<boolean> => {
+    core.replicas.leader = await core.replicas.leads();
+    if (!core.replicas.leader) {
+      if (leaderSince !== undefined) core.logger.info("no longer the leader replica");
+      leaderSince = undefined;
+      return false;
+    }
+    if (leaderSince === undefined) {
+      leaderSince = Date.now();
+      core.logger.info("leader replica: running the health scan and the sweep");
+    }
+    return Date.now() - leaderSince >= LEADER_SETTLE_MS;
+  };
+  const scan = async () => {
+    // Every replica: so GET /agents shows last_seen from heartbeats other replicas received.
+    await core.replicas.syncHeartbeats();
+    if (await leading()) await healthScan(core, core.now(), opts.timeoutThresholdMs);
+  };
   const timers = [
+    setInterval(() => void scan().catch(log("health scan")), opts.healthCheckIntervalMs),
     setInterval(
-      () => void healthScan(core, core.now(), opts.timeoutThresholdMs).catch(log("health scan")),
-      opts.healthCheckIntervalMs,
+      () => void (async () => (await leading()) && (await sweep(core, core.now(), opts)))().catch(log("sweep")),
+      opts.sweepIntervalMs,
     ),
-    setInterval(() => void sweep(core, core.now(), opts).catch(log("sweep")), opts.sweepIntervalMs),
     setInterval(() => void core.flushTouches().catch(log("heartbeat flush")), 1000),
   ];
   for (const t of timers) t.unref();

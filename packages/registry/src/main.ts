@@ -1,5 +1,5 @@
-// The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite,
-// graceful shutdown on SIGINT/SIGTERM.
+// The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite or
+// PostgreSQL (DATABASE_URL), graceful shutdown on SIGINT/SIGTERM.
 import { MESH_VERSION, safeDatabaseUrl } from "@mcp-mesh/protocol";
 import { createRegistry } from "./app.js";
 import { helpText, loadConfig } from "./config.js";
@@ -37,7 +37,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   try {
     registry = await createRegistry({ store, config });
   } catch (e) {
-    await store.close();
+    // Bad TLS settings (exit 2, a configuration problem) or a database that failed its
+    // migrations after answering the first query.
+    await store.close().catch(() => {});
     process.stderr.write(`mcp-mesh-registry: ${(e as Error).message}\n`);
     return 2;
   }

@@ -85,7 +85,7 @@ export class Topology {
       for (const list of this.providers.values()) {
         for (const c of list) if (c.agent.status === "healthy" && c.tool.input_schema) all.push(c);
       }
-      this.llmPoolCache = all.sort((a, b) => a.tool.seq - b.tool.seq);
+      this.llmPoolCache = all.sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
     }
     return this.llmPoolCache;
   }
@@ -107,12 +107,20 @@ export class Topology {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/**
+ * Row order: seq, then agent_id. Replicas sharing a database number tools on their own, so two
+ * agents may share a seq; the agent_id tiebreak gives every replica the same order.
+ */
+function after(a: Candidate, b: Candidate): boolean {
+  return a.tool.seq > b.tool.seq || (a.tool.seq === b.tool.seq && a.agent.agent_id > b.agent.agent_id);
+}
+
 /** Keeps each provider list in row order; new tools have the highest seq, so this appends. */
 function insertBySeq(map: Map<string, Candidate[]>, key: string, c: Candidate): void {
   const list = map.get(key);
   if (!list) return void map.set(key, [c]);
   let i = list.length;
-  while (i > 0 && (list[i - 1] as Candidate).tool.seq > c.tool.seq) i--;
+  while (i > 0 && after(list[i - 1] as Candidate, c)) i--;
   list.splice(i, 0, c);
 }
 

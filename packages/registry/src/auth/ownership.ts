@@ -18,6 +18,8 @@ export interface Ownership {
    * racing for the same new id gets 403 instead of overwriting it. Returns the release.
    */
   reserve(c: Credential | undefined, agentId: string): () => void;
+  /** Owners other replicas recorded (PostgreSQL change feed). */
+  learn(owners: ReadonlyMap<string, string>): void;
 }
 
 /** Owner ids of agents registered with a client certificate (auth/guard.ts). */
@@ -65,12 +67,15 @@ export async function createOwnership(
         if (reserved.get(id) === c.id) reserved.delete(id);
       };
     },
+    learn(known) {
+      for (const [id, owner] of known) owners.set(id, owner);
+    },
     async claim(c, id) {
       if (!c || owners.get(id) === c.id) return;
       const current = (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
       if (current !== undefined && current !== c.id) return;
-      await store.writeOwner?.(id, c.id);
-      owners.set(id, c.id);
+      const stored = await store.writeOwner?.(id, c.id);
+      owners.set(id, typeof stored === "string" ? stored : c.id);
     },
   };
 }

@@ -46,6 +46,8 @@ export function healthRoutes(app: FastifyInstance, core: RegistryCore, startedAt
         ready: true,
         store: core.storeKind,
         agents: core.agentCount,
+        // Replicas on one database: the one that runs the health scan and the sweep.
+        leader: core.replicas.leader,
         timestamp: rfc3339(Date.now()),
       };
     } catch (e) {

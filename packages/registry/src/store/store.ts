@@ -1,6 +1,8 @@
-// The registry's storage contract. SQLite (embedded default) implements it now; PostgreSQL will
-// implement the same interface. Reads happen once at start (the registry serves from memory);
-// writes arrive as batches that an implementation may group into one transaction.
+// The registry's storage contract, implemented by SQLite (embedded default) and PostgreSQL
+// (several replicas share one database). Reads happen once at start (the registry serves from
+// memory); writes arrive as batches that an implementation may group into one transaction. A
+// shared store adds the optional replica members at the end: a change feed of other replicas'
+// writes, heartbeat times written elsewhere, and the leader lock.
 import type { AgentRecord, EventRecord, EventType, Resolution } from "../model.js";
 
 export interface StoredState {
@@ -54,9 +56,38 @@ export interface RegistryStore {
   getSchema(hash: string): Promise<SchemaEntry | undefined>;
   /** agent_id → owning credential id (optional: a store without it keeps ownership in memory). */
   loadOwners?(): Promise<Map<string, string>>;
-  /** Records an agent's owner; the row goes with the agent's when it is purged. */
-  writeOwner?(agentId: string, owner: string): Promise<void>;
+  /**
+   * Records an agent's owner; the row goes with the agent's when it is purged. A shared store
+   * keeps the first owner written (another replica may have won) and returns the stored one.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a store of one (SQLite) returns nothing.
+  writeOwner?(agentId: string, owner: string): Promise<string | undefined | void>;
+  /**
+   * Shared stores only: calls `apply` with every change other replicas commit, in commit order
+   * (also the ones missed while the database was unreachable). Resolves once listening;
+   * returns the stop function.
+   */
+  follow?(apply: (change: RemoteChange) => Promise<void>): Promise<() => Promise<void>>;
+  /** Shared stores only: heartbeat times of healthy agents as stored (every replica's touches). */
+  heartbeatTimes?(): Promise<Map<string, number>>;
+  /**
+   * Shared stores only: true while this replica holds the leader lock (taken here when free).
+   * Only the leader runs the health scan and the retention sweep. A store without it leads.
+   */
+  leads?(): Promise<boolean>;
   /** Cheap round trip used by /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Agents other replicas changed, as the store has them now. */
+export interface RemoteChange {
+  /** Rows of agents written, or whose status changed. */
+  agents: AgentRecord[];
+  /** Agents deleted (purged). */
+  gone: string[];
+  /** What agents were last told, where another replica told them. */
+  told: Map<string, Resolution>;
+  /** Owners of the changed agents (registrations with credentials). */
+  owners: Map<string, string>;
 }
