@@ -6,7 +6,7 @@
 
 import { ErrorCodes, MeshError, type ResolutionUpdate } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
-import type { Journal } from "./journal.js";
+import type { Journal, Staged } from "./journal.js";
 import type { RegistryMetrics } from "./metrics.js";
 import type { RegistryStore, WriteBatch } from "./store/store.js";
 import type { WatchHub } from "./watch-hub.js";
@@ -34,55 +34,109 @@ export interface ChangeLaneOptions {
   logger: Logger;
 }
 
+/** Changes computed and written together when the store commits same-tick writes as one. */
+const MAX_GROUP = 256;
+
+interface Queued {
+  compute: () => Change<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 export class ChangeLane {
   /** Listeners told after every committed change that recorded events (the dashboard's feed). */
   private readonly meshListeners = new Set<MeshChangeListener>();
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue: Queued[] = [];
+  private busy = false;
 
   constructor(private readonly opts: ChangeLaneOptions) {}
 
   /** Queues one change; resolves to its result once it is durable and applied. */
   run<T>(compute: () => Change<T>): Promise<T> {
-    const next = this.tail.then(
-      () => this.runNow(compute),
-      () => this.runNow(compute),
-    );
-    this.tail = next.catch(() => undefined);
-    return next;
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ compute, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.busy) {
+        this.busy = true;
+        queueMicrotask(() => void this.drain());
+      }
+    });
   }
 
-  private async runNow<T>(compute: () => Change<T>): Promise<T> {
-    const { journal, store, metrics, logger, watch } = this.opts;
-    journal.begin();
-    let change: Change<T>;
-    let staged: ReturnType<Journal["end"]>;
+  /**
+   * Runs queued changes in groups: every change of a group is computed against the state the
+   * ones before it left (one journal), their batches are written in one tick so the store
+   * commits them as one transaction, and the group is applied only once all of it is durable.
+   * Changes that queue while a group is being written form the next group: under a burst of
+   * registrations this turns one commit per registration into one per group.
+   */
+  private async drain(): Promise<void> {
+    const size = this.opts.store.groupCommit ? MAX_GROUP : 1;
     try {
-      change = compute();
+      while (this.queue.length) await this.runGroup(this.queue.splice(0, size));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async runGroup(group: Queued[]): Promise<void> {
+    const { journal, store, metrics, logger, watch } = this.opts;
+    const changes: Change<unknown>[] = [];
+    let thrown: { index: number; error: unknown } | null = null;
+    let staged: Staged;
+    journal.begin();
+    try {
+      for (const [index, item] of group.entries()) {
+        try {
+          changes.push(item.compute());
+        } catch (error) {
+          thrown = { index, error };
+          break;
+        }
+      }
     } finally {
       staged = journal.end();
     }
-    try {
-      // A refused registration writes nothing, so it is answered even while the store is down.
-      if (Object.values(change.batch).some((v) => v.length)) {
-        const startedAt = performance.now();
-        await store.write(change.batch);
-        metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
-      }
-    } catch (e) {
-      metrics.storeWriteFailures.inc();
-      logger.error({ err: e }, "store write failed: the change was not applied");
-      throw new MeshError(
-        ErrorCodes.STORE_UNAVAILABLE,
-        `registry store unavailable (${store.kind}): nothing was changed, retry later`,
+    if (thrown) {
+      // The failed compute left half a change in the journal, now dropped with the group's
+      // staging: fail that change alone and recompute the others in the next group.
+      const failed = thrown.index;
+      group[failed]?.reject(thrown.error);
+      this.queue.unshift(...group.filter((_, i) => i !== failed));
+      return;
+    }
+    // A refused registration writes nothing, so it is answered even while the store is down
+    // (unless a change before it in the group, whose state it saw, could not be written).
+    const firstWriter = changes.findIndex((c) => hasWrites(c.batch));
+    if (firstWriter >= 0) {
+      const startedAt = performance.now();
+      const written = await Promise.allSettled(
+        changes.filter((c) => hasWrites(c.batch)).map((c) => store.write(c.batch)),
       );
+      const failed = written.find((w): w is PromiseRejectedResult => w.status === "rejected");
+      if (failed) {
+        metrics.storeWriteFailures.inc();
+        logger.error({ err: failed.reason, changes: group.length }, "store write failed: the change was not applied");
+        const error = new MeshError(
+          ErrorCodes.STORE_UNAVAILABLE,
+          `registry store unavailable (${store.kind}): nothing was changed, retry later`,
+        );
+        for (const [i, item] of group.entries()) {
+          if (i < firstWriter) item.resolve(changes[i]?.result);
+          else item.reject(error);
+        }
+        return;
+      }
+      metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
     }
     staged.apply();
-    for (const e of change.batch.events ?? []) metrics.events.inc({ type: e.event_type });
-    for (const u of change.deliveries ?? []) watch.publish(u);
-    metrics.watchPushes.inc(change.deliveries?.length ?? 0);
-    change.onCommitted?.();
-    this.notifyMesh(change.batch.events ?? []);
-    return change.result;
+    for (const [i, change] of changes.entries()) {
+      for (const e of change.batch.events ?? []) metrics.events.inc({ type: e.event_type });
+      for (const u of change.deliveries ?? []) watch.publish(u);
+      metrics.watchPushes.inc(change.deliveries?.length ?? 0);
+      change.onCommitted?.();
+      this.notifyMesh(change.batch.events ?? []);
+      group[i]?.resolve(change.result);
+    }
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
@@ -105,4 +159,8 @@ export class ChangeLane {
       }
     }
   }
+}
+
+function hasWrites(batch: WriteBatch): boolean {
+  return Object.values(batch).some((v) => v.length);
 }
