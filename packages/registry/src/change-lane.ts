@@ -34,8 +34,12 @@ export interface ChangeLaneOptions {
   logger: Logger;
 }
 
-/** Changes computed and written together when the store commits same-tick writes as one. */
-const MAX_GROUP = 256;
+/**
+ * A group is computed in one synchronous run, so its size bounds how long the event loop is
+ * held (a HEAD heartbeat waits behind it): stop adding changes after this much compute time.
+ */
+const GROUP_BUDGET_MS = 4;
+const MAX_GROUP = 64;
 
 interface Queued {
   compute: () => Change<unknown>;
@@ -72,24 +76,29 @@ export class ChangeLane {
   private async drain(): Promise<void> {
     const size = this.opts.store.groupCommit ? MAX_GROUP : 1;
     try {
-      while (this.queue.length) await this.runGroup(this.queue.splice(0, size));
+      while (this.queue.length) await this.runGroup(size);
     } finally {
       this.busy = false;
     }
   }
 
-  private async runGroup(group: Queued[]): Promise<void> {
+  private async runGroup(maxSize: number): Promise<void> {
     const { journal, store, metrics, logger, watch } = this.opts;
+    const group: Queued[] = [];
     const changes: Change<unknown>[] = [];
     let thrown: { index: number; error: unknown } | null = null;
     let staged: Staged;
+    const started = performance.now();
     journal.begin();
     try {
-      for (const [index, item] of group.entries()) {
+      while (group.length < maxSize && this.queue.length) {
+        if (group.length && performance.now() - started > GROUP_BUDGET_MS) break;
+        const item = this.queue.shift() as Queued;
+        group.push(item);
         try {
           changes.push(item.compute());
         } catch (error) {
-          thrown = { index, error };
+          thrown = { index: group.length - 1, error };
           break;
         }
       }
