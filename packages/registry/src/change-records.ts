@@ -14,9 +14,18 @@ export function positionOf(agent: AgentRecord, key: string) {
   return tool && spec ? { fn, index, spec, capability: tool.capability } : null;
 }
 
+/** Fingerprints of records (whose tools and address never change; only their status does). */
+const fingerprints = new WeakMap<AgentRecord, string>();
+
 /** What other agents see of a provider: if this is unchanged, nobody needs re-resolving. */
 export function providerFingerprint(a: AgentRecord): string {
-  return JSON.stringify([a.status, a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
+  // Computed once per record: a re-registration compares the stored agent's too.
+  let print = fingerprints.get(a);
+  if (print === undefined) {
+    print = JSON.stringify([a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
+    fingerprints.set(a, print);
+  }
+  return `${a.status}\n${print}`;
 }
 
 export function candidatesOf(agent: AgentRecord | undefined): Candidate[] {
