@@ -1,5 +1,6 @@
 // Pure pieces of a change, computed from agent records: what other agents see of a provider,
 // the register event, the schemas to store, and which dependency an audit key names.
+import { createHash } from "node:crypto";
 import { rfc3339 } from "@mcp-mesh/protocol";
 import type { AgentRecord, EventRecord } from "./model.js";
 import type { Candidate } from "./resolve/dependency.js";
@@ -14,7 +15,10 @@ export function positionOf(agent: AgentRecord, key: string) {
   return tool && spec ? { fn, index, spec, capability: tool.capability } : null;
 }
 
-/** Fingerprints of records (whose tools and address never change; only their status does). */
+/**
+ * Digests of records' fingerprints (a record's tools and address never change, only its status
+ * does). A digest, not the JSON: that is as large as the tools, kilobytes per agent.
+ */
 const fingerprints = new WeakMap<AgentRecord, string>();
 
 /** What other agents see of a provider: if this is unchanged, nobody needs re-resolving. */
@@ -22,7 +26,8 @@ export function providerFingerprint(a: AgentRecord): string {
   // Computed once per record: a re-registration compares the stored agent's too.
   let print = fingerprints.get(a);
   if (print === undefined) {
-    print = JSON.stringify([a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
+    const json = JSON.stringify([a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
+    print = createHash("sha1").update(json).digest("base64");
     fingerprints.set(a, print);
   }
   return `${a.status}\n${print}`;
