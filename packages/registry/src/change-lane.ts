@@ -130,8 +130,12 @@ export class ChangeLane {
           `registry store unavailable (${store.kind}): nothing was changed, retry later`,
         );
         for (const [i, item] of group.entries()) {
-          if (i < firstWriter) item.resolve(changes[i]?.result);
-          else item.reject(error);
+          if (i >= firstWriter) {
+            item.reject(error);
+            continue;
+          }
+          changes[i]?.onCommitted?.();
+          item.resolve(changes[i]?.result);
         }
         return;
       }
