@@ -148,7 +148,8 @@ export class SqliteStore implements RegistryStore {
         for (const i of items) i.fail(e);
       },
     );
-    this.written = Promise.all([this.written, done]);
+    // Settled to undefined: a resolved Promise.all keeps its values, and each would nest the last.
+    this.written = Promise.all([this.written, done]).then(() => undefined);
   }
 
   /** Waits until every write queued before the call is committed (reads must see them). */
