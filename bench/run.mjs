@@ -31,9 +31,9 @@ const registryBin = path.join(root, "packages", "registry", "bin", "mcp-mesh-reg
 
 const OUR_LABEL = "ts-registry-sqlite";
 const REF_LABEL = "go-registry-v3.7.1-sqlite";
-// Our targets are stated for N=5000 and N=10000; 100 and 1000 keep the table comparable
+// Our targets are stated for N=5000, 10000 and 20000; 100 and 1000 keep the table comparable
 // with the reference's published run (bench/harness default is 100,1000,5000).
-const OUR_DEFAULT_SIZES = "100,1000,5000,10000";
+const OUR_DEFAULT_SIZES = "100,1000,5000,10000,20000";
 
 const HELP = `Usage: node bench/run.mjs [run options] [harness options]
 

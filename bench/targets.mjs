@@ -42,6 +42,11 @@ const TARGETS = [
     eval: (d) => headHeld(d, 10000, 2000, null),
   },
   {
+    target: "N=20000: 4000 HEAD/s held, HEAD p99 < 20 ms, 0 errors",
+    source: "sizes.20000.steady_state",
+    eval: (d) => headHeld(d, 20000, 4000, 20),
+  },
+  {
     target: "N=5000: registration ≥ 2000/s",
     source: "sizes.5000.registration (16 concurrent POST /heartbeat)",
     eval: (d) => {

@@ -6,7 +6,7 @@
 
 import { ErrorCodes, MeshError, type ResolutionUpdate } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
-import type { Journal } from "./journal.js";
+import type { Journal, Staged } from "./journal.js";
 import type { RegistryMetrics } from "./metrics.js";
 import type { RegistryStore, WriteBatch } from "./store/store.js";
 import type { WatchHub } from "./watch-hub.js";
@@ -34,20 +34,24 @@ export interface ChangeLaneOptions {
   logger: Logger;
 }
 
-/** Changes computed together and written in one store write at most. */
+/**
+ * A group is computed in one synchronous run, so its size bounds how long the event loop is
+ * held (a HEAD heartbeat waits behind it): stop adding changes after this much compute time.
+ */
+const GROUP_BUDGET_MS = 4;
 const MAX_GROUP = 64;
 
 interface Queued {
   compute: () => Change<unknown>;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 export class ChangeLane {
   /** Listeners told after every committed change that recorded events (the dashboard's feed). */
   private readonly meshListeners = new Set<MeshChangeListener>();
-  private queue: Queued[] = [];
-  private running = false;
+  private readonly queue: Queued[] = [];
+  private busy = false;
 
   constructor(private readonly opts: ChangeLaneOptions) {}
 
@@ -55,74 +59,97 @@ export class ChangeLane {
   run<T>(compute: () => Change<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ compute, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.running) void this.drain();
+      if (!this.busy) {
+        this.busy = true;
+        queueMicrotask(() => void this.drain());
+      }
     });
   }
 
   /**
-   * Changes queued while a write is in flight are computed together, each against the state
-   * the previous one left, and written together: one store round trip for the group instead
-   * of one each (on PostgreSQL the round trip is most of a change's time).
+   * Runs queued changes in groups: every change of a group is computed against the state the
+   * ones before it left (one journal), their batches are written in one tick so the store
+   * commits them as one transaction, and the group is applied only once all of it is durable.
+   * Changes that queue while a group is being written form the next group: under a burst of
+   * registrations this turns one commit per registration into one per group.
    */
   private async drain(): Promise<void> {
-    this.running = true;
-    while (this.queue.length) await this.runGroup(this.queue.splice(0, MAX_GROUP));
-    this.running = false;
+    const size = this.opts.store.groupCommit ? MAX_GROUP : 1;
+    try {
+      while (this.queue.length) await this.runGroup(size);
+    } finally {
+      this.busy = false;
+    }
   }
 
-  private async runGroup(group: Queued[]): Promise<void> {
+  private async runGroup(maxSize: number): Promise<void> {
     const { journal, store, metrics, logger, watch } = this.opts;
-    journal.begin();
+    const group: Queued[] = [];
     const changes: Change<unknown>[] = [];
-    let threw: { error: unknown } | undefined;
-    let staged: ReturnType<Journal["end"]>;
+    let thrown: { index: number; error: unknown } | null = null;
+    let staged: Staged;
+    const started = performance.now();
+    journal.begin();
     try {
-      for (const q of group) changes.push(q.compute());
-    } catch (error) {
-      threw = { error };
+      while (group.length < maxSize && this.queue.length) {
+        if (group.length && performance.now() - started > GROUP_BUDGET_MS) break;
+        const item = this.queue.shift() as Queued;
+        group.push(item);
+        try {
+          changes.push(item.compute());
+        } catch (error) {
+          thrown = { index: group.length - 1, error };
+          break;
+        }
+      }
     } finally {
       staged = journal.end();
     }
-    if (threw) {
-      // Nothing of the group was kept: run its changes one by one, so only the failing one fails.
-      if (group.length === 1) return group[0]?.reject(threw.error);
-      for (const q of group) await this.runGroup([q]);
+    if (thrown) {
+      // The failed compute left half a change in the journal, now dropped with the group's
+      // staging: fail that change alone and recompute the others in the next group.
+      const failed = thrown.index;
+      group[failed]?.reject(thrown.error);
+      this.queue.unshift(...group.filter((_, i) => i !== failed));
       return;
     }
-    // A refused registration writes nothing, so it is answered even while the store is down.
-    const batches = changes.map((c) => c.batch).filter((b) => Object.values(b).some((v) => v.length));
-    try {
-      if (batches.length) {
-        const startedAt = performance.now();
-        // Writes queued in one tick share one transaction (both stores group them).
-        await Promise.all(batches.map((b) => store.write(b)));
-        metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
-      }
-    } catch (e) {
-      if (group.length > 1) {
-        // Changes that write nothing must still apply: retry one by one, so only writers fail.
-        for (const q of group) await this.runGroup([q]);
-        return;
-      }
-      metrics.storeWriteFailures.inc();
-      logger.error({ err: e }, "store write failed: the change was not applied");
-      group[0]?.reject(
-        new MeshError(
+    // A refused registration writes nothing, so it is answered even while the store is down
+    // (unless a change before it in the group, whose state it saw, could not be written).
+    const firstWriter = changes.findIndex((c) => hasWrites(c.batch));
+    if (firstWriter >= 0) {
+      const startedAt = performance.now();
+      const written = await Promise.allSettled(
+        changes.filter((c) => hasWrites(c.batch)).map((c) => store.write(c.batch)),
+      );
+      const failed = written.find((w): w is PromiseRejectedResult => w.status === "rejected");
+      if (failed) {
+        metrics.storeWriteFailures.inc();
+        logger.error({ err: failed.reason, changes: group.length }, "store write failed: the change was not applied");
+        const error = new MeshError(
           ErrorCodes.STORE_UNAVAILABLE,
           `registry store unavailable (${store.kind}): nothing was changed, retry later`,
-        ),
-      );
-      return;
+        );
+        for (const [i, item] of group.entries()) {
+          if (i >= firstWriter) {
+            item.reject(error);
+            continue;
+          }
+          changes[i]?.onCommitted?.();
+          item.resolve(changes[i]?.result);
+        }
+        return;
+      }
+      metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
     }
     staged.apply();
-    changes.forEach((change, i) => {
+    for (const [i, change] of changes.entries()) {
       for (const e of change.batch.events ?? []) metrics.events.inc({ type: e.event_type });
       for (const u of change.deliveries ?? []) watch.publish(u);
       metrics.watchPushes.inc(change.deliveries?.length ?? 0);
       change.onCommitted?.();
       this.notifyMesh(change.batch.events ?? []);
       group[i]?.resolve(change.result);
-    });
+    }
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
@@ -145,4 +172,8 @@ export class ChangeLane {
       }
     }
   }
+}
+
+function hasWrites(batch: WriteBatch): boolean {
+  return Object.values(batch).some((v) => v.length);
 }

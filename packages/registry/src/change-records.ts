@@ -1,5 +1,6 @@
 // Pure pieces of a change, computed from agent records: what other agents see of a provider,
 // the register event, the schemas to store, and which dependency an audit key names.
+import { createHash } from "node:crypto";
 import { rfc3339 } from "@mcp-mesh/protocol";
 import type { AgentRecord, EventRecord } from "./model.js";
 import type { Candidate } from "./resolve/dependency.js";
@@ -14,9 +15,22 @@ export function positionOf(agent: AgentRecord, key: string) {
   return tool && spec ? { fn, index, spec, capability: tool.capability } : null;
 }
 
+/**
+ * Digests of records' fingerprints (a record's tools and address never change, only its status
+ * does). A digest, not the JSON: that is as large as the tools, kilobytes per agent.
+ */
+const fingerprints = new WeakMap<AgentRecord, string>();
+
 /** What other agents see of a provider: if this is unchanged, nobody needs re-resolving. */
 export function providerFingerprint(a: AgentRecord): string {
-  return JSON.stringify([a.status, a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
+  // Computed once per record: a re-registration compares the stored agent's too.
+  let print = fingerprints.get(a);
+  if (print === undefined) {
+    const json = JSON.stringify([a.http_host, a.http_port, a.entity_id, a.tools.map(({ seq, ...t }) => t)]);
+    print = createHash("sha1").update(json).digest("base64");
+    fingerprints.set(a, print);
+  }
+  return `${a.status}\n${print}`;
 }
 
 export function candidatesOf(agent: AgentRecord | undefined): Candidate[] {

@@ -40,6 +40,8 @@ export interface RegistryConfig {
   tlsCert: string;
   tlsKey: string;
   tlsCa: string;
+  /** V8 old-generation growth after each full GC, in percent (0 = V8's default); the binary only. */
+  heapGrowthPercent: number;
 }
 
 interface Setting {
@@ -118,6 +120,13 @@ export const SETTINGS: Setting[] = [
     default: "info",
     help: "trace|debug|info|warn (warning)|error|fatal",
     parse: level,
+  },
+  {
+    key: "heapGrowthPercent",
+    env: "MCP_MESH_REGISTRY_HEAP_GROWTH",
+    default: "25",
+    help: "How far (%) the V8 heap may grow past the live data before a full GC (0 = V8 default)",
+    parse: count,
   },
   {
     key: "maxAlternatives",

@@ -96,9 +96,19 @@ export interface EventRecord {
   dataJson?: string;
 }
 
+/** One string per agent record: each resolution that names the agent shares it. */
+const endpoints = new WeakMap<object, string>();
+
 export function endpointOf(agent: Pick<AgentRecord, "agent_id" | "http_host" | "http_port" | "entity_id">): string {
-  if (!agent.http_host || !agent.http_port) return `stdio://${agent.agent_id}`;
-  return `${agent.entity_id ? "https" : "http"}://${agent.http_host}:${agent.http_port}`;
+  let url = endpoints.get(agent);
+  if (url === undefined) {
+    url =
+      !agent.http_host || !agent.http_port
+        ? `stdio://${agent.agent_id}`
+        : `${agent.entity_id ? "https" : "http"}://${agent.http_host}:${agent.http_port}`;
+    endpoints.set(agent, url);
+  }
+  return url;
 }
 
 export function emptyResolution(): Resolution {

@@ -13,6 +13,7 @@ import {
   RUNTIMES,
   type ToolRegistration,
 } from "@mcp-mesh/protocol";
+import { interned } from "./intern.js";
 import type { AgentRecord, DepSpec, ToolRecord } from "./model.js";
 
 export const LIMITS = {
@@ -172,12 +173,12 @@ function normaliseTool(t: ToolRegistration, seq: number): ToolRecord {
     function_name: t.function_name as string,
     capability: t.capability ?? "",
     version: t.version || "1.0.0",
-    tags: t.tags ?? [],
+    tags: interned(t.tags ?? []),
     description: t.description ?? "",
     dependencies: (t.dependencies ?? []).map(
       (d): DepSpec => ({
         capability: d.capability ?? "",
-        tags: d.tags ?? [],
+        tags: interned(d.tags ?? []),
         version: d.version ?? "",
         namespace: d.namespace ?? "",
         required: d.required ?? false,
@@ -186,11 +187,11 @@ function normaliseTool(t: ToolRegistration, seq: number): ToolRecord {
         matchMode: (d.matchMode ?? "") as DepSpec["matchMode"],
       }),
     ),
-    input_schema: t.inputSchema ?? null,
-    output_schema: t.outputSchema ?? null,
-    input_schema_canonical: t.inputSchemaCanonical ?? null,
+    input_schema: interned(t.inputSchema ?? null),
+    output_schema: interned(t.outputSchema ?? null),
+    input_schema_canonical: interned(t.inputSchemaCanonical ?? null),
     input_schema_hash: t.inputSchemaHash ?? "",
-    output_schema_canonical: t.outputSchemaCanonical ?? null,
+    output_schema_canonical: interned(t.outputSchemaCanonical ?? null),
     output_schema_hash: t.outputSchemaHash ?? "",
     schema_warnings: t.schemaWarnings ?? [],
     llm_filter: t.llm_filter ?? null,
@@ -202,7 +203,7 @@ function normaliseTool(t: ToolRegistration, seq: number): ToolRecord {
           namespace: provider.namespace ?? "",
         }
       : null,
-    kwargs: t.kwargs ?? {},
+    kwargs: interned(t.kwargs ?? {}),
     seq,
   };
 }

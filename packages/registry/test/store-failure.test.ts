@@ -124,3 +124,61 @@ describe("a store that fails its writes", () => {
     expect((await chosen()).agent_id).toBe(Q);
   });
 });
+
+// Changes that arrive together are computed one after another and written as one transaction
+// (group commit): the group is durable as a whole or not at all.
+describe("a burst of registrations written together", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mesh-reg-group-"));
+  const clock = { now: Date.now() };
+  let store: ReturnType<typeof flakyStore>;
+  let reg: Registry;
+  const ids = Array.from({ length: 8 }, (_, i) => `burst-${i}-0a1b2c3d`);
+  // Even agents provide date_service, odd ones consume it: each consumer's provider is in the burst.
+  const bodies = ids.map((id, i) =>
+    i % 2 === 0
+      ? agent(id, [tool("get_date", "date_service")])
+      : agent(id, [tool("greet", "greeting", { dependencies: [{ capability: "date_service" }] })]),
+  );
+  const postAll = () =>
+    Promise.all(
+      bodies.map(async (b) => {
+        const r = await reg.app.inject({ method: "POST", url: "/heartbeat", payload: JSON.stringify(b) });
+        return { status: r.statusCode, json: JSON.parse(r.body) };
+      }),
+    );
+
+  beforeAll(async () => {
+    store = flakyStore(join(dir, "registry.db"));
+    reg = await start(store, clock);
+  });
+  afterAll(async () => {
+    await reg.close();
+    cleanup(dir);
+  });
+
+  it("refuses every registration of the burst with 503 when the store fails, and keeps nothing", async () => {
+    store.failing = true;
+    const answers = await postAll().finally(() => {
+      store.failing = false;
+    });
+    expect(answers.map((a) => a.status)).toEqual(ids.map(() => 503));
+    // An empty registry lists `agents: null`, as the reference does.
+    expect((await reg.app.inject({ method: "GET", url: "/agents" })).json().agents).toBeNull();
+  });
+
+  it("registers the whole burst, each consumer resolved to a provider of the same burst, and keeps it on disk", async () => {
+    const answers = await postAll();
+    expect(answers.map((a) => a.json.status)).toEqual(ids.map(() => "success"));
+    for (const [i, a] of answers.entries()) {
+      if (i % 2 === 0) continue;
+      const dep = a.json.dependencies_resolved.greet[0];
+      expect(dep.status).toBe("available");
+      expect(ids.slice(0, i).filter((_, j) => j % 2 === 0)).toContain(dep.agent_id);
+    }
+    await reg.close();
+    store = flakyStore(join(dir, "registry.db"));
+    reg = await start(store, clock);
+    const listed = (await reg.app.inject({ method: "GET", url: "/agents" })).json().agents;
+    expect(listed.map((a: { id: string }) => a.id).sort()).toEqual([...ids].sort());
+  });
+});

@@ -128,7 +128,8 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
 /** Tag score DESC, then provider version DESC, then agent id ASC (PROTOCOL.md §2.1 step 7). */
 export function byRank(a: Ranked, b: Ranked): number {
   if (a.score !== b.score) return b.score - a.score;
-  const v = compareVersions(b.tool.version, a.tool.version);
+  // Replicas mostly share a version: equal strings compare equal without parsing (sort hot path).
+  const v = a.tool.version === b.tool.version ? 0 : compareVersions(b.tool.version, a.tool.version);
   if (v !== 0) return v;
   return a.agent.agent_id < b.agent.agent_id ? -1 : a.agent.agent_id > b.agent.agent_id ? 1 : 0;
 }

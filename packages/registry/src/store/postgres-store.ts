@@ -20,6 +20,8 @@ export function openPostgresStore(url: string, opts: { poolSize?: number } = {})
 
 export class PostgresStore implements RegistryStore {
   readonly kind = "postgres";
+  /** A write group is one mesh_write() call: one statement, so one transaction, all or nothing. */
+  readonly groupCommit = true;
   /** This replica's name in the change feed, so it skips its own changes. */
   readonly replicaId = randomUUID();
   readonly pool: pg.Pool;

@@ -1,13 +1,17 @@
 // Embedded SQLite store (libsql, better-sqlite3 API). Writes queued in the same tick share one
-// transaction (group commit): a burst of registrations costs one fsync-free WAL commit, not one each.
+// transaction (group commit): a burst of registrations costs one WAL commit, not one each. For a
+// file database the transactions run in a worker thread that owns the write connection
+// (sqlite-writer.ts), so commits and WAL checkpoints (fsync) never stall the event loop; this
+// thread keeps a connection for the reads. A ":memory:" database has one connection, here.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "libsql";
 import type { AgentRecord, EventRecord, EventType, Resolution, ToolRecord } from "../model.js";
 import { MIGRATIONS } from "./migrations.js";
+import { configure, type Db, prepare, runOps, type WriteOp } from "./sqlite-batch.js";
+import { type OpsWriter, workerWriter } from "./sqlite-worker-client.js";
 import type { EventQuery, RegistryStore, SchemaEntry, StoredState, WriteBatch } from "./store.js";
 
-type Db = InstanceType<typeof Database>;
 type Row = Record<string, unknown>;
 
 export function openSqliteStore(location: string): SqliteStore {
@@ -16,24 +20,36 @@ export function openSqliteStore(location: string): SqliteStore {
   return new SqliteStore(new Database(path), path);
 }
 
+/** Same-thread writer: the statements run on the one connection (":memory:"). */
+function inThreadWriter(db: Db): OpsWriter {
+  let statements: ReturnType<typeof prepare> | undefined;
+  return {
+    async run(ops) {
+      statements ??= prepare(db);
+      return runOps(db, statements, ops);
+    },
+    async close() {},
+  };
+}
+
 export class SqliteStore implements RegistryStore {
   readonly kind = "sqlite";
+  readonly groupCommit = true;
   readonly path: string;
   private readonly db: Db;
-  private queue: Array<{ batch: WriteBatch; done: () => void; fail: (e: unknown) => void }> = [];
+  private queue: Array<{ op: WriteOp; done: (result: number) => void; fail: (e: unknown) => void }> = [];
   private scheduled = false;
-  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly writer: OpsWriter;
+  /** Settles when every transaction handed to the writer so far has finished. */
+  private written: Promise<unknown> = Promise.resolve();
 
   constructor(db: Db, path: string) {
     this.db = db;
     this.path = path;
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
-    db.exec("PRAGMA foreign_keys = ON");
-    db.exec("PRAGMA busy_timeout = 5000");
+    configure(db);
     db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at BIGINT)");
     this.runMigrations();
-    this.stmts = prepare(db);
+    this.writer = path === ":memory:" ? inThreadWriter(db) : workerWriter(path);
   }
 
   async migrate(): Promise<void> {
@@ -98,18 +114,19 @@ export class SqliteStore implements RegistryStore {
   }
 
   async writeOwner(agentId: string, owner: string): Promise<void> {
-    // The agent row may still sit in the write queue: flush it so the foreign key holds.
-    this.flush();
-    this.db
-      .prepare(
-        "INSERT INTO agent_owners (agent_id, owner) VALUES (?, ?) ON CONFLICT (agent_id) DO UPDATE SET owner = excluded.owner",
-      )
-      .run(agentId, owner);
+    // Queued behind the agent row it refers to, so the foreign key holds.
+    await this.enqueue({ kind: "owner", agentId, owner });
   }
 
-  write(batch: WriteBatch): Promise<void> {
+  async write(batch: WriteBatch): Promise<void> {
+    // An audit event carries its data already serialised: do not copy it twice to the writer.
+    const events = batch.events?.map((e) => (e.dataJson ? { ...e, data: null } : e));
+    await this.enqueue({ kind: "batch", batch: events ? { ...batch, events } : batch });
+  }
+
+  private enqueue(op: WriteOp): Promise<number> {
     return new Promise((done, fail) => {
-      this.queue.push({ batch, done, fail });
+      this.queue.push({ op, done, fail });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -117,24 +134,32 @@ export class SqliteStore implements RegistryStore {
     });
   }
 
-  /** Applies everything queued in one transaction. */
-  flush(): void {
+  /** Hands everything queued to the writer as one transaction. */
+  private flush(): void {
     this.scheduled = false;
     const items = this.queue;
     this.queue = [];
     if (!items.length) return;
-    try {
-      this.db.transaction(() => {
-        for (const { batch } of items) applyBatch(this.stmts, batch);
-      })();
-      for (const i of items) i.done();
-    } catch (e) {
-      for (const i of items) i.fail(e);
-    }
+    const done = this.writer.run(items.map((i) => i.op)).then(
+      (results) => {
+        for (const [n, i] of items.entries()) i.done(results[n] ?? 0);
+      },
+      (e: unknown) => {
+        for (const i of items) i.fail(e);
+      },
+    );
+    // Settled to undefined: a resolved Promise.all keeps its values, and each would nest the last.
+    this.written = Promise.all([this.written, done]).then(() => undefined);
+  }
+
+  /** Waits until every write queued before the call is committed (reads must see them). */
+  private async settled(): Promise<void> {
+    this.flush();
+    await this.written;
   }
 
   async queryEvents(q: EventQuery): Promise<EventRecord[]> {
-    this.flush();
+    await this.settled();
     const where: string[] = [];
     const args: unknown[] = [];
     const filters: Array<[string, string[]]> = [
@@ -159,25 +184,19 @@ export class SqliteStore implements RegistryStore {
     }));
   }
 
-  async trimEvents(maxRows: number): Promise<number> {
-    this.flush();
-    const r = this.db
-      .prepare(
-        "DELETE FROM registry_events WHERE id <= (SELECT id FROM registry_events ORDER BY id DESC LIMIT 1 OFFSET ?)",
-      )
-      .run(maxRows);
-    return Number(r.changes);
+  trimEvents(maxRows: number): Promise<number> {
+    return this.enqueue({ kind: "trim", maxRows });
   }
 
   async listSchemas(limit: number): Promise<SchemaEntry[]> {
-    this.flush();
+    await this.settled();
     return (this.db.prepare("SELECT * FROM schema_entries ORDER BY created_at DESC LIMIT ?").all(limit) as Row[]).map(
       schemaRow,
     );
   }
 
   async getSchema(hash: string): Promise<SchemaEntry | undefined> {
-    this.flush();
+    await this.settled();
     const r = this.db.prepare("SELECT * FROM schema_entries WHERE hash = ?").get(hash) as Row | undefined;
     return r ? schemaRow(r) : undefined;
   }
@@ -187,7 +206,8 @@ export class SqliteStore implements RegistryStore {
   }
 
   async close(): Promise<void> {
-    this.flush();
+    await this.settled();
+    await this.writer.close();
     this.db.close();
   }
 }
@@ -199,84 +219,4 @@ function schemaRow(r: Row): SchemaEntry {
     runtime_origin: String(r.runtime_origin),
     created_at: Number(r.created_at),
   };
-}
-
-function prepare(db: Db) {
-  return {
-    upsertAgent: db.prepare(`INSERT INTO agents (agent_id, name, agent_type, runtime, version, description, http_host,
-      http_port, namespace, status, a2a_producer, a2a_consumer, entity_id, surfaces, created_at, updated_at, last_full_refresh)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (agent_id) DO UPDATE SET name = excluded.name, agent_type = excluded.agent_type,
-      runtime = excluded.runtime, version = excluded.version, description = excluded.description,
-      http_host = excluded.http_host, http_port = excluded.http_port, namespace = excluded.namespace,
-      status = excluded.status, a2a_producer = excluded.a2a_producer, a2a_consumer = excluded.a2a_consumer,
-      entity_id = excluded.entity_id, surfaces = excluded.surfaces, updated_at = excluded.updated_at,
-      last_full_refresh = excluded.last_full_refresh`),
-    deleteTools: db.prepare("DELETE FROM capabilities WHERE agent_id = ?"),
-    insertTool: db.prepare(
-      "INSERT INTO capabilities (seq, agent_id, function_name, capability, body) VALUES (?, ?, ?, ?, ?)",
-    ),
-    touch: db.prepare("UPDATE agents SET updated_at = ? WHERE agent_id = ? AND updated_at < ?"),
-    status: db.prepare("UPDATE agents SET status = ? WHERE agent_id = ?"),
-    resolution: db.prepare(`INSERT INTO resolutions (agent_id, body) VALUES (?, ?)
-      ON CONFLICT (agent_id) DO UPDATE SET body = excluded.body`),
-    counters: db.prepare("UPDATE agents SET total_dependencies = ?, dependencies_resolved = ? WHERE agent_id = ?"),
-    event: db.prepare(`INSERT INTO registry_events (event_type, agent_id, agent_name, function_name, timestamp, data)
-      VALUES (?, ?, ?, ?, ?, ?)`),
-    deleteAgent: db.prepare("DELETE FROM agents WHERE agent_id = ?"),
-    deleteEvents: db.prepare("DELETE FROM registry_events WHERE agent_id = ?"),
-    schema: db.prepare(`INSERT INTO schema_entries (hash, canonical, runtime_origin, created_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (hash) DO NOTHING`),
-  };
-}
-
-function applyBatch(s: ReturnType<typeof prepare>, b: WriteBatch): void {
-  for (const a of b.agents ?? []) {
-    s.upsertAgent.run(
-      a.agent_id,
-      a.name,
-      a.agent_type,
-      a.runtime,
-      a.version,
-      a.description,
-      a.http_host,
-      a.http_port,
-      a.namespace,
-      a.status,
-      a.a2a_producer ? 1 : 0,
-      a.a2a_consumer ? 1 : 0,
-      a.entity_id,
-      a.surfaces ? JSON.stringify(a.surfaces) : null,
-      a.created_at,
-      a.updated_at,
-      a.last_full_refresh,
-    );
-    s.deleteTools.run(a.agent_id);
-    for (const t of a.tools) {
-      const { seq, ...body } = t;
-      s.insertTool.run(seq, a.agent_id, t.function_name, t.capability, JSON.stringify(body));
-    }
-  }
-  for (const t of b.touches ?? []) s.touch.run(t.updated_at, t.agent_id, t.updated_at);
-  for (const st of b.statuses ?? []) s.status.run(st.status, st.agent_id);
-  for (const r of b.resolutions ?? []) {
-    if (r.resolution) s.resolution.run(r.agent_id, JSON.stringify(r.resolution));
-    s.counters.run(r.total, r.resolved, r.agent_id);
-  }
-  for (const e of b.events ?? []) {
-    s.event.run(
-      e.event_type,
-      e.agent_id,
-      e.agent_name,
-      e.function_name,
-      e.timestamp,
-      e.dataJson ?? (e.data ? JSON.stringify(e.data) : null),
-    );
-  }
-  for (const sc of b.schemas ?? [])
-    s.schema.run(sc.hash, JSON.stringify(sc.canonical), sc.runtime_origin, sc.created_at);
-  for (const id of b.deletes ?? []) {
-    s.deleteEvents.run(id);
-    s.deleteAgent.run(id);
-  }
 }

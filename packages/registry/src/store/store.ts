@@ -49,6 +49,12 @@ export interface RegistryStore {
   load(): Promise<StoredState>;
   /** Resolves once the batch is durable. */
   write(batch: WriteBatch): Promise<void>;
+  /**
+   * True when writes issued in the same tick are committed as one transaction, in order, all or
+   * nothing: the change lane then writes a group of changes at once (group commit). A store
+   * without it gets one change per write.
+   */
+  readonly groupCommit?: boolean;
   queryEvents(q: EventQuery): Promise<EventRecord[]>;
   /** Keep the newest `maxRows` events; returns how many were removed. */
   trimEvents(maxRows: number): Promise<number>;
