@@ -13,11 +13,16 @@ function lastBy<T>(items: T[], key: (t: T) => string): T[] {
   return [...m.values()];
 }
 
+/** Rows in agent_id order, so two replicas' writes lock shared rows in the same order. */
+function byAgent<T extends { agent_id: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) => (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0));
+}
+
 const some = <T>(list: T[]): T[] | undefined => (list.length ? list : undefined);
 
 /** A batch as mesh_write() reads it; absent keys are skipped there. */
 function shape(b: WriteBatch): Record<string, unknown> {
-  const upserts = lastBy(b.agents ?? [], (a) => a.agent_id);
+  const upserts = byAgent(lastBy(b.agents ?? [], (a) => a.agent_id));
   const tools = upserts.flatMap((a) =>
     a.tools.map(({ seq, ...t }) => ({
       seq,
@@ -40,11 +45,11 @@ function shape(b: WriteBatch): Record<string, unknown> {
     ),
     agent_ids: upserts.map((a) => a.agent_id),
     tools: lastBy(tools, (t) => `${t.agent_id}\0${t.seq}`),
-    touches: some(lastBy(b.touches ?? [], (t) => t.agent_id)),
-    statuses: some(lastBy(b.statuses ?? [], (s) => s.agent_id)),
-    resolutions: some([...bodies].map(([agent_id, body]) => ({ agent_id, body: JSON.stringify(body) }))),
+    touches: some(byAgent(lastBy(b.touches ?? [], (t) => t.agent_id))),
+    statuses: some(byAgent(lastBy(b.statuses ?? [], (s) => s.agent_id))),
+    resolutions: some(byAgent([...bodies].map(([agent_id, body]) => ({ agent_id, body: JSON.stringify(body) })))),
     counters: some(
-      lastBy(b.resolutions ?? [], (r) => r.agent_id).map((r) => ({
+      byAgent(lastBy(b.resolutions ?? [], (r) => r.agent_id)).map((r) => ({
         agent_id: r.agent_id,
         total: r.total,
         resolved: r.resolved,
@@ -68,9 +73,28 @@ function shape(b: WriteBatch): Record<string, unknown> {
   };
 }
 
-/** Writes the batches atomically; `origin` names this replica in the change feed. */
+/** PostgreSQL's answers that mean "run the same transaction again": deadlock, serialization. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Writes the batches atomically; `origin` names this replica in the change feed. Two replicas
+ * writing the same agents' rows at once (one's heartbeat times, the other's re-registration) can
+ * deadlock; PostgreSQL then aborts one of them whole, so running it again is safe and is what
+ * the caller would do anyway — done here, with a short jittered wait, instead of answering 503.
+ */
 export async function writeGroup(db: pg.Pool, batches: WriteBatch[], origin: string): Promise<void> {
-  await db.query("SELECT mesh_write($1::json, $2, $3)", [JSON.stringify(batches.map(shape)), origin, Date.now()]);
+  const body = JSON.stringify(batches.map(shape));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query("SELECT mesh_write($1::json, $2, $3)", [body, origin, Date.now()]);
+      return;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE.has(code)) throw e;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+    }
+  }
 }
 
 /**
