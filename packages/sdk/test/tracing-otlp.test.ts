@@ -70,10 +70,14 @@ describe("OTLP export", () => {
     );
     const [server, client, leaf] = await waitFor(
       () => {
-        const leaf = otlp.spans.find((s) => s.name === "tools/call get_date");
-        const client = leaf && otlp.spans.find((s) => s.spanId === leaf.parentSpanId);
-        const server = client && otlp.spans.find((s) => s.spanId === client.parentSpanId);
-        return server && client && leaf ? [server, client, leaf] : undefined;
+        // Any call's chain will do: the first calls (made while the consumer was being wired)
+        // may have been exported by one process before the other's exporter was up.
+        for (const leaf of otlp.spans.filter((s) => s.name === "tools/call get_date")) {
+          const client = otlp.spans.find((s) => s.spanId === leaf.parentSpanId);
+          const server = client && otlp.spans.find((s) => s.spanId === client.parentSpanId);
+          if (server && client) return [server, client, leaf];
+        }
+        return undefined;
       },
       // A budget, not a goal: on a loaded machine the batch processor's exports run late.
       30_000,

@@ -70,6 +70,9 @@ export function workerWriter(path: string): OpsWriter {
       worker = null;
       if (!w) return;
       const exited = new Promise((r) => w.once("exit", r));
+      // An idle worker is unref'd; waiting for its exit must keep the process alive, or a
+      // process with nothing else left (meshctl's supervisor stopping) ends mid-close.
+      w.ref();
       w.postMessage("close");
       await exited;
     },
