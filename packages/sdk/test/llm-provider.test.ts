@@ -126,6 +126,16 @@ describe("LLM provider agent (real processes, scripted model)", () => {
   });
 
   it("answers a Python consumer's request: runs the mesh tool with the model's arguments and returns the envelope", async () => {
+    // The provider forwards propagated headers only to agents the registry lists as healthy.
+    await waitFor(
+      async () => {
+        const res = await fetch(`${registry.url}/agents`);
+        const { agents } = (await res.json()) as { agents: { endpoint: string; status: string }[] };
+        return agents.some((a) => a.endpoint === tools.url && a.status === "healthy") ? true : undefined;
+      },
+      15_000,
+      "the tool agent listed healthy",
+    );
     const before = llm.requests.length;
     llm.push(
       {

@@ -46,7 +46,16 @@ export function registeredEndpoints(
   };
   return async (endpoint) => {
     if (!cached || Date.now() - cached.at > CACHE_MS) {
-      cached = { at: Date.now(), endpoints: load().catch(() => new Set<string>()) };
+      const entry = {
+        at: Date.now(),
+        endpoints: load().catch(() => {
+          // Not trusted for the next calls: one slow or failed answer must not stop every
+          // forward for CACHE_MS (this call still goes with its trace ids only).
+          if (cached === entry) cached = undefined;
+          return new Set<string>();
+        }),
+      };
+      cached = entry;
     }
     return (await cached.endpoints).has(endpoint.replace(/\/+$/, ""));
   };
