@@ -42,6 +42,16 @@ describeWithPrerequisites("meshctl start --detach, list, status, call, logs, sto
       15_000,
       "greeter to be wired to date-agent",
     );
+    // The registry's counters move at its commit; greeter applies the pushed wiring a moment
+    // after: wait until its own calls use date-agent.
+    await waitFor(
+      async () => {
+        const c = await meshctl(["call", "greet", '{"who": "warm-up"}'], env);
+        return c.code === 0 && JSON.parse(c.stdout).date !== null ? true : undefined;
+      },
+      15_000,
+      "greeter's calls to reach date-agent",
+    );
   });
 
   afterAll(async () => {
