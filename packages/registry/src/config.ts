@@ -42,6 +42,8 @@ export interface RegistryConfig {
   tlsCa: string;
   /** V8 old-generation growth after each full GC, in percent (0 = V8's default); the binary only. */
   heapGrowthPercent: number;
+  /** V8 young-generation growth factor (1 = fixed at its starting size, 0 = V8's default); the binary only. */
+  semiSpaceGrowth: number;
 }
 
 interface Setting {
@@ -126,6 +128,13 @@ export const SETTINGS: Setting[] = [
     env: "MCP_MESH_REGISTRY_HEAP_GROWTH",
     default: "25",
     help: "How far (%) the V8 heap may grow past the live data before a full GC (0 = V8 default)",
+    parse: count,
+  },
+  {
+    key: "semiSpaceGrowth",
+    env: "MCP_MESH_REGISTRY_YOUNG_GEN_GROWTH",
+    default: "1",
+    help: "Factor by which V8's young generation may grow (1 = stays at a few MB, 0 = V8 default: up to 33 MB)",
     parse: count,
   },
   {

@@ -1,9 +1,9 @@
 // The mcp-mesh-registry binary: configuration from flags and environment, embedded SQLite or
 // PostgreSQL (DATABASE_URL), graceful shutdown on SIGINT/SIGTERM.
-import { setFlagsFromString } from "node:v8";
 import { MESH_VERSION, safeDatabaseUrl } from "@mcp-mesh/protocol";
 import { createRegistry } from "./app.js";
 import { helpText, loadConfig } from "./config.js";
+import { tuneHeap } from "./heap-tuning.js";
 import { openStore } from "./store/open-store.js";
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -25,9 +25,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 2;
   }
   const config = parsed.config;
-  // V8 lets the old generation grow to several times the live data between full GCs (RSS 250 MB
-  // for ~50 MB live at 5000 agents). This flag, unlike the heap-size ones, applies at run time.
-  if (config.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
+  tuneHeap(config);
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
     store = await openStore(config.databaseUrl);

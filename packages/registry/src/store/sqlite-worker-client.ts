@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { reapplyHeapFlags } from "../heap-tuning.js";
 import type { WriteOp } from "./sqlite-batch.js";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.js";
 
@@ -36,6 +37,8 @@ export function workerWriter(path: string): OpsWriter {
   };
   const start = (): Worker => {
     const w = new Worker(writerModule(), { workerData: { path } });
+    // A starting worker resets V8's flags for the whole process (heap-tuning.ts).
+    w.once("online", reapplyHeapFlags);
     w.on("message", (m: WriterReply) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
