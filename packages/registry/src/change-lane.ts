@@ -47,11 +47,22 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
+/** Changes computed together, staged in the journal, committed in one transaction. */
+interface Group {
+  items: Queued[];
+  changes: Change<unknown>[];
+  staged: Staged;
+}
+
 export class ChangeLane {
   /** Listeners told after every committed change that recorded events (the dashboard's feed). */
   private readonly meshListeners = new Set<MeshChangeListener>();
   private readonly queue: Queued[] = [];
-  private busy = false;
+  /** Groups the store is writing now (one transaction), oldest first. */
+  private writing: Group[] | null = null;
+  /** Groups computed on top of those being written, waiting for the next transaction. */
+  private computed: Group[] = [];
+  private scheduled = false;
 
   constructor(private readonly opts: ChangeLaneOptions) {}
 
@@ -59,88 +70,128 @@ export class ChangeLane {
   run<T>(compute: () => Change<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ compute, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.busy) {
-        this.busy = true;
-        queueMicrotask(() => void this.drain());
-      }
+      // During a write, wait for this round of I/O: the changes arriving in it form one group,
+      // computed on top of the staged ones once (putting those back is not free).
+      this.schedule(this.writing !== null);
     });
   }
 
-  /**
-   * Runs queued changes in groups: every change of a group is computed against the state the
-   * ones before it left (one journal), their batches are written in one tick so the store
-   * commits them as one transaction, and the group is applied only once all of it is durable.
-   * Changes that queue while a group is being written form the next group: under a burst of
-   * registrations this turns one commit per registration into one per group.
-   */
-  private async drain(): Promise<void> {
-    const size = this.opts.store.groupCommit ? MAX_GROUP : 1;
-    try {
-      while (this.queue.length) await this.runGroup(size);
-    } finally {
-      this.busy = false;
-    }
+  private schedule(yieldFirst: boolean): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // After a full compute budget, let I/O (a HEAD heartbeat) run before the next group.
+    if (yieldFirst) setImmediate(() => this.pump());
+    else queueMicrotask(() => this.pump());
   }
 
-  private async runGroup(maxSize: number): Promise<void> {
-    const { journal, store, metrics, logger, watch } = this.opts;
-    const group: Queued[] = [];
+  /**
+   * Computes one group from the queue: every change of it against the state the ones before it
+   * left (one journal), on top of the groups still being written or waiting to be (their staged
+   * state put back for the run and taken out again, so readers never see it). The store writes
+   * while the event loop computes: changes that arrive during a write are computed at once and
+   * go into the next transaction, which starts as soon as the current one is durable. A store
+   * without group commit gets one change per transaction and no computing ahead.
+   */
+  private pump(): void {
+    this.scheduled = false;
+    const pipelined = this.opts.store.groupCommit === true;
+    if (!this.queue.length || (!pipelined && this.writing)) return;
+    const base = [...(this.writing ?? []), ...this.computed];
+    for (const g of base) g.staged.apply();
+    let group: Group | null;
+    try {
+      group = this.compute(pipelined ? MAX_GROUP : 1);
+    } finally {
+      for (let i = base.length - 1; i >= 0; i--) base[i]?.staged.revert();
+    }
+    if (group) this.computed.push(group);
+    if (!this.writing) this.writeComputed();
+    if (this.queue.length && (pipelined || !this.writing)) this.schedule(true);
+  }
+
+  /** Null when a compute threw: that change fails alone, the others are queued again. */
+  private compute(maxSize: number): Group | null {
+    const { journal } = this.opts;
+    const items: Queued[] = [];
     const changes: Change<unknown>[] = [];
     let thrown: { index: number; error: unknown } | null = null;
     let staged: Staged;
     const started = performance.now();
     journal.begin();
     try {
-      while (group.length < maxSize && this.queue.length) {
-        if (group.length && performance.now() - started > GROUP_BUDGET_MS) break;
+      while (items.length < maxSize && this.queue.length) {
+        if (items.length && performance.now() - started > GROUP_BUDGET_MS) break;
         const item = this.queue.shift() as Queued;
-        group.push(item);
+        items.push(item);
         try {
           changes.push(item.compute());
         } catch (error) {
-          thrown = { index: group.length - 1, error };
+          thrown = { index: items.length - 1, error };
           break;
         }
       }
     } finally {
       staged = journal.end();
     }
-    if (thrown) {
-      // The failed compute left half a change in the journal, now dropped with the group's
-      // staging: fail that change alone and recompute the others in the next group.
-      const failed = thrown.index;
-      group[failed]?.reject(thrown.error);
-      this.queue.unshift(...group.filter((_, i) => i !== failed));
-      return;
-    }
-    // A refused registration writes nothing, so it is answered even while the store is down
-    // (unless a change before it in the group, whose state it saw, could not be written).
-    const firstWriter = changes.findIndex((c) => hasWrites(c.batch));
-    if (firstWriter >= 0) {
-      const startedAt = performance.now();
-      const written = await Promise.allSettled(
-        changes.filter((c) => hasWrites(c.batch)).map((c) => store.write(c.batch)),
-      );
+    if (!thrown) return { items, changes, staged };
+    // The failed compute left half a change in the journal, now dropped with the group's
+    // staging: fail that change alone and recompute the others.
+    const failed = thrown.index;
+    items[failed]?.reject(thrown.error);
+    this.queue.unshift(...items.filter((_, i) => i !== failed));
+    return null;
+  }
+
+  /** Writes every computed group in one tick (one transaction); commits them once durable. */
+  private writeComputed(): void {
+    const groups = this.computed;
+    if (!groups.length) return;
+    this.computed = [];
+    this.writing = groups;
+    const { store, metrics } = this.opts;
+    const startedAt = performance.now();
+    const batches = groups.flatMap((g) => g.changes.filter((c) => hasWrites(c.batch)).map((c) => c.batch));
+    void Promise.allSettled(batches.map((b) => store.write(b))).then((written) => {
+      this.writing = null;
       const failed = written.find((w): w is PromiseRejectedResult => w.status === "rejected");
-      if (failed) {
-        metrics.storeWriteFailures.inc();
-        logger.error({ err: failed.reason, changes: group.length }, "store write failed: the change was not applied");
-        const error = new MeshError(
-          ErrorCodes.STORE_UNAVAILABLE,
-          `registry store unavailable (${store.kind}): nothing was changed, retry later`,
-        );
-        for (const [i, item] of group.entries()) {
-          if (i >= firstWriter) {
-            item.reject(error);
-            continue;
-          }
-          changes[i]?.onCommitted?.();
-          item.resolve(changes[i]?.result);
-        }
-        return;
+      if (failed) this.fail(groups, failed.reason);
+      else {
+        if (batches.length) metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
+        for (const g of groups) this.commit(g);
       }
-      metrics.storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
-    }
+      this.writeComputed();
+      if (this.queue.length) this.schedule(false);
+    });
+  }
+
+  /**
+   * The transaction failed: the changes of the first group that wrote get 503. Every other
+   * change in it, and every one computed since, saw state that is not durable (or wrote nothing
+   * and may have staged memory we now drop): they are computed again, in their order.
+   */
+  private fail(groups: Group[], reason: unknown): void {
+    const { store, metrics, logger } = this.opts;
+    const culprit = groups.find((g) => g.changes.some((c) => hasWrites(c.batch)));
+    const refused = new Set<Queued>();
+    culprit?.changes.forEach((c, i) => {
+      const item = culprit.items[i];
+      if (item && hasWrites(c.batch)) refused.add(item);
+    });
+    const again = [...groups, ...this.computed].flatMap((g) => g.items).filter((item) => !refused.has(item));
+    this.computed = [];
+    this.queue.unshift(...again);
+    metrics.storeWriteFailures.inc();
+    logger.error({ err: reason, changes: refused.size }, "store write failed: the change was not applied");
+    const error = new MeshError(
+      ErrorCodes.STORE_UNAVAILABLE,
+      `registry store unavailable (${store.kind}): nothing was changed, retry later`,
+    );
+    for (const item of refused) item.reject(error);
+  }
+
+  /** The group is durable: apply it to memory, push what it changed, answer its callers. */
+  private commit({ items, changes, staged }: Group): void {
+    const { metrics, watch } = this.opts;
     staged.apply();
     for (const [i, change] of changes.entries()) {
       for (const e of change.batch.events ?? []) metrics.events.inc({ type: e.event_type });
@@ -148,7 +199,7 @@ export class ChangeLane {
       metrics.watchPushes.inc(change.deliveries?.length ?? 0);
       change.onCommitted?.();
       this.notifyMesh(change.batch.events ?? []);
-      group[i]?.resolve(change.result);
+      items[i]?.resolve(change.result);
     }
   }
 

@@ -1,18 +1,29 @@
 // Staged changes to the registry's memory. A change is computed against memory as it is (the
 // resolver needs the new topology in place), then reverted at once, before anything else can
 // run; it is applied for real only after the store has written it. So memory never holds what
-// the store refused, and readers never see a change that is not durable.
+// the store refused, and readers never see a change that is not durable. While staged changes
+// are being written, later ones are computed on top of them: the staged ones are put back, the
+// new ones computed and settled, and the staged ones taken out again, in one synchronous run.
 
 import type { AgentRecord } from "./model.js";
 import type { Topology } from "./topology.js";
 
+/** A participant's settled changes: put them in place again, or take them out again. */
+interface Settled {
+  redo(): void;
+  undo(): void;
+}
+
 interface Participant {
-  /** Reverts this participant's changes since begin(); returns a function re-applying them. */
-  settle(): () => void;
+  /** Reverts this participant's changes since begin(); returns how to redo and undo them. */
+  settle(): Settled;
 }
 
 export interface Staged {
+  /** Puts the changes in memory (for good once durable, or for a moment to compute on top). */
   apply(): void;
+  /** Takes them out again. Several staged sets are reverted in the reverse order of applying. */
+  revert(): void;
 }
 
 export class Journal {
@@ -34,11 +45,15 @@ export class Journal {
   /** Reverts everything changed since begin() and returns it, to apply once durable. */
   end(): Staged {
     this.recording = false;
-    const redo = [...this.parts].map((p) => p.settle());
+    const settled = [...this.parts].map((p) => p.settle());
     this.parts.clear();
     return {
       apply: () => {
-        for (const r of redo) r();
+        for (const p of settled) p.redo();
+      },
+      // Participants hold disjoint state (each its own keys), so their order does not matter.
+      revert: () => {
+        for (const p of settled) p.undo();
       },
     };
   }
@@ -73,15 +88,20 @@ export class JournaledMap<K, V> extends Map<K, V> implements Participant {
     this.journal.touch(this);
   }
 
-  settle(): () => void {
-    const after: Array<[K, Slot<V>]> = [];
+  settle(): Settled {
+    const changes: Array<[K, Slot<V>, Slot<V>]> = [];
     for (const [key, was] of this.before) {
-      after.push([key, super.has(key) ? (super.get(key) as V) : ABSENT]);
+      changes.push([key, was, super.has(key) ? (super.get(key) as V) : ABSENT]);
       this.put(key, was);
     }
     this.before.clear();
-    return () => {
-      for (const [key, value] of after) this.put(key, value);
+    return {
+      redo: () => {
+        for (const [key, , value] of changes) this.put(key, value);
+      },
+      undo: () => {
+        for (const [key, was] of changes) this.put(key, was);
+      },
     };
   }
 
@@ -106,7 +126,7 @@ export class JournaledSet<T> implements Participant {
   has(v: T): boolean {
     return this.map.has(v);
   }
-  settle(): () => void {
+  settle(): Settled {
     return this.map.settle();
   }
 }
@@ -142,16 +162,22 @@ export class JournaledTopology implements Participant {
     this.journal.touch(this);
   }
 
-  settle(): () => void {
-    const after: Array<[string, { record: AgentRecord; status: AgentRecord["status"] } | null]> = [];
+  settle(): Settled {
+    type State = { record: AgentRecord; status: AgentRecord["status"] } | null;
+    const changes: Array<[string, State, State]> = [];
     for (const [id, was] of this.before) {
       const a = this.topo.get(id);
-      after.push([id, a ? { record: a, status: a.status } : null]);
+      changes.push([id, was, a ? { record: a, status: a.status } : null]);
       this.restore(id, was);
     }
     this.before.clear();
-    return () => {
-      for (const [id, state] of after) this.restore(id, state);
+    return {
+      redo: () => {
+        for (const [id, , state] of changes) this.restore(id, state);
+      },
+      undo: () => {
+        for (const [id, was] of changes) this.restore(id, was);
+      },
     };
   }
 

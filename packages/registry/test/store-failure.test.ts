@@ -182,3 +182,96 @@ describe("a burst of registrations written together", () => {
     expect(listed.map((a: { id: string }) => a.id).sort()).toEqual([...ids].sort());
   });
 });
+
+// While one transaction is being written, changes that arrive are computed on top of it (the
+// event loop works while the store writes). If that transaction fails, what was computed on
+// top of it saw state that never became durable: it must be computed again, not written.
+describe("a registration computed while an earlier one is being written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mesh-reg-ahead-"));
+  const clock = { now: Date.now() };
+  let reg: Registry;
+  let release: (fail: boolean) => void = () => {};
+  let held = 0;
+  const inner = openSqliteStore(join(dir, "registry.db"));
+  const store = Object.create(inner) as RegistryStore & { hold: boolean };
+  store.hold = false;
+  // With `hold`, the next write waits until release(): fail or write it.
+  store.write = (batch) => {
+    if (!store.hold) return inner.write(batch);
+    store.hold = false;
+    held++;
+    return new Promise<boolean>((r) => {
+      release = r;
+    }).then((fail) => (fail ? Promise.reject(new Error("disk I/O error")) : inner.write(batch)));
+  };
+  const post = async (body: unknown) => {
+    const r = await reg.app.inject({ method: "POST", url: "/heartbeat", payload: JSON.stringify(body) });
+    return { status: r.statusCode, json: JSON.parse(r.body) };
+  };
+  const heartbeatResolutions = async () => {
+    const text = (await reg.app.inject({ method: "GET", url: "/metrics" })).body;
+    return Number(/^mcp_mesh_registry_resolution_seconds_count\{scope="heartbeat"\} (\d+)$/m.exec(text)?.[1]);
+  };
+  const until = async (ok: () => boolean) => {
+    for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setImmediate(r));
+    expect(ok()).toBe(true);
+  };
+  const provider = (id: string, version: string) => agent(id, [tool("get_date", "date_service", { version })]);
+  const consumer = (id: string) =>
+    agent(id, [tool("greet", "greeting", { dependencies: [{ capability: "date_service" }] })]);
+
+  beforeAll(async () => {
+    reg = await start(store, clock);
+    expect((await post(provider(P, "1.0.0"))).json.status).toBe("success");
+  });
+  afterAll(async () => {
+    await reg.close();
+    cleanup(dir);
+  });
+
+  it("answers from what is durable when the transaction under it fails", async () => {
+    store.hold = true;
+    const newer = post(provider(Q, "2.0.0"));
+    await until(() => held === 1);
+    const before = await heartbeatResolutions();
+    const greeter = post(consumer(C));
+    // The consumer is computed now, on top of Q (still being written), which it would choose.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(await heartbeatResolutions()).toBe(before + 1);
+    release(true);
+    expect((await newer).status).toBe(503);
+    const answer = await greeter;
+    expect(answer.json.status).toBe("success");
+    expect(answer.json.dependencies_resolved.greet[0].agent_id).toBe(P);
+    // Computed a second time, against memory without Q.
+    expect(await heartbeatResolutions()).toBe(before + 2);
+    const listed = (await reg.app.inject({ method: "GET", url: "/agents" })).json().agents;
+    expect(listed.map((a: { id: string }) => a.id).sort()).toEqual([C, P].sort());
+    expect(
+      (await reg.app.inject({ method: "GET", url: `/agents/${C}` })).json().resolution.dependencies_resolved.greet[0]
+        .agent_id,
+    ).toBe(P);
+  });
+
+  it("keeps what was computed on top once the transaction under it is durable", async () => {
+    const other = "greeter-2-77aa88bb";
+    store.hold = true;
+    const newer = post(provider(Q, "2.0.0"));
+    await until(() => held === 2);
+    const greeter = post(consumer(other));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    release(false);
+    expect((await newer).json.status).toBe("success");
+    const answer = await greeter;
+    expect(answer.json.dependencies_resolved.greet[0].agent_id).toBe(Q);
+    // Restarted from disk, both are there and the consumer still goes to Q.
+    await reg.close();
+    reg = await start(openSqliteStore(join(dir, "registry.db")), clock);
+    const listed = (await reg.app.inject({ method: "GET", url: "/agents" })).json().agents;
+    expect(listed.map((a: { id: string }) => a.id).sort()).toEqual([C, P, Q, other].sort());
+    expect(
+      (await reg.app.inject({ method: "GET", url: `/agents/${other}` })).json().resolution.dependencies_resolved
+        .greet[0].agent_id,
+    ).toBe(Q);
+  });
+});
