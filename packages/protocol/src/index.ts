@@ -27,7 +27,7 @@ export type {
 export { MESH_VERSION } from "./release.js";
 export { safeDatabaseUrl, safeUrl } from "./safe-url.js";
 export type { TagMatch, TagTerm } from "./tags.js";
-export { matchTags, plainTags } from "./tags.js";
+export { matchTags, plainTags, tagScore } from "./tags.js";
 export type { PeerCertificateCheck, PeerCertificateLike, TlsMode, TlsSocketLike } from "./tls.js";
 export {
   certificateIdentity,

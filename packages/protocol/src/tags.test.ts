@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { matchTags, plainTags, type TagMatch, type TagTerm } from "./tags.js";
+import { matchTags, plainTags, type TagMatch, type TagTerm, tagScore } from "./tags.js";
 
 describe("matchTags", () => {
   const rows: [string, TagTerm[] | undefined, string[], TagMatch][] = [
@@ -100,5 +101,23 @@ describe("plainTags", () => {
     ],
   ] as [TagTerm[] | undefined, string[]][])("%j -> %j", (spec, want) => {
     expect(plainTags(spec)).toEqual(want);
+  });
+});
+
+describe("tagScore", () => {
+  // Few names, so specs and providers overlap often; prefixes and empty strings included.
+  const name = fc.constantFrom("", "a", "b", "c", "gpu", "+a", "-b", "+", "-", "+gpu", "-c");
+  const spec = fc.array(fc.oneof(name, fc.array(name, { maxLength: 3 })), { maxLength: 5 });
+  const provider = fc.array(fc.constantFrom("a", "b", "c", "gpu", ""), { maxLength: 4 });
+
+  it("is matchTags' score when it matches and -1 when it does not, for any spec", () => {
+    fc.assert(
+      fc.property(spec, provider, (s, p) => {
+        const m = matchTags(s, p);
+        expect(tagScore(s, p)).toBe(m.ok ? m.score : -1);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(tagScore(undefined, ["a"])).toBe(0);
   });
 });

@@ -86,6 +86,49 @@ export function matchTags(spec: readonly TagTerm[] | undefined, providerTags: re
   return result;
 }
 
+/**
+ * matchTags' verdict without its details: the score when the provider matches, -1 when it does
+ * not. Allocates nothing; the resolver runs it for every provider of every position it visits
+ * and asks matchTags for the details only when it must explain an eviction.
+ */
+export function tagScore(spec: readonly TagTerm[] | undefined, providerTags: readonly string[]): number {
+  if (!spec) return 0;
+  let score = 0;
+  for (const term of spec) {
+    if (typeof term !== "string" || term === "") continue;
+    const c = term.charCodeAt(0);
+    if (c === 45 /* - */) {
+      if (term.length > 1 && providerTags.includes(term.slice(1))) return -1;
+    } else if (c === 43 /* + */) {
+      if (term.length > 1 && providerTags.includes(term.slice(1))) score += 10;
+    } else if (providerTags.includes(term)) score += 5;
+    else return -1;
+  }
+  for (const group of spec) {
+    if (typeof group === "string" || group.length === 0) continue;
+    let matched = false;
+    let groupScore = 0;
+    for (const alt of group) {
+      if (alt === "") continue;
+      const c = alt.charCodeAt(0);
+      if (c === 45 /* - */) {
+        if (alt.length > 1 && providerTags.includes(alt.slice(1))) return -1;
+      } else if (c === 43 /* + */) {
+        if (alt.length > 1 && providerTags.includes(alt.slice(1))) {
+          matched = true;
+          groupScore = 10;
+        }
+      } else if (providerTags.includes(alt)) {
+        matched = true;
+        groupScore = Math.max(groupScore, 5);
+      }
+    }
+    if (!matched) return -1;
+    score += groupScore;
+  }
+  return score;
+}
+
 /** The plain string terms (prefixes and empty strings kept), OR groups dropped: the reference's tags_required. */
 export function plainTags(spec: readonly TagTerm[] | undefined): string[] {
   const out: string[] = [];

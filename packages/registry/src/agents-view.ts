@@ -3,10 +3,10 @@ import {
   type AgentInfo,
   type CapabilityInfo,
   type DependencyResolutionInfo,
-  matchTags,
   plainTags,
   rfc3339,
   satisfiesConstraint,
+  tagScore,
 } from "@mcp-mesh/protocol";
 import type { RegistryCore } from "./core.js";
 import { type AgentRecord, type DepSpec, endpointOf, ownEntry as own } from "./model.js";
@@ -140,7 +140,7 @@ function requiredDepReason(deps: DepSpec[], env: Env): string {
       .find(
         (c) =>
           env.unavailableReason(c) === "Unavailable" &&
-          (d.tags.length === 0 || matchTags(d.tags, c.tool.tags).ok) &&
+          (d.tags.length === 0 || tagScore(d.tags, c.tool.tags) >= 0) &&
           satisfiesConstraint(c.tool.version, d.version),
       );
     if (blocked) return `required dep '${d.capability}' unavailable (provider ${blocked.agent.agent_id} unavailable)`;

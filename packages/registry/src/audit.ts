@@ -1,6 +1,6 @@
 // The per-dependency resolution audit (PROTOCOL.md §1.8): why each dependency went where it
 // went. Written only when "interesting", and never twice in a row for the same trace.
-import { createHash } from "node:crypto";
+import { hash as oneShotHash } from "node:crypto";
 import { plainTags, type ResolvedDependency } from "@mcp-mesh/protocol";
 import { type AgentRecord, type EventRecord, ownEntry, type Resolution } from "./model.js";
 import type { DependencyOutcome } from "./resolve/dependency.js";
@@ -55,7 +55,7 @@ export class AuditLog {
       const lastKey = `${agent.agent_id}\0${key}`;
       const body = JSON.stringify(data);
       // A digest, not the trace: traces of busy capabilities are kilobytes each.
-      const digest = createHash("sha1").update(body).digest("base64");
+      const digest = oneShotHash("sha1", body, "base64");
       if (this.last.get(lastKey) === digest) continue;
       this.last.set(lastKey, digest);
       events.push({

@@ -1,6 +1,6 @@
 // Everything one agent gets back from a full heartbeat: dependencies_resolved (positional, with
 // placeholders), llm_tools and llm_providers, plus the per-dependency outcomes for the audit.
-import { matchTags, type ResolvedAlternative, type ResolvedDependency, satisfiesConstraint } from "@mcp-mesh/protocol";
+import { type ResolvedAlternative, type ResolvedDependency, satisfiesConstraint, tagScore } from "@mcp-mesh/protocol";
 import { type AgentRecord, type DepSpec, endpointOf, ownEntry, type Resolution } from "../model.js";
 import type { Topology } from "../topology.js";
 import {
@@ -10,6 +10,7 @@ import {
   type Eviction,
   type Ranked,
   type ResolveEnv,
+  rankOrder,
   resolveDependency,
 } from "./dependency.js";
 import { type LlmEnv, resolveLlmProvider, resolveLlmTools } from "./llm.js";
@@ -21,8 +22,9 @@ export type Env = ResolveEnv & LlmEnv & { toolOf(agentId: string, functionName: 
  * dependencies, transitively) is memoised for the environment's lifetime: make one per change.
  */
 export function makeEnv(topo: Topology, schemaByHash: (h: string) => Record<string, unknown> | undefined): Env {
-  const memo = new Map<string, Eviction["reason"] | null>();
-  const visiting = new Set<string>();
+  // Keyed by tool record: each registration makes new ones, and the env lives for one change.
+  const memo = new Map<object, Eviction["reason"] | null>();
+  const visiting = new Set<object>();
   const env: Env = {
     providersOf: (cap) => topo.providersOf(cap),
     toolOf(agentId, functionName) {
@@ -36,7 +38,7 @@ export function makeEnv(topo: Topology, schemaByHash: (h: string) => Record<stri
     unavailableReason(c: Candidate) {
       if (c.agent.status !== "healthy") return "Unhealthy";
       if (!c.tool.dependencies.some((d) => d.required)) return null;
-      const key = `${c.agent.agent_id}\0${c.tool.seq}`;
+      const key = c.tool;
       const known = memo.get(key);
       if (known !== undefined) return known;
       // A required edge that leads back here is a cycle: fail closed.
@@ -144,7 +146,8 @@ function anyPositionAffected(
       if (!kept || kept.capability !== spec.capability) return true;
       const changed = only.get(spec.capability);
       if (changed === undefined) continue;
-      if (changed === null || changed.some((c) => mayAffect(spec, c, kept, env, maxAlternatives))) return true;
+      if (changed === null) return true;
+      for (const c of changed) if (mayAffect(spec, c, kept, env, maxAlternatives)) return true;
     }
   }
   return false;
@@ -184,17 +187,18 @@ function mayAffect(
   maxAlternatives: number,
 ): boolean {
   const id = c.agent.agent_id;
-  if (current.agent_id === id || current.alternatives?.some((a) => a.agent_id === id)) return true;
-  const tags = spec.tags.length ? matchTags(spec.tags, c.tool.tags) : { ok: true, score: 0 };
-  if (!tags.ok || !satisfiesConstraint(c.tool.version, spec.version)) return false;
+  if (current.agent_id === id) return true;
+  const listed = current.alternatives;
+  if (listed) for (const a of listed) if (a.agent_id === id) return true;
+  const score = spec.tags.length ? tagScore(spec.tags, c.tool.tags) : 0;
+  if (score < 0 || !satisfiesConstraint(c.tool.version, spec.version)) return false;
   if (current.status !== "available") return true;
-  const listed = current.alternatives ?? [];
-  if (listed.length < maxAlternatives) return true;
-  const last = listed.at(-1) ?? current;
+  if ((listed?.length ?? 0) < maxAlternatives) return true;
+  const last = listed?.at(-1) ?? current;
   const lastTool = env.toolOf(last.agent_id, last.function_name);
   if (!lastTool) return true;
-  const lastScore = spec.tags.length ? matchTags(spec.tags, lastTool.tool.tags).score : 0;
-  return byRank({ ...c, score: tags.score }, { ...lastTool, score: lastScore }) < 0;
+  const lastScore = spec.tags.length ? tagScore(spec.tags, lastTool.tool.tags) : 0;
+  return rankOrder(score, c, lastScore, lastTool) < 0;
 }
 
 /**
@@ -212,20 +216,25 @@ function insertNewcomers(
 ): DependencyOutcome | null {
   const named = (id: string) => current.agent_id === id || current.alternatives?.some((a) => a.agent_id === id);
   if (changed.some((c) => named(c.agent.agent_id))) return null;
-  const score = (c: Candidate) => (spec.tags.length ? matchTags(spec.tags, c.tool.tags).score : 0);
+  // Listed providers matched the position when they were listed, so their score is not -1.
+  const score = (c: Candidate) => (spec.tags.length ? tagScore(spec.tags, c.tool.tags) : 0);
   const ranked: Ranked[] = [];
+  const add = (c: Candidate) => ranked.push({ agent: c.agent, tool: c.tool, score: score(c) });
   if (current.status === "available") {
-    for (const entry of [current, ...(current.alternatives ?? [])]) {
-      const c = env.toolOf(entry.agent_id, entry.function_name);
-      if (!c) return null;
-      ranked.push({ ...c, score: score(c) });
+    const c = env.toolOf(current.agent_id, current.function_name);
+    if (!c) return null;
+    add(c);
+    for (const entry of current.alternatives ?? []) {
+      const alt = env.toolOf(entry.agent_id, entry.function_name);
+      if (!alt) return null;
+      add(alt);
     }
   }
   for (const c of changed) {
     // Only the live record counts: `changed` also holds the replaced version of a re-registration.
     if (env.toolOf(c.agent.agent_id, c.tool.function_name)?.tool !== c.tool) continue;
     if (env.unavailableReason(c)) continue;
-    ranked.push({ ...c, score: score(c) });
+    add(c);
   }
   ranked.sort(byRank);
   return { ranked: ranked.slice(0, 1 + maxAlternatives), stages: [], candidates: ranked.length };
@@ -242,7 +251,7 @@ function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: 
     function_name: best.tool.function_name,
     status: "available",
   };
-  if (Object.keys(best.tool.kwargs).length) out.kwargs = best.tool.kwargs;
+  if (hasKeys(best.tool.kwargs)) out.kwargs = best.tool.kwargs;
   if (rest.length && maxAlternatives > 0) {
     out.alternatives = rest.slice(0, maxAlternatives).map((c): ResolvedAlternative => {
       const alt: ResolvedAlternative = {
@@ -251,9 +260,15 @@ function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: 
         endpoint: endpointOf(c.agent),
         equal: c.score === best.score && c.tool.version === best.tool.version,
       };
-      if (Object.keys(c.tool.kwargs).length) alt.kwargs = c.tool.kwargs;
+      if (hasKeys(c.tool.kwargs)) alt.kwargs = c.tool.kwargs;
       return alt;
     });
   }
   return out;
+}
+
+/** Object.keys(o).length > 0 without building the array (hot: every listed provider). */
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }

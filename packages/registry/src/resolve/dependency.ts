@@ -1,7 +1,7 @@
 // Resolution of one dependency spec (PROTOCOL.md §2.1): a pure function of the candidates.
 // Stages: health → capability_match → tags → version → schema → tiebreaker. Every dropped
 // candidate gets a reason; the trace is what the audit events carry.
-import { compareVersions, matchTags, satisfiesConstraint } from "@mcp-mesh/protocol";
+import { compareVersions, matchTags, satisfiesConstraint, tagScore } from "@mcp-mesh/protocol";
 import type { AgentRecord, DepSpec, ToolRecord } from "../model.js";
 import { schemaCompatible } from "./schema.js";
 
@@ -64,8 +64,8 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
   const health: Eviction[] = [];
   for (const c of all) {
     const reason = env.unavailableReason(c);
-    if (reason) health.push({ id: idOf(c), reason });
-    else pool.push({ ...c, score: 0 });
+    if (!reason) pool.push({ agent: c.agent, tool: c.tool, score: 0 });
+    else if (trace) health.push({ id: idOf(c), reason });
   }
   if (trace) stages.push(stage("health", pool, health));
   if (trace) stages.push(stage("capability_match", pool, []));
@@ -73,11 +73,14 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
   if (spec.tags.length > 0) {
     const evicted: Eviction[] = [];
     pool = pool.filter((c) => {
-      const m = matchTags(spec.tags, c.tool.tags);
-      if (m.ok) {
-        c.score = m.score;
+      const score = tagScore(spec.tags, c.tool.tags);
+      if (score >= 0) {
+        c.score = score;
         return true;
       }
+      // Only an audit trace needs to know why (matchTags allocates the details).
+      if (!trace) return false;
+      const m = matchTags(spec.tags, c.tool.tags);
       if (m.disallowed?.length) {
         evicted.push({ id: idOf(c), reason: "ExtraTagDisallowed", details: { disallowed: m.disallowed } });
       } else {
@@ -95,11 +98,12 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
     const evicted: Eviction[] = [];
     pool = pool.filter((c) => {
       if (satisfiesConstraint(c.tool.version, spec.version)) return true;
-      evicted.push({
-        id: idOf(c),
-        reason: "VersionConstraintFailed",
-        details: { version: c.tool.version, constraint: spec.version },
-      });
+      if (trace)
+        evicted.push({
+          id: idOf(c),
+          reason: "VersionConstraintFailed",
+          details: { version: c.tool.version, constraint: spec.version },
+        });
       return false;
     });
     if (trace) stages.push(stage("version", pool, evicted));
@@ -109,7 +113,7 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
     const evicted: Eviction[] = [];
     pool = pool.filter((c) => {
       if (schemaCompatible(spec, c.tool, env.schemaByHash)) return true;
-      evicted.push({ id: idOf(c), reason: "SchemaIncompatible", details: { mode: spec.matchMode } });
+      if (trace) evicted.push({ id: idOf(c), reason: "SchemaIncompatible", details: { mode: spec.matchMode } });
       return false;
     });
     if (trace) stages.push(stage("schema", pool, evicted));
@@ -127,7 +131,12 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
 
 /** Tag score DESC, then provider version DESC, then agent id ASC (PROTOCOL.md §2.1 step 7). */
 export function byRank(a: Ranked, b: Ranked): number {
-  if (a.score !== b.score) return b.score - a.score;
+  return rankOrder(a.score, a, b.score, b);
+}
+
+/** byRank for candidates whose scores are held apart (no Ranked object to build). */
+export function rankOrder(scoreA: number, a: Candidate, scoreB: number, b: Candidate): number {
+  if (scoreA !== scoreB) return scoreB - scoreA;
   // Replicas mostly share a version: equal strings compare equal without parsing (sort hot path).
   const v = a.tool.version === b.tool.version ? 0 : compareVersions(b.tool.version, a.tool.version);
   if (v !== 0) return v;

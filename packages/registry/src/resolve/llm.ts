@@ -2,11 +2,11 @@
 import {
   compareVersions,
   type LlmToolInfo,
-  matchTags,
   type ResolvedAlternative,
   type ResolvedLlmProvider,
   satisfiesConstraint,
   type TagTerm,
+  tagScore,
 } from "@mcp-mesh/protocol";
 import { endpointOf, type LlmProviderRequest } from "../model.js";
 import { byRank, type Candidate, type Ranked } from "./dependency.js";
@@ -54,8 +54,8 @@ function matchFilterEntry(entry: unknown, env: LlmEnv): readonly Candidate[] {
   if (tags.length) {
     const scored: Ranked[] = [];
     for (const c of pool) {
-      const m = matchTags(tags, c.tool.tags);
-      if (m.ok) scored.push({ ...c, score: m.score });
+      const score = tagScore(tags, c.tool.tags);
+      if (score >= 0) scored.push({ agent: c.agent, tool: c.tool, score });
     }
     // Stable sort: equal scores keep row order.
     pool = scored.sort((a, b) => b.score - a.score);
@@ -109,8 +109,8 @@ export function resolveLlmProvider(
   if (req.tags.length) {
     ranked = [];
     for (const c of pool) {
-      const m = matchTags(req.tags as TagTerm[], c.tool.tags);
-      if (m.ok) ranked.push({ ...c, score: m.score });
+      const score = tagScore(req.tags as TagTerm[], c.tool.tags);
+      if (score >= 0) ranked.push({ agent: c.agent, tool: c.tool, score });
     }
     ranked.sort(byRank);
   } else {
