@@ -18,7 +18,7 @@ export class AuditLog {
    */
   eventsFor(
     agent: AgentRecord,
-    outcomes: Map<string, DependencyOutcome>,
+    outcomes: ReadonlyMap<string, DependencyOutcome>,
     next: Resolution,
     prior: Resolution | undefined,
     now: number,

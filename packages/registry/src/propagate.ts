@@ -40,21 +40,34 @@ export function propagate(
 ): void {
   const started = performance.now();
   const queue: string[] = [];
-  const waiting = new Map<string, Map<string, Candidate[] | null>>();
-  const enqueue = (cid: string, cap: string | null, providers: Candidate[] | null) => {
+  type Only = Map<string, Candidate[] | null>;
+  const waiting = new Map<string, Only>();
+  // Most consumers are reached through one changed capability: they share that capability's
+  // map (one per capability, not one per consumer) until a second reason makes theirs their own.
+  const shared = new Set<Only>();
+  const enqueue = (cid: string, cap: string | null, providers: Candidate[] | null, sharedMap?: Only) => {
     if (cid === self) return;
     let caps = waiting.get(cid);
     if (!caps) {
-      waiting.set(cid, (caps = new Map()));
       queue.push(cid);
-    }
+      if (sharedMap) return void waiting.set(cid, sharedMap);
+      waiting.set(cid, (caps = new Map()));
+    } else if (shared.has(caps)) waiting.set(cid, (caps = new Map(caps)));
     if (!cap) return;
     const known = caps.get(cap);
-    caps.set(cap, known === null || providers === null ? null : [...(known ?? []), ...providers]);
+    caps.set(cap, known === null || providers === null ? null : [...(known ?? []), ...(providers ?? [])]);
   };
   const byCap = new Map<string, Candidate[]>();
-  for (const c of changed) byCap.set(c.tool.capability, [...(byCap.get(c.tool.capability) ?? []), c]);
-  for (const [cap, providers] of byCap) for (const cid of s.topology.consumersOf(cap)) enqueue(cid, cap, providers);
+  for (const c of changed) {
+    const list = byCap.get(c.tool.capability);
+    if (list) list.push(c);
+    else byCap.set(c.tool.capability, [c]);
+  }
+  for (const [cap, providers] of byCap) {
+    const only: Only = new Map([[cap, providers]]);
+    shared.add(only);
+    for (const cid of s.topology.consumersOf(cap)) enqueue(cid, cap, providers, only);
+  }
   if (changed.length) for (const cid of s.topology.llmFilterConsumers) enqueue(cid, null, null);
   // Each consumer is re-queued only when a required position flips, which settles because
   // availability is memoised per environment; the bound is a guard, not a limit we expect.

@@ -59,12 +59,15 @@ export function makeEnv(topo: Topology, schemaByHash: (h: string) => Record<stri
   return env;
 }
 
+/** Shared by every resolution that recomputed nothing (most of what propagation visits). */
+const NO_OUTCOMES: ReadonlyMap<string, DependencyOutcome> = new Map();
+
 export interface AgentOutcome {
   resolution: Resolution;
   total: number;
   resolved: number;
   /** Keyed `${function_name}#${dep_index}`; only positions that were (re)computed. */
-  outcomes: Map<string, DependencyOutcome>;
+  outcomes: ReadonlyMap<string, DependencyOutcome>;
   /** Whether llm_tools / llm_providers were computed (they are always recomputed). */
   llmTouched: boolean;
 }
@@ -84,7 +87,7 @@ export interface ResolveOptions {
 export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions): AgentOutcome {
   if (opts.only && opts.previous && !anyPositionAffected(agent, env, opts.only, opts.previous, opts.maxAlternatives)) {
     // Propagation visits every consumer of a changed capability; most need nothing.
-    return { resolution: opts.previous, ...countResolved(opts.previous), outcomes: new Map(), llmTouched: false };
+    return { resolution: opts.previous, ...countResolved(opts.previous), outcomes: NO_OUTCOMES, llmTouched: false };
   }
   const resolution: Resolution = { dependencies_resolved: {}, llm_tools: {}, llm_providers: {} };
   const outcomes = new Map<string, DependencyOutcome>();

@@ -53,7 +53,13 @@ export interface ResolveEnv {
   schemaByHash(hash: string): Record<string, unknown> | undefined;
 }
 
-export const idOf = (c: Candidate): string => `${c.agent.agent_id}:${c.tool.function_name}`;
+/** "agent:function", built once per tool record: audit traces name each provider in every stage. */
+const ids = new WeakMap<ToolRecord, string>();
+export const idOf = (c: Candidate): string => {
+  let id = ids.get(c.tool);
+  if (id === undefined) ids.set(c.tool, (id = `${c.agent.agent_id}:${c.tool.function_name}`));
+  return id;
+};
 
 /** With `trace` false (background re-resolution) no stage lists are built: that is hot code. */
 export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true): DependencyOutcome {
