@@ -8,7 +8,7 @@ import { dirname, resolve } from "node:path";
 import Database from "libsql";
 import type { AgentRecord, EventRecord, EventType, Resolution, ToolRecord } from "../model.js";
 import { MIGRATIONS } from "./migrations.js";
-import { configure, type Db, prepare, runOps, type WriteOp } from "./sqlite-batch.js";
+import { configure, type Db, encodeBatch, prepare, runOps, type WriteOp } from "./sqlite-batch.js";
 import { type OpsWriter, workerWriter } from "./sqlite-worker-client.js";
 import type { EventQuery, RegistryStore, SchemaEntry, StoredState, WriteBatch } from "./store.js";
 
@@ -119,9 +119,7 @@ export class SqliteStore implements RegistryStore {
   }
 
   async write(batch: WriteBatch): Promise<void> {
-    // An audit event carries its data already serialised: do not copy it twice to the writer.
-    const events = batch.events?.map((e) => (e.dataJson ? { ...e, data: null } : e));
-    await this.enqueue({ kind: "batch", batch: events ? { ...batch, events } : batch });
+    await this.enqueue({ kind: "rows", rows: encodeBatch(batch) });
   }
 
   private enqueue(op: WriteOp): Promise<number> {
