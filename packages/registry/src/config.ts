@@ -42,8 +42,8 @@ export interface RegistryConfig {
   tlsCa: string;
   /** V8 old-generation growth after each full GC, in percent (0 = V8's default); the binary only. */
   heapGrowthPercent: number;
-  /** V8 young-generation growth factor (1 = fixed at its starting size, 0 = V8's default); the binary only. */
-  semiSpaceGrowth: number;
+  /** Cap on V8's young generation in MB (0 = V8's default, up to 33 MB); the binary only. */
+  youngGenerationMb: number;
 }
 
 interface Setting {
@@ -131,10 +131,10 @@ export const SETTINGS: Setting[] = [
     parse: count,
   },
   {
-    key: "semiSpaceGrowth",
-    env: "MCP_MESH_REGISTRY_YOUNG_GEN_GROWTH",
-    default: "1",
-    help: "Factor by which V8's young generation may grow (1 = stays at a few MB, 0 = V8 default: up to 33 MB)",
+    key: "youngGenerationMb",
+    env: "MCP_MESH_REGISTRY_YOUNG_GEN_MB",
+    default: "8",
+    help: "Cap on V8's young generation in MB (0 = V8 default, up to 33 MB)",
     parse: count,
   },
   {
