@@ -61,6 +61,7 @@ export {
   AgentRegistrationSchema,
   DependencySpecSchema,
   FIELD_LIMITS,
+  jsonText,
   LlmFilterSchema,
   LlmProviderSpecSchema,
   RUNTIMES,

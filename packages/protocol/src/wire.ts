@@ -37,9 +37,21 @@ const str = (max: number) => text(max).nullish();
 const list = <T extends z.ZodType>(item: T, max: number) =>
   z.array(item).max(max, { error: `more than ${max} entries` });
 const strList = (max: number = L.text, entries: number = L.tags) => list(text(max), entries).nullish();
+/**
+ * JSON.stringify of a parsed value, remembered per object: the size checks below and the
+ * registry's interning of shared schemas both need the text of the same objects.
+ */
+const texts = new WeakMap<object, string>();
+export function jsonText(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  let t = texts.get(v);
+  if (t === undefined) texts.set(v, (t = JSON.stringify(v)));
+  return t;
+}
+
 /** A JSON object whose JSON text is at most `max` characters. */
 const json = (max: number) =>
-  z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= max, {
+  z.record(z.string(), z.unknown()).refine((v) => jsonText(v).length <= max, {
     error: `JSON text longer than ${max} characters`,
   });
 
@@ -55,7 +67,7 @@ export const DependencySpecSchema = z.object({
   required: z.boolean().nullish(),
   expectedSchemaCanonical: z
     .unknown()
-    .refine((v) => v === undefined || JSON.stringify(v).length <= L.schemaJson, {
+    .refine((v) => v === undefined || jsonText(v).length <= L.schemaJson, {
       error: `JSON text longer than ${L.schemaJson} characters`,
     })
     .optional(),
