@@ -108,7 +108,7 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
             const merged = opts.trace ? null : insertNewcomers(spec, kept, relevant, env, opts.maxAlternatives);
             if (merged) {
               outcomes.set(`${fn}#${i}`, merged);
-              return toResolved(spec, merged, opts.maxAlternatives);
+              return toResolved(spec, merged, opts.maxAlternatives, kept);
             }
           }
         }
@@ -118,7 +118,7 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
       });
       setOwn(resolution.dependencies_resolved, fn, list);
       total += list.length;
-      resolved += list.filter((d) => d.status === "available").length;
+      for (const d of list) if (d.status === "available") resolved++;
     }
     if (tool.llm_filter) {
       const tools = resolveLlmTools(tool.llm_filter, agent.agent_id, env);
@@ -129,7 +129,8 @@ export function resolveAgent(agent: AgentRecord, env: Env, opts: ResolveOptions)
       if (p) setOwn(resolution.llm_providers, fn, p);
     }
   }
-  const llmTouched = agent.tools.some((t) => t.llm_filter || t.llm_provider);
+  let llmTouched = false;
+  for (const t of agent.tools) if (t.llm_filter || t.llm_provider) llmTouched = true;
   return { resolution, total, resolved, outcomes, llmTouched };
 }
 
@@ -159,7 +160,11 @@ function anyPositionAffected(
 function countResolved(r: Resolution): { total: number; resolved: number } {
   let total = 0;
   let resolved = 0;
-  for (const list of Object.values(r.dependencies_resolved)) {
+  // for-in, not Object.values: propagation calls this for every consumer it visits in vain.
+  const all = r.dependencies_resolved;
+  for (const fn in all) {
+    const list = Object.hasOwn(all, fn) ? all[fn] : undefined;
+    if (!list) continue;
     total += list.length;
     for (const d of list) if (d.status === "available") resolved++;
   }
@@ -243,7 +248,17 @@ function insertNewcomers(
   return { ranked: ranked.slice(0, 1 + maxAlternatives), stages: [], candidates: ranked.length };
 }
 
-function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: number): ResolvedDependency {
+/**
+ * `kept`: the position's previous entry. Alternatives that are still listed with the same
+ * primary are the same objects again (entries are never mutated): a newcomer that joins a busy
+ * capability's listing then allocates one alternative, not nine.
+ */
+function toResolved(
+  spec: DepSpec,
+  outcome: DependencyOutcome,
+  maxAlternatives: number,
+  kept?: ResolvedDependency,
+): ResolvedDependency {
   const [best, ...rest] = outcome.ranked;
   if (!best)
     return { agent_id: "", capability: spec.capability, endpoint: "", function_name: "", status: "unresolved" };
@@ -256,14 +271,29 @@ function toResolved(spec: DepSpec, outcome: DependencyOutcome, maxAlternatives: 
   };
   if (hasKeys(best.tool.kwargs)) out.kwargs = best.tool.kwargs;
   if (rest.length && maxAlternatives > 0) {
+    const samePrimary = kept?.agent_id === out.agent_id && kept.function_name === out.function_name;
+    const reusable = samePrimary ? kept?.alternatives : undefined;
     out.alternatives = rest.slice(0, maxAlternatives).map((c): ResolvedAlternative => {
+      const equal = c.score === best.score && c.tool.version === best.tool.version;
+      const endpoint = endpointOf(c.agent);
+      const kwargs = hasKeys(c.tool.kwargs) ? c.tool.kwargs : undefined;
+      if (reusable)
+        for (const a of reusable)
+          if (
+            a.agent_id === c.agent.agent_id &&
+            a.function_name === c.tool.function_name &&
+            a.endpoint === endpoint &&
+            a.equal === equal &&
+            a.kwargs === kwargs
+          )
+            return a;
       const alt: ResolvedAlternative = {
         agent_id: c.agent.agent_id,
         function_name: c.tool.function_name,
-        endpoint: endpointOf(c.agent),
-        equal: c.score === best.score && c.tool.version === best.tool.version,
+        endpoint,
+        equal,
       };
-      if (hasKeys(c.tool.kwargs)) alt.kwargs = c.tool.kwargs;
+      if (kwargs) alt.kwargs = kwargs;
       return alt;
     });
   }
