@@ -46,11 +46,12 @@ export class Topology {
   private unindex(old: AgentRecord): void {
     const id = old.agent_id;
     for (const tool of old.tools) {
+      // In place: staged changes are put back and taken out again while later ones are
+      // computed, so this runs several times per registration; nobody keeps a list across it.
       const list = this.providers.get(tool.capability);
       if (list) {
-        const kept = list.filter((c) => c.agent.agent_id !== id);
-        if (kept.length) this.providers.set(tool.capability, kept);
-        else this.providers.delete(tool.capability);
+        for (let i = list.length - 1; i >= 0; i--) if ((list[i] as Candidate).agent.agent_id === id) list.splice(i, 1);
+        if (!list.length) this.providers.delete(tool.capability);
       }
       for (const d of tool.dependencies) this.consumers.get(d.capability)?.delete(id);
       if (tool.llm_provider?.capability) this.consumers.get(tool.llm_provider.capability)?.delete(id);

@@ -4,7 +4,6 @@ import { type ResolvedAlternative, type ResolvedDependency, satisfiesConstraint,
 import { type AgentRecord, type DepSpec, endpointOf, ownEntry, type Resolution } from "../model.js";
 import type { Topology } from "../topology.js";
 import {
-  byRank,
   type Candidate,
   type DependencyOutcome,
   type Eviction,
@@ -12,6 +11,7 @@ import {
   type ResolveEnv,
   rankOrder,
   resolveDependency,
+  sortByRank,
 } from "./dependency.js";
 import { type LlmEnv, resolveLlmProvider, resolveLlmTools } from "./llm.js";
 
@@ -244,7 +244,7 @@ function insertNewcomers(
     if (env.unavailableReason(c)) continue;
     add(c);
   }
-  ranked.sort(byRank);
+  sortByRank(ranked);
   return { ranked: ranked.slice(0, 1 + maxAlternatives), stages: [], candidates: ranked.length };
 }
 

@@ -125,7 +125,7 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
     if (trace) stages.push(stage("schema", pool, evicted));
   }
 
-  pool.sort(byRank);
+  sortByRank(pool);
   const tiebreak = stage("tiebreaker", pool, []);
   if (pool[0]) {
     tiebreak.chosen = idOf(pool[0]);
@@ -133,6 +133,24 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
   }
   if (trace) stages.push(tiebreak);
   return { ranked: pool, stages, candidates: all.length };
+}
+
+/**
+ * Sorts by byRank in place. Short lists (most positions) get an insertion sort: the built-in
+ * sort copies every list it sorts into a scratch array first. Both are stable.
+ */
+export function sortByRank(list: Ranked[]): Ranked[] {
+  if (list.length > 24) return list.sort(byRank);
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i] as Ranked;
+    let j = i - 1;
+    while (j >= 0 && byRank(list[j] as Ranked, item) > 0) {
+      list[j + 1] = list[j] as Ranked;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+  return list;
 }
 
 /** Tag score DESC, then provider version DESC, then agent id ASC (PROTOCOL.md §2.1 step 7). */

@@ -1,9 +1,10 @@
 // Table tests of resolution as a pure function over an in-memory topology (PROTOCOL.md §2).
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AgentRecord, DepSpec, ToolRecord } from "../model.js";
 import { Topology } from "../topology.js";
 import { makeEnv, resolveAgent } from "./agent.js";
-import { resolveDependency } from "./dependency.js";
+import { byRank, type Ranked, resolveDependency, sortByRank } from "./dependency.js";
 import { resolveLlmProvider, resolveLlmTools } from "./llm.js";
 
 let seq = 0;
@@ -218,5 +219,26 @@ describe("LLM tools and providers", () => {
     expect(p?.alternatives).toEqual([
       { agent_id: "llm-b", function_name: "gpt", endpoint: expect.stringMatching(/^http:/), equal: false },
     ]);
+  });
+});
+
+describe("sortByRank", () => {
+  it("orders any list exactly as the built-in stable sort with byRank does", () => {
+    const entry = fc.record({
+      score: fc.constantFrom(0, 5, 10, 15),
+      version: fc.constantFrom("1.0.0", "1.2.0", "2.0.0", "2.0.0-beta", "x"),
+      id: fc.constantFrom("a", "b", "c", "d"),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), (rows) => {
+        const list: Ranked[] = rows.map((r, i) => ({
+          agent: { agent_id: r.id } as AgentRecord,
+          tool: { ...toolOf(`f${i}`, "cap"), version: r.version },
+          score: r.score,
+        }));
+        expect(sortByRank([...list])).toEqual([...list].sort(byRank));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
