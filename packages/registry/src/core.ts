@@ -216,7 +216,8 @@ export class RegistryCore {
     for (const sc of batch.schemas ?? []) this.knownSchemas.add(sc.hash);
     const deliveries: ResolutionUpdate[] = [];
     if (providerChanged) {
-      propagate(this.state, [...candidatesOf(existing), ...candidatesOf(agent)], env, now, batch, id, deliveries);
+      const changed = [...candidatesOf(existing), ...candidatesOf(agent)];
+      propagate(this.state, changed, env, now, batch, id, deliveries, !existing);
     }
     const response: RegistrationResponse = {
       agent_id: id,

@@ -37,6 +37,8 @@ export function propagate(
   batch: WriteBatch,
   self: string | null,
   deliveries: ResolutionUpdate[],
+  /** Every changed provider is a first registration: no position names it yet. */
+  newcomers = false,
 ): void {
   const started = performance.now();
   const queue: string[] = [];
@@ -66,7 +68,8 @@ export function propagate(
   for (const [cap, providers] of byCap) {
     const only: Only = new Map([[cap, providers]]);
     shared.add(only);
-    for (const cid of s.topology.consumersOf(cap)) enqueue(cid, cap, providers, only);
+    const reached = newcomers ? s.topology.consumersOfNewcomers(cap, providers) : s.topology.consumersOf(cap);
+    for (const cid of reached) enqueue(cid, cap, providers, only);
   }
   if (changed.length) for (const cid of s.topology.llmFilterConsumers) enqueue(cid, null, null);
   // Each consumer is re-queued only when a required position flips, which settles because

@@ -1,7 +1,7 @@
 // The in-memory picture of the mesh: agents, providers indexed by capability, and consumers
 // indexed by the capabilities they ask for, so a change touches only the agents it concerns and
 // no heartbeat scans the whole table. SQLite/PostgreSQL stay the source of truth on restart.
-import type { AgentRecord } from "./model.js";
+import type { AgentRecord, DepSpec } from "./model.js";
 import type { Candidate } from "./resolve/dependency.js";
 
 export class Topology {
@@ -9,6 +9,11 @@ export class Topology {
   private readonly providers = new Map<string, Candidate[]>();
   /** capability → agents with a dependency or llm_provider on it. */
   private readonly consumers = new Map<string, Set<string>>();
+  /**
+   * The same, split by the first tag a position requires ("" = it requires none): a provider
+   * that lacks that tag cannot match the position, so a new provider need not visit it.
+   */
+  private readonly consumersByTag = new Map<string, Map<string, Set<string>>>();
   /** Agents with at least one llm_filter tool: any tool change may concern them. */
   readonly llmFilterConsumers = new Set<string>();
   /** Agents declaring a required dependency: the only ones the cycle check must look at. */
@@ -27,8 +32,16 @@ export class Topology {
     this.agents.set(agent.agent_id, agent);
     for (const tool of agent.tools) {
       if (tool.capability) insertBySeq(this.providers, tool.capability, { agent, tool });
-      for (const d of tool.dependencies) if (d.capability) addTo(this.consumers, d.capability, agent.agent_id);
-      if (tool.llm_provider?.capability) addTo(this.consumers, tool.llm_provider.capability, agent.agent_id);
+      for (const d of tool.dependencies) {
+        if (!d.capability) continue;
+        addTo(this.consumers, d.capability, agent.agent_id);
+        addTo(bucketsOf(this.consumersByTag, d.capability), requiredTag(d.tags), agent.agent_id);
+      }
+      const llm = tool.llm_provider?.capability;
+      if (llm) {
+        addTo(this.consumers, llm, agent.agent_id);
+        addTo(bucketsOf(this.consumersByTag, llm), "", agent.agent_id);
+      }
       if (tool.llm_filter) this.llmFilterConsumers.add(agent.agent_id);
       if (tool.dependencies.some((d) => d.required)) this.requiredDeclarers.add(agent.agent_id);
     }
@@ -53,8 +66,15 @@ export class Topology {
         for (let i = list.length - 1; i >= 0; i--) if ((list[i] as Candidate).agent.agent_id === id) list.splice(i, 1);
         if (!list.length) this.providers.delete(tool.capability);
       }
-      for (const d of tool.dependencies) this.consumers.get(d.capability)?.delete(id);
-      if (tool.llm_provider?.capability) this.consumers.get(tool.llm_provider.capability)?.delete(id);
+      for (const d of tool.dependencies) {
+        this.consumers.get(d.capability)?.delete(id);
+        this.consumersByTag.get(d.capability)?.get(requiredTag(d.tags))?.delete(id);
+      }
+      const llm = tool.llm_provider?.capability;
+      if (llm) {
+        this.consumers.get(llm)?.delete(id);
+        this.consumersByTag.get(llm)?.get("")?.delete(id);
+      }
     }
     this.llmFilterConsumers.delete(id);
     this.requiredDeclarers.delete(id);
@@ -77,6 +97,24 @@ export class Topology {
 
   consumersOf(capability: string): ReadonlySet<string> {
     return this.consumers.get(capability) ?? EMPTY;
+  }
+
+  /**
+   * The consumers of a capability that these providers, none of them listed anywhere yet (a
+   * first registration), can matter to: those with a position requiring no tag or a tag one of
+   * them has. Under a burst of registrations this skips most of a busy capability's consumers.
+   */
+  consumersOfNewcomers(capability: string, providers: readonly Candidate[]): ReadonlySet<string> {
+    const buckets = this.consumersByTag.get(capability);
+    if (!buckets) return EMPTY;
+    const out = new Set<string>(buckets.get(""));
+    for (const p of providers) {
+      for (const tag of p.tool.tags) {
+        const bucket = tag ? buckets.get(tag) : undefined;
+        if (bucket) for (const id of bucket) out.add(id);
+      }
+    }
+    return out;
   }
 
   /** Healthy tools that have an inputSchema, in row order (the LLM tool pool). */
@@ -107,6 +145,18 @@ export class Topology {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** The first plain tag a position requires, "" when it requires none ("+x", "-x" and OR groups do not). */
+function requiredTag(tags: DepSpec["tags"]): string {
+  for (const t of tags) if (typeof t === "string" && t !== "" && t[0] !== "+" && t[0] !== "-") return t;
+  return "";
+}
+
+function bucketsOf(map: Map<string, Map<string, Set<string>>>, key: string): Map<string, Set<string>> {
+  let buckets = map.get(key);
+  if (!buckets) map.set(key, (buckets = new Map()));
+  return buckets;
+}
 
 /**
  * Row order: seq, then agent_id. Replicas sharing a database number tools on their own, so two
