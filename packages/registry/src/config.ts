@@ -42,7 +42,7 @@ export interface RegistryConfig {
   tlsCa: string;
   /** V8 old-generation growth after each full GC, in percent (0 = V8's default); the binary only. */
   heapGrowthPercent: number;
-  /** Cap on V8's young generation in MB (0 = V8's default, up to 33 MB); the binary only. */
+  /** Cap on V8's young generation in MB, or a sixth of the live old generation if larger (0 = V8's default); the binary only. */
   youngGenerationMb: number;
 }
 
@@ -134,7 +134,7 @@ export const SETTINGS: Setting[] = [
     key: "youngGenerationMb",
     env: "MCP_MESH_REGISTRY_YOUNG_GEN_MB",
     default: "8",
-    help: "Cap on V8's young generation in MB (0 = V8 default, up to 33 MB)",
+    help: "Cap on V8's young generation in MB, or 1/6 of the live old generation if larger (0 = V8 default, up to 33 MB)",
     parse: count,
   },
   {
