@@ -28,7 +28,13 @@ import { ReplicaLink } from "./replicas.js";
 import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
 import { differsForReference } from "./resolve/compare.js";
 import { findRequiredCycle } from "./resolve/cycles.js";
-import type { Candidate } from "./resolve/dependency.js";
+import {
+  type HealthEvent,
+  markUnhealthyChange,
+  purgeChange,
+  type StatusContext,
+  unregisterEvent,
+} from "./status-changes.js";
 import type { EventQuery, RegistryStore, SchemaEntry, WriteBatch } from "./store/store.js";
 import { Topology } from "./topology.js";
 import { WatchHub, type WatchListener } from "./watch-hub.js";
@@ -54,12 +60,7 @@ export type HeartbeatOutcome = {
 /** What a fast heartbeat (HEAD) found: "changed" means the agent should POST again. */
 export type FastHeartbeatOutcome = "current" | "changed" | "gone";
 
-export interface HealthEvent {
-  type: "unhealthy" | "unregister";
-  data: Record<string, unknown>;
-}
-
-export type { MeshChange, MeshChangeListener };
+export type { HealthEvent, MeshChange, MeshChangeListener };
 
 export class RegistryCore {
   private readonly journal = new Journal();
@@ -81,6 +82,7 @@ export class RegistryCore {
   readonly replicas: ReplicaLink;
 
   private readonly state: MeshState;
+  private readonly statusContext: StatusContext;
 
   constructor(private readonly opts: CoreOptions) {
     this.topo = new JournaledTopology(new Topology(), this.journal);
@@ -96,6 +98,7 @@ export class RegistryCore {
       maxAlternatives: opts.maxAlternatives,
       metrics: opts.metrics,
     };
+    this.statusContext = { topo: this.topo, state: this.state, env: () => this.env(), now: () => opts.clock() };
     this.replicas = new ReplicaLink({
       store: opts.store,
       topology: this.topo.topo,
@@ -258,20 +261,7 @@ export class RegistryCore {
 
   /** DELETE /agents/{id}: keep the row, mark it unhealthy, tell its consumers. */
   async unregister(id: string): Promise<void> {
-    await this.markUnhealthy([id], (a) =>
-      a.agent_type === "api"
-        ? null
-        : {
-            type: "unregister",
-            data: {
-              agent_type: a.agent_type,
-              name: a.name,
-              version: a.version,
-              reason: "graceful_shutdown",
-              source: "delete_endpoint",
-            },
-          },
-    );
+    await this.markUnhealthy([id], unregisterEvent);
   }
 
   /**
@@ -284,50 +274,12 @@ export class RegistryCore {
     event: HealthEvent | null | ((a: AgentRecord) => HealthEvent | null),
     stillApplies: (a: AgentRecord) => boolean = () => true,
   ): Promise<string[]> {
-    return this.change(() => {
-      const now = this.opts.clock();
-      const batch: WriteBatch = { statuses: [], events: [], resolutions: [] };
-      const changed: Candidate[] = [];
-      const marked: string[] = [];
-      for (const id of ids) {
-        const a = this.topology.get(id);
-        if (!a || a.status !== "healthy" || !stillApplies(a)) continue;
-        const ev = typeof event === "function" ? event(a) : event;
-        this.topo.setStatus(id, "unhealthy");
-        marked.push(id);
-        batch.statuses?.push({ agent_id: id, status: "unhealthy" });
-        if (ev && a.agent_type !== "api") {
-          batch.events?.push({
-            event_type: ev.type,
-            agent_id: id,
-            agent_name: a.name,
-            function_name: "",
-            timestamp: now,
-            data: ev.data,
-          });
-        }
-        changed.push(...candidatesOf(a));
-        this.pending.delete(id);
-      }
-      const deliveries: ResolutionUpdate[] = [];
-      if (marked.length) propagate(this.state, changed, this.env(), now, batch, null, deliveries);
-      return { batch, result: marked, deliveries };
-    });
+    return this.change(() => markUnhealthyChange(this.statusContext, ids, event, stillApplies));
   }
 
   /** Deletes agents for good (retention sweep). */
   purge(ids: string[]): Promise<void> {
-    return this.change(() => {
-      for (const id of ids) {
-        this.topo.remove(id);
-        this.current.delete(id);
-        this.sent.delete(id);
-        this.counters.delete(id);
-        this.pending.delete(id);
-        this.audit.forget(id);
-      }
-      return { batch: { deletes: ids }, result: undefined };
-    });
+    return this.change(() => purgeChange(this.statusContext, ids));
   }
 
   /** Keeps the newest `maxRows` events. */
