@@ -42,8 +42,10 @@ export interface RegistryConfig {
   tlsCa: string;
   /** V8 old-generation growth after each full GC, in percent (0 = V8's default); the binary only. */
   heapGrowthPercent: number;
-  /** Cap on V8's young generation in MB, or a sixth of the live old generation if larger (0 = V8's default); the binary only. */
+  /** Cap on V8's young generation in MB (0 = V8's default); the binary only. */
   youngGenerationMb: number;
+  /** The heap settings above hold while the live old generation is below this (MB; 0 = always); the binary only. */
+  leanHeapMb: number;
 }
 
 interface Setting {
@@ -134,7 +136,14 @@ export const SETTINGS: Setting[] = [
     key: "youngGenerationMb",
     env: "MCP_MESH_REGISTRY_YOUNG_GEN_MB",
     default: "8",
-    help: "Cap on V8's young generation in MB, or 1/6 of the live old generation if larger (0 = V8 default, up to 33 MB)",
+    help: "Cap on V8's young generation in MB (0 = V8 default, up to 33 MB)",
+    parse: count,
+  },
+  {
+    key: "leanHeapMb",
+    env: "MCP_MESH_REGISTRY_LEAN_HEAP_MB",
+    default: "100",
+    help: "The two heap settings above hold while the live heap is below this many MB; above, V8 defaults (0 = always)",
     parse: count,
   },
   {
