@@ -6,13 +6,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "libsql";
-import type { AgentRecord, EventRecord, EventType, Resolution, ToolRecord } from "../model.js";
+import type { EventRecord, Resolution } from "../model.js";
 import { MIGRATIONS } from "./migrations.js";
+import { agentFromRow, eventFromRow, type Row, schemaFromRow, toolsByAgent } from "./rows.js";
 import { configure, type Db, encodeBatch, prepare, runOps, type WriteOp } from "./sqlite-batch.js";
 import { type OpsWriter, workerWriter } from "./sqlite-worker-client.js";
 import type { EventQuery, RegistryStore, SchemaEntry, StoredState, WriteBatch } from "./store.js";
-
-type Row = Record<string, unknown>;
 
 export function openSqliteStore(location: string): SqliteStore {
   const path = location === ":memory:" ? location : resolve(location.replace(/^(sqlite|file):(\/\/)?/, ""));
@@ -72,34 +71,11 @@ export class SqliteStore implements RegistryStore {
   }
 
   async load(): Promise<StoredState> {
-    const toolsByAgent = new Map<string, ToolRecord[]>();
-    for (const r of this.db.prepare("SELECT seq, agent_id, body FROM capabilities ORDER BY seq").all() as Row[]) {
-      const tool = { ...(JSON.parse(String(r.body)) as ToolRecord), seq: Number(r.seq) };
-      const list = toolsByAgent.get(String(r.agent_id)) ?? [];
-      list.push(tool);
-      toolsByAgent.set(String(r.agent_id), list);
-    }
-    const agents = (this.db.prepare("SELECT * FROM agents ORDER BY created_at, agent_id").all() as Row[]).map(
-      (r): AgentRecord => ({
-        agent_id: String(r.agent_id),
-        name: String(r.name),
-        agent_type: String(r.agent_type),
-        runtime: String(r.runtime),
-        version: String(r.version),
-        description: String(r.description),
-        http_host: String(r.http_host),
-        http_port: Number(r.http_port),
-        namespace: String(r.namespace),
-        status: String(r.status) as AgentRecord["status"],
-        a2a_producer: Boolean(r.a2a_producer),
-        a2a_consumer: Boolean(r.a2a_consumer),
-        entity_id: String(r.entity_id),
-        surfaces: r.surfaces ? JSON.parse(String(r.surfaces)) : null,
-        created_at: Number(r.created_at),
-        updated_at: Number(r.updated_at),
-        last_full_refresh: Number(r.last_full_refresh),
-        tools: toolsByAgent.get(String(r.agent_id)) ?? [],
-      }),
+    const tools = toolsByAgent(
+      this.db.prepare("SELECT seq, agent_id, body FROM capabilities ORDER BY seq").all() as Row[],
+    );
+    const agents = (this.db.prepare("SELECT * FROM agents ORDER BY created_at, agent_id").all() as Row[]).map((r) =>
+      agentFromRow(r, tools.get(String(r.agent_id)) ?? []),
     );
     const resolutions = new Map<string, Resolution>();
     for (const r of this.db.prepare("SELECT agent_id, body FROM resolutions").all() as Row[]) {
@@ -171,15 +147,7 @@ export class SqliteStore implements RegistryStore {
       args.push(...values);
     }
     const sql = `SELECT * FROM registry_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map((r) => ({
-      id: Number(r.id),
-      event_type: String(r.event_type) as EventType,
-      agent_id: String(r.agent_id),
-      agent_name: String(r.agent_name),
-      function_name: String(r.function_name),
-      timestamp: Number(r.timestamp),
-      data: r.data ? JSON.parse(String(r.data)) : null,
-    }));
+    return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map(eventFromRow);
   }
 
   trimEvents(maxRows: number): Promise<number> {
@@ -189,14 +157,14 @@ export class SqliteStore implements RegistryStore {
   async listSchemas(limit: number): Promise<SchemaEntry[]> {
     await this.settled();
     return (this.db.prepare("SELECT * FROM schema_entries ORDER BY created_at DESC LIMIT ?").all(limit) as Row[]).map(
-      schemaRow,
+      schemaFromRow,
     );
   }
 
   async getSchema(hash: string): Promise<SchemaEntry | undefined> {
     await this.settled();
     const r = this.db.prepare("SELECT * FROM schema_entries WHERE hash = ?").get(hash) as Row | undefined;
-    return r ? schemaRow(r) : undefined;
+    return r ? schemaFromRow(r) : undefined;
   }
 
   async ping(): Promise<void> {
@@ -208,13 +176,4 @@ export class SqliteStore implements RegistryStore {
     await this.writer.close();
     this.db.close();
   }
-}
-
-function schemaRow(r: Row): SchemaEntry {
-  return {
-    hash: String(r.hash),
-    canonical: JSON.parse(String(r.canonical)),
-    runtime_origin: String(r.runtime_origin),
-    created_at: Number(r.created_at),
-  };
 }
