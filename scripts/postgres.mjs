@@ -7,43 +7,14 @@
 // (1/true) a PostgreSQL that cannot be had is an error; elsewhere it resolves to undefined.
 //
 //   node scripts/postgres.mjs    ensure the binaries are installed and print their directory
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { aptInstall, IS_CI, listens, onExit, startOnFreePort, startServer } from "./local-service.mjs";
 
-const IS_CI = /^(1|true)$/i.test(process.env.CI ?? "");
-const started = new Map();
-process.on("exit", () => {
-  for (const [pid, dir] of started) {
-    safeKill(pid, "SIGQUIT");
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function safeKill(pid, signal) {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** True when something accepts TCP connections on host:port within 500 ms. */
-export function listens(port, host = "127.0.0.1") {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(500, () => done(false));
-    s.once("error", () => done(false));
-    s.once("connect", () => done(true));
-  });
-}
+export { listens };
 
 function binDirs() {
   const root = "/usr/lib/postgresql";
@@ -56,17 +27,7 @@ function binDirs() {
 
 /** The newest Debian PostgreSQL bin directory, installing the package when missing and we may. */
 export function postgresBinDir() {
-  const found = binDirs()[0];
-  if (found) return found;
-  if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
-    execFileSync("apt-get", ["update"], { stdio: "ignore" });
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], {
-      stdio: "ignore",
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-    return binDirs()[0];
-  }
-  return undefined;
+  return binDirs()[0] ?? (aptInstall("postgresql") ? binDirs()[0] : undefined);
 }
 
 /** PostgreSQL refuses to run as root: run it as the `postgres` user (or nobody) when we are root. */
@@ -78,17 +39,6 @@ function serverUser() {
     if (row) return { uid: Number(row[2]), gid: Number(row[3]) };
   }
   return undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function unavailable(why) {
@@ -107,28 +57,23 @@ function initDataDir(bin, user) {
   return dir;
 }
 
-/** Launches postgres on `port` over `dir`; resolves once it accepts connections. */
-async function launch(bin, dir, port, user) {
+/** Launches postgres on `port` over `dir`; resolves once it accepts queries. */
+function launch(bin, dir, port, user) {
   const args = ["-D", join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
   // A test server: fsync on a shared disk is slow, and skipping it loses nothing when only the
   // process dies (the OS still has the pages). synchronous_commit stays on: a commit's WAL must
   // be written before it is acknowledged, or an immediate stop (stop(), as a crash) loses it.
   args.push("-c", "fsync=off", "-c", "max_connections=300");
-  const child = spawn(join(bin, "postgres"), args, { stdio: ["ignore", "ignore", "pipe"], ...(user ?? {}), cwd: dir });
-  started.set(child.pid, dir);
-  let log = "";
-  child.stderr.on("data", (c) => (log = (log + c).slice(-4096)));
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const deadline = Date.now() + 30_000;
-  while (!(await listens(port)) || !(await acceptsQueries(`postgres://postgres@127.0.0.1:${port}/postgres`))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      safeKill(child.pid, "SIGKILL");
-      started.delete(child.pid);
-      throw new Error(`postgres did not start on port ${port}: ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, exited };
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return startServer({
+    name: `postgres on port ${port}`,
+    bin: join(bin, "postgres"),
+    args,
+    spawnOptions: { ...(user ?? {}), cwd: dir },
+    ready: async () => (await listens(port)) && (await acceptsQueries(url)),
+    // SIGQUIT is PostgreSQL's immediate shutdown: what a crash leaves, recovered at the next start.
+    stopSignal: "SIGQUIT",
+  });
 }
 
 async function acceptsQueries(url) {
@@ -156,12 +101,15 @@ export async function startOwnPostgres() {
   if (!bin) return unavailable("the postgresql binaries are not installed (apt-get install -y postgresql)");
   const user = serverUser();
   const dir = initDataDir(bin, user);
-  const port = await freePort();
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  const forget = onExit(removeDir);
+  let port;
   let running;
   try {
-    running = await launch(bin, dir, port, user);
+    ({ port, server: running } = await startOnFreePort((p) => launch(bin, dir, p, user)));
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    forget();
+    removeDir();
     return unavailable(e.message);
   }
   const server = {
@@ -171,21 +119,17 @@ export async function startOwnPostgres() {
       return running?.child.pid;
     },
     async stop() {
-      if (!running) return;
-      const { child, exited } = running;
+      const was = running;
       running = undefined;
-      if (child.exitCode === null && child.signalCode === null) {
-        safeKill(child.pid, "SIGQUIT");
-        await exited;
-      }
-      started.delete(child.pid);
+      await was?.stop();
     },
     async start() {
       if (!running) running = await launch(bin, dir, port, user);
     },
     async destroy() {
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      forget();
+      removeDir();
     },
   };
   return server;

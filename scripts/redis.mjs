@@ -5,24 +5,10 @@
 // CI (1/true) a Redis that cannot be had is an error; elsewhere it resolves to undefined.
 //
 //   node scripts/redis.mjs    ensure redis-server is installed and print a usable REDIS_URL
-import { execFileSync, spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
+import { aptInstall, IS_CI, startOnFreePort, startServer, which } from "./local-service.mjs";
 
-const IS_CI = /^(1|true)$/i.test(process.env.CI ?? "");
-const started = new Set();
-process.on("exit", () => {
-  for (const pid of started) safeKill(pid);
-});
-
-function safeKill(pid) {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
-
-/** True when a Redis answers PING on host:port within 500 ms. */
+/** True when a Redis answers PING on host:port within 500 ms (a peer that hangs up: false). */
 export function pings(port, host = "127.0.0.1") {
   return new Promise((resolve) => {
     const s = connect({ host, port });
@@ -32,48 +18,29 @@ export function pings(port, host = "127.0.0.1") {
     };
     s.setTimeout(500, () => done(false));
     s.once("error", () => done(false));
+    s.once("close", () => done(false));
     s.once("connect", () => s.write("PING\r\n"));
     s.once("data", (d) => done(d.toString().startsWith("+PONG")));
   });
 }
 
-function which(cmd) {
-  try {
-    return execFileSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The redis-server binary, installing the Debian package when it is missing and we may. */
 export function redisServerBinary() {
-  const found = which("redis-server");
-  if (found) return found;
-  if (process.getuid?.() === 0 && which("apt-get")) {
-    execFileSync("apt-get", ["update"], { stdio: "ignore" });
-    execFileSync("apt-get", ["install", "-y", "redis-server"], {
-      stdio: "ignore",
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-    return which("redis-server");
-  }
-  return undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+  return which("redis-server") ?? (aptInstall("redis-server") ? which("redis-server") : undefined);
 }
 
 function unavailable(why) {
   if (IS_CI) throw new Error(`Redis is required under CI: ${why}`);
   return undefined;
+}
+
+function launch(bin, port) {
+  return startServer({
+    name: `redis-server on port ${port}`,
+    bin,
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    ready: () => pings(port),
+  });
 }
 
 /**
@@ -84,35 +51,16 @@ function unavailable(why) {
 export async function startOwnRedis(atPort) {
   const bin = redisServerBinary();
   if (!bin) return unavailable("redis-server is not installed (apt-get install -y redis-server)");
-  const port = atPort ?? (await freePort());
-  const child = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  started.add(child.pid);
-  let log = "";
-  child.stderr.on("data", (c) => (log = (log + c).slice(-4096)));
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const deadline = Date.now() + 10_000;
-  while (!(await pings(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      safeKill(child.pid);
-      started.delete(child.pid);
-      return unavailable(`redis-server did not start on port ${port}: ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  let started;
+  try {
+    started = atPort
+      ? { port: atPort, server: await launch(bin, atPort) }
+      : await startOnFreePort((p) => launch(bin, p));
+  } catch (e) {
+    return unavailable(e.message);
   }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    pid: child.pid,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        safeKill(child.pid);
-        await exited;
-      }
-      started.delete(child.pid);
-    },
-  };
+  const { port, server } = started;
+  return { url: `redis://127.0.0.1:${port}`, port, pid: server.child.pid, stop: server.stop };
 }
 
 /** A Redis to use: the one on 127.0.0.1:6379 if it answers (never stopped here), else our own. */
