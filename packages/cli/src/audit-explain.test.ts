@@ -38,4 +38,22 @@ describe("resolution audit in words", () => {
       "best of 2 matching providers (highest tag score, then highest version, then agent id); dropped: c:f version 1.0.0 does not satisfy >=2",
     );
   });
+
+  it("counts what a busy capability's stages only list in part", () => {
+    const evicted = Array.from({ length: 16 }, (_, i) => ({
+      id: `p${i}:f`,
+      reason: "MissingTag",
+      details: { missing: ["gpu"] },
+    }));
+    const data = {
+      stages: [
+        { stage: "tags", kept: ["a:f", "b:f"], kept_total: 30, evicted, evicted_total: 21 },
+        { stage: "tiebreaker", kept: ["a:f", "b:f"], kept_total: 30, chosen: "a:f", reason: "HighestScoreThenVersion" },
+      ],
+      chosen: { agent_id: "a", function_name: "f" },
+    };
+    const text = decisionText(data);
+    expect(text).toMatch(/^best of 30 matching providers/);
+    expect(text).toContain("p15:f lacks tag gpu; 5 more at the tags stage");
+  });
 });

@@ -28,9 +28,12 @@ export function evictionText(reason: string, details: Record<string, unknown> | 
 
 /** Every candidate the audit dropped, with why: "a-1:get_date lacks tag fast". */
 export function evictions(data: AuditData): string[] {
-  return (data.stages ?? []).flatMap((s) =>
-    (s.evicted ?? []).map((e) => `${e.id} ${evictionText(e.reason, e.details)}`),
-  );
+  return (data.stages ?? []).flatMap((s) => {
+    const listed = (s.evicted ?? []).map((e) => `${e.id} ${evictionText(e.reason, e.details)}`);
+    // A busy capability's stage lists its first evictions and counts the rest.
+    const more = (s.evicted_total ?? listed.length) - listed.length;
+    return more > 0 ? [...listed, `${more} more at the ${s.stage} stage`] : listed;
+  });
 }
 
 /** The spec as a person would write it: `date_service tags=[+fast] version=>=1.0`. */
@@ -52,7 +55,8 @@ export function decisionText(data: AuditData): string {
     }
     return dropped.length > 0 ? `every candidate was dropped: ${dropped.join("; ")}` : "no candidate matched";
   }
-  const finalists = stages.find((s) => s.stage === "tiebreaker")?.kept?.length ?? 1;
+  const tiebreaker = stages.find((s) => s.stage === "tiebreaker");
+  const finalists = tiebreaker?.kept_total ?? tiebreaker?.kept?.length ?? 1;
   const why =
     finalists > 1
       ? `best of ${finalists} matching providers (highest tag score, then highest version, then agent id)`

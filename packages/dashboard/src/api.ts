@@ -57,7 +57,9 @@ export interface Agent {
 export interface AuditStage {
   stage: string;
   kept?: string[];
+  kept_total?: number;
   evicted?: Array<{ id: string; reason: string }>;
+  evicted_total?: number;
   chosen?: string;
   reason?: string;
 }

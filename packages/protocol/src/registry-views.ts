@@ -62,7 +62,11 @@ export interface AgentInfo {
 export interface AuditStage {
   stage: string;
   kept?: string[];
+  /** Present when `kept` lists only the first few: how many the stage kept. */
+  kept_total?: number;
   evicted?: Array<{ id: string; reason: string; details?: Record<string, unknown> }>;
+  /** Present when `evicted` lists only the first few: how many the stage evicted. */
+  evicted_total?: number;
   chosen?: string;
   reason?: string;
 }

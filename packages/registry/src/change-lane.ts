@@ -1,8 +1,14 @@
 // The registry's one change lane. Changes run in order, each against the state the previous
-// one left: computed in memory (staged by the journal, so memory is untouched once compute
-// returns), written to the store, and only then applied to memory, pushed to watchers and
-// announced to mesh-change listeners. A store that refuses a write leaves memory as it was and
-// the caller gets `store_unavailable` (HTTP 503).
+// one left: computed in memory (recorded by the journal), written to the store, and only then
+// durable in memory, pushed to watchers and announced to mesh-change listeners. A store that
+// refuses a write leaves memory as it was and the caller gets `store_unavailable` (HTTP 503).
+//
+// Changes computed but not yet durable may stay in memory between runs of the lane ("ahead"),
+// so the next group computes on top of them without putting them back first. Everything that
+// reads memory from outside the lane calls durable() first (RegistryCore's readers do), which
+// takes them out; the lane puts them back when it next computes. In a burst of registrations
+// nothing reads in between, and putting staged changes back and taking them out again for every
+// group was ~6 % of a registration's CPU.
 
 import { ErrorCodes, MeshError, type ResolutionUpdate } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
@@ -62,9 +68,20 @@ export class ChangeLane {
   private writing: Group[] | null = null;
   /** Groups computed on top of those being written, waiting for the next transaction. */
   private computed: Group[] = [];
+  /** Staged sets in memory beyond what is durable, oldest first: a prefix of writing + computed. */
+  private ahead: Staged[] = [];
   private scheduled = false;
 
   constructor(private readonly opts: ChangeLaneOptions) {}
+
+  /**
+   * Takes every change that is not durable yet out of memory: what a reader may see. Cheap when
+   * there is none; never call it from inside a compute.
+   */
+  durable(): void {
+    for (let i = this.ahead.length - 1; i >= 0; i--) this.ahead[i]?.revert();
+    this.ahead = [];
+  }
 
   /** Queues one change; resolves to its result once it is durable and applied. */
   run<T>(compute: () => Change<T>): Promise<T> {
@@ -86,30 +103,35 @@ export class ChangeLane {
 
   /**
    * Computes one group from the queue: every change of it against the state the ones before it
-   * left (one journal), on top of the groups still being written or waiting to be (their staged
-   * state put back for the run and taken out again, so readers never see it). The store writes
-   * while the event loop computes: changes that arrive during a write are computed at once and
-   * go into the next transaction, which starts as soon as the current one is durable. A store
-   * without group commit gets one change per transaction and no computing ahead.
+   * left (one journal), on top of the groups still being written or waiting to be (put back in
+   * memory first if a reader took them out). The store writes while the event loop computes:
+   * changes that arrive during a write are computed at once and go into the next transaction,
+   * which starts as soon as the current one is durable. A store without group commit gets one
+   * change per transaction and no computing ahead.
    */
   private pump(): void {
     this.scheduled = false;
     const pipelined = this.opts.store.groupCommit === true;
     if (!this.queue.length || (!pipelined && this.writing)) return;
-    const base = [...(this.writing ?? []), ...this.computed];
-    for (const g of base) g.staged.apply();
-    let group: Group | null;
-    try {
-      group = this.compute(pipelined ? MAX_GROUP : 1);
-    } finally {
-      for (let i = base.length - 1; i >= 0; i--) base[i]?.staged.revert();
+    const base = [...(this.writing ?? []), ...this.computed].map((g) => g.staged);
+    if (!sameList(this.ahead, base)) {
+      this.durable();
+      for (const staged of base) staged.apply();
+      this.ahead = base;
     }
-    if (group) this.computed.push(group);
+    const group = this.compute(pipelined ? MAX_GROUP : 1);
+    if (group) {
+      this.computed.push(group);
+      this.ahead.push(group.staged);
+    }
     if (!this.writing) this.writeComputed();
     if (this.queue.length && (pipelined || !this.writing)) this.schedule(true);
   }
 
-  /** Null when a compute threw: that change fails alone, the others are queued again. */
+  /**
+   * Null when a compute threw: that change fails alone, the others are queued again. The
+   * group's changes stay in memory (the caller records them as ahead).
+   */
   private compute(maxSize: number): Group | null {
     const { journal } = this.opts;
     const items: Queued[] = [];
@@ -131,11 +153,12 @@ export class ChangeLane {
         }
       }
     } finally {
-      staged = journal.end();
+      staged = journal.end(false);
     }
     if (!thrown) return { items, changes, staged };
-    // The failed compute left half a change in the journal, now dropped with the group's
-    // staging: fail that change alone and recompute the others.
+    // The failed compute left half a change in memory: take the group out, fail that change
+    // alone and compute the others again.
+    staged.revert();
     const failed = thrown.index;
     items[failed]?.reject(thrown.error);
     this.queue.unshift(...items.filter((_, i) => i !== failed));
@@ -178,6 +201,7 @@ export class ChangeLane {
       if (item && hasWrites(c.batch)) refused.add(item);
     });
     const again = [...groups, ...this.computed].flatMap((g) => g.items).filter((item) => !refused.has(item));
+    this.durable();
     this.computed = [];
     this.queue.unshift(...again);
     metrics.storeWriteFailures.inc();
@@ -192,7 +216,12 @@ export class ChangeLane {
   /** The group is durable: apply it to memory, push what it changed, answer its callers. */
   private commit({ items, changes, staged }: Group): void {
     const { metrics, watch } = this.opts;
-    staged.apply();
+    // Still in memory from its compute (the oldest of those ahead), unless a reader took it out.
+    if (this.ahead[0] === staged) this.ahead.shift();
+    else {
+      this.durable();
+      staged.apply();
+    }
     for (const [i, change] of changes.entries()) {
       for (const e of change.batch.events ?? []) metrics.events.inc({ type: e.event_type });
       for (const u of change.deliveries ?? []) watch.publish(u);
@@ -223,6 +252,10 @@ export class ChangeLane {
       }
     }
   }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function hasWrites(batch: WriteBatch): boolean {

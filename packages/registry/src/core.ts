@@ -101,7 +101,7 @@ export class RegistryCore {
     this.statusContext = { topo: this.topo, state: this.state, env: () => this.env(), now: () => opts.clock() };
     this.replicas = new ReplicaLink({
       store: opts.store,
-      topology: this.topo.topo,
+      topology: () => this.durable(),
       run: (compute) => this.change(compute),
       context: {
         topo: this.topo,
@@ -131,7 +131,17 @@ export class RegistryCore {
     return this.opts.clock();
   }
 
+  /** The topology as the lane's computations see it (with changes not yet durable). */
   private get topology(): Topology {
+    return this.topo.topo;
+  }
+
+  /**
+   * The topology with only durable changes in memory: every reader outside the change lane
+   * starts here (change-lane.ts, "ahead").
+   */
+  private durable(): Topology {
+    this.lane.durable();
     return this.topo.topo;
   }
 
@@ -246,7 +256,7 @@ export class RegistryCore {
 
   /** HEAD /heartbeat/{id}: only the heartbeat time changes, and that is written in batches. */
   fastHeartbeat(id: string): FastHeartbeatOutcome {
-    const agent = this.topology.get(id);
+    const agent = this.durable().get(id);
     if (!agent || agent.status !== "healthy") return "gone";
     const now = this.opts.clock();
     agent.updated_at = now;
@@ -289,25 +299,26 @@ export class RegistryCore {
 
   /** The agent as stored, or undefined. Callers read it; only the core changes it. */
   agent(id: string): Readonly<AgentRecord> | undefined {
-    return this.topology.get(id);
+    return this.durable().get(id);
   }
 
   /** A snapshot of every agent record, in registration order. */
   agents(): AgentRecord[] {
-    return [...this.topology.agents.values()];
+    return [...this.durable().agents.values()];
   }
 
   get agentCount(): number {
-    return this.topology.agents.size;
+    return this.durable().agents.size;
   }
 
   /** Registered agents without a copy, for scans that finish before anything else runs. */
   eachAgent(): IterableIterator<AgentRecord> {
-    return this.topology.agents.values();
+    return this.durable().agents.values();
   }
 
   /** Renders agents as GET /agents shows them, against the topology as it is now. */
   viewer(): (a: AgentRecord) => AgentInfo {
+    this.durable();
     const env = this.env();
     return (a) => agentInfo(a, this, env);
   }
@@ -334,17 +345,19 @@ export class RegistryCore {
   }
 
   resolutionOf(id: string): Resolution | undefined {
+    this.durable();
     return this.current.get(id);
   }
 
   /** A full resolution from scratch against the topology now (what propagation must equal). */
   freshResolution(id: string): Resolution | undefined {
-    const a = this.topology.get(id);
+    const a = this.durable().get(id);
     if (!a) return undefined;
     return resolveAgent(a, this.env(), { trace: false, maxAlternatives: this.opts.maxAlternatives }).resolution;
   }
 
   countersOf(id: string): { total: number; resolved: number } {
+    this.durable();
     return this.counters.get(id) ?? { total: 0, resolved: 0 };
   }
 
@@ -353,6 +366,7 @@ export class RegistryCore {
    * as delivered: no 202 needed), then every change. Returns the unsubscribe function.
    */
   watchAgent(id: string, listener: WatchListener): () => void {
+    this.durable();
     const current = this.current.get(id) ?? emptyResolution();
     listener({ agent_id: id, ...current, timestamp: rfc3339(Date.now()) });
     this.markDelivered(id, current);
@@ -385,7 +399,7 @@ export class RegistryCore {
   /** Prometheus text of the registry's metrics, gauges brought up to date first. */
   async metricsText(): Promise<{ contentType: string; body: string }> {
     const counts = { healthy: 0, unhealthy: 0, unknown: 0 };
-    for (const a of this.topology.agents.values()) counts[a.status]++;
+    for (const a of this.durable().agents.values()) counts[a.status]++;
     for (const [status, n] of Object.entries(counts)) this.opts.metrics.agents.set({ status }, n);
     this.opts.metrics.watchConnections.set(this.watch.connections);
     const { registry } = this.opts.metrics;

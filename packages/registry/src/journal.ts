@@ -1,22 +1,24 @@
 // Staged changes to the registry's memory. A change is computed against memory as it is (the
-// resolver needs the new topology in place), then reverted at once, before anything else can
-// run; it is applied for real only after the store has written it. So memory never holds what
-// the store refused, and readers never see a change that is not durable. While staged changes
-// are being written, later ones are computed on top of them: the staged ones are put back, the
-// new ones computed and settled, and the staged ones taken out again, in one synchronous run.
+// resolver needs the new topology in place) and recorded, so it can be taken out again and put
+// back: memory never keeps what the store refused, and readers never see a change that is not
+// durable. While staged changes are being written, later ones are computed on top of them; the
+// change lane (change-lane.ts) decides when staged changes are in memory and when they are out.
 
 import type { AgentRecord } from "./model.js";
 import type { Topology } from "./topology.js";
 
-/** A participant's settled changes: put them in place again, or take them out again. */
+/** A participant's recorded changes: put them in place again, or take them out again. */
 interface Settled {
   redo(): void;
   undo(): void;
 }
 
 interface Participant {
-  /** Reverts this participant's changes since begin(); returns how to redo and undo them. */
-  settle(): Settled;
+  /**
+   * Returns how to redo and undo this participant's changes since begin(); with `revert` they
+   * are also taken out now, else they stay in memory.
+   */
+  settle(revert: boolean): Settled;
 }
 
 export interface Staged {
@@ -42,10 +44,13 @@ export class Journal {
     this.recording = true;
   }
 
-  /** Reverts everything changed since begin() and returns it, to apply once durable. */
-  end(): Staged {
+  /**
+   * Everything changed since begin(), to apply and revert as a whole. With `revert` (the
+   * default) it is taken out of memory now; otherwise it stays in, applied.
+   */
+  end(revert = true): Staged {
     this.recording = false;
-    const settled = [...this.parts].map((p) => p.settle());
+    const settled = [...this.parts].map((p) => p.settle(revert));
     this.parts.clear();
     return {
       apply: () => {
@@ -88,11 +93,11 @@ export class JournaledMap<K, V> extends Map<K, V> implements Participant {
     this.journal.touch(this);
   }
 
-  settle(): Settled {
+  settle(revert: boolean): Settled {
     const changes: Array<[K, Slot<V>, Slot<V>]> = [];
     for (const [key, was] of this.before) {
       changes.push([key, was, super.has(key) ? (super.get(key) as V) : ABSENT]);
-      this.put(key, was);
+      if (revert) this.put(key, was);
     }
     this.before.clear();
     return {
@@ -126,8 +131,8 @@ export class JournaledSet<T> implements Participant {
   has(v: T): boolean {
     return this.map.has(v);
   }
-  settle(): Settled {
-    return this.map.settle();
+  settle(revert: boolean): Settled {
+    return this.map.settle(revert);
   }
 }
 
@@ -162,13 +167,13 @@ export class JournaledTopology implements Participant {
     this.journal.touch(this);
   }
 
-  settle(): Settled {
+  settle(revert: boolean): Settled {
     type State = { record: AgentRecord; status: AgentRecord["status"] } | null;
     const changes: Array<[string, State, State]> = [];
     for (const [id, was] of this.before) {
       const a = this.topo.get(id);
       changes.push([id, was, a ? { record: a, status: a.status } : null]);
-      this.restore(id, was);
+      if (revert) this.restore(id, was);
     }
     this.before.clear();
     return {

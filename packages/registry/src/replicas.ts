@@ -80,7 +80,8 @@ export function computeRemoteChange(ctx: ReplicaContext, change: RemoteChange, n
 
 export interface ReplicaLinkOptions {
   store: RegistryStore;
-  topology: Topology;
+  /** The durable topology (what readers outside the change lane see). */
+  topology: () => Topology;
   /** The core's change lane. */
   run(compute: () => Change<void>): Promise<void>;
   context: ReplicaContext;
@@ -100,7 +101,7 @@ export class ReplicaLink {
     const times = await this.opts.store.heartbeatTimes?.();
     if (!times) return;
     for (const [id, at] of times) {
-      const a = this.opts.topology.get(id);
+      const a = this.opts.topology().get(id);
       if (a && a.updated_at < at) a.updated_at = at;
     }
   }

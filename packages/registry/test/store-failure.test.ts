@@ -260,15 +260,25 @@ describe("a registration computed while an earlier one is being written", () => 
     await until(() => held === 2);
     const greeter = post(consumer(other));
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    // Q and the consumer computed on it are in memory for the next computation, not for
+    // readers: the listing shows neither until they are durable.
+    const during = (await reg.app.inject({ method: "GET", url: "/agents" })).json().agents;
+    expect(during.map((a: { id: string }) => a.id).sort()).toEqual([C, P].sort());
+    expect((await reg.app.inject({ method: "GET", url: `/agents/${other}` })).statusCode).toBe(404);
+    // A change computed after that read still sees both (put back for it).
+    const third = "greeter-3-99cc00dd";
+    const late = post(consumer(third));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     release(false);
     expect((await newer).json.status).toBe("success");
     const answer = await greeter;
     expect(answer.json.dependencies_resolved.greet[0].agent_id).toBe(Q);
+    expect((await late).json.dependencies_resolved.greet[0].agent_id).toBe(Q);
     // Restarted from disk, both are there and the consumer still goes to Q.
     await reg.close();
     reg = await start(openSqliteStore(join(dir, "registry.db")), clock);
     const listed = (await reg.app.inject({ method: "GET", url: "/agents" })).json().agents;
-    expect(listed.map((a: { id: string }) => a.id).sort()).toEqual([C, P, Q, other].sort());
+    expect(listed.map((a: { id: string }) => a.id).sort()).toEqual([C, P, Q, other, third].sort());
     expect(
       (await reg.app.inject({ method: "GET", url: `/agents/${other}` })).json().resolution.dependencies_resolved
         .greet[0].agent_id,

@@ -101,6 +101,11 @@ export function AgentDetail({ id, version, traffic }: { id: string; version: num
   );
 }
 
+/** A busy capability's audit lists the first few ids of a stage and counts the rest. */
+function more(listed: number, total: number | undefined): string {
+  return total && total > listed ? ` and ${total - listed} more` : "";
+}
+
 function Why({ stages, at }: { stages?: AuditStage[]; at?: string }) {
   if (!stages?.length) return <div className="muted">No resolution audit recorded yet.</div>;
   return (
@@ -110,8 +115,10 @@ function Why({ stages, at }: { stages?: AuditStage[]; at?: string }) {
         {stages.map((s) => (
           <li key={`${s.stage}:${s.chosen ?? ""}:${(s.kept ?? []).join(",")}`}>
             <b>{s.stage}</b>
-            {s.kept?.length ? ` kept ${s.kept.join(", ")}` : ""}
-            {s.evicted?.length ? ` · evicted ${s.evicted.map((e) => `${e.id} (${e.reason})`).join(", ")}` : ""}
+            {s.kept?.length ? ` kept ${s.kept.join(", ")}${more(s.kept.length, s.kept_total)}` : ""}
+            {s.evicted?.length
+              ? ` · evicted ${s.evicted.map((e) => `${e.id} (${e.reason})`).join(", ")}${more(s.evicted.length, s.evicted_total)}`
+              : ""}
             {s.chosen ? ` · chose ${s.chosen}` : ""}
             {s.reason ? ` · ${s.reason}` : ""}
           </li>

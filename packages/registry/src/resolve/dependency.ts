@@ -32,6 +32,8 @@ export interface Stage {
   /** Present when `kept` was cut to MAX_KEPT_LISTED: how many candidates the stage really kept. */
   kept_total?: number;
   evicted?: Eviction[];
+  /** Present when `evicted` was cut to MAX_EVICTED_LISTED: how many the stage really evicted. */
+  evicted_total?: number;
   chosen?: string;
   reason?: string;
 }
@@ -67,33 +69,33 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
   const stages: Stage[] = [];
   const stage = trace ? stageOf : (name: Stage["stage"]): Stage => ({ stage: name, kept: [] });
   let pool: Ranked[] = [];
-  const health: Eviction[] = [];
+  const health = new Evictions();
   for (const c of all) {
     const reason = env.unavailableReason(c);
     if (!reason) pool.push({ agent: c.agent, tool: c.tool, score: 0 });
-    else if (trace) health.push({ id: idOf(c), reason });
+    else if (trace && health.listing()) health.add({ id: idOf(c), reason });
   }
   if (trace) stages.push(stage("health", pool, health));
-  if (trace) stages.push(stage("capability_match", pool, []));
+  if (trace) stages.push(stage("capability_match", pool, NONE_EVICTED));
 
   if (spec.tags.length > 0) {
-    const evicted: Eviction[] = [];
+    const evicted = new Evictions();
     pool = pool.filter((c) => {
       const score = tagScore(spec.tags, c.tool.tags);
       if (score >= 0) {
         c.score = score;
         return true;
       }
-      // Only an audit trace needs to know why (matchTags allocates the details).
-      if (!trace) return false;
+      // Only a listed eviction needs to know why (matchTags allocates the details).
+      if (!trace || !evicted.listing()) return false;
       const m = matchTags(spec.tags, c.tool.tags);
       if (m.disallowed?.length) {
-        evicted.push({ id: idOf(c), reason: "ExtraTagDisallowed", details: { disallowed: m.disallowed } });
+        evicted.add({ id: idOf(c), reason: "ExtraTagDisallowed", details: { disallowed: m.disallowed } });
       } else {
         const details: Record<string, unknown> = {};
         if (m.missing?.length) details.missing = m.missing;
         if (m.missingOneOf?.length) details.missing_one_of = m.missingOneOf;
-        evicted.push({ id: idOf(c), reason: "MissingTag", details });
+        evicted.add({ id: idOf(c), reason: "MissingTag", details });
       }
       return false;
     });
@@ -101,11 +103,11 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
   }
 
   if (spec.version) {
-    const evicted: Eviction[] = [];
+    const evicted = new Evictions();
     pool = pool.filter((c) => {
       if (satisfiesConstraint(c.tool.version, spec.version)) return true;
-      if (trace)
-        evicted.push({
+      if (trace && evicted.listing())
+        evicted.add({
           id: idOf(c),
           reason: "VersionConstraintFailed",
           details: { version: c.tool.version, constraint: spec.version },
@@ -116,17 +118,20 @@ export function resolveDependency(spec: DepSpec, env: ResolveEnv, trace = true):
   }
 
   if (spec.matchMode) {
-    const evicted: Eviction[] = [];
+    // Listed in full: a schema verdict is the one thing meshctl cannot rebuild from the agents
+    // list, so it reads it from here (current-resolution.ts). Its entries are small.
+    const evicted = new Evictions(Number.POSITIVE_INFINITY);
     pool = pool.filter((c) => {
       if (schemaCompatible(spec, c.tool, env.schemaByHash)) return true;
-      if (trace) evicted.push({ id: idOf(c), reason: "SchemaIncompatible", details: { mode: spec.matchMode } });
+      if (trace && evicted.listing())
+        evicted.add({ id: idOf(c), reason: "SchemaIncompatible", details: { mode: spec.matchMode } });
       return false;
     });
     if (trace) stages.push(stage("schema", pool, evicted));
   }
 
   sortByRank(pool);
-  const tiebreak = stage("tiebreaker", pool, []);
+  const tiebreak = stage("tiebreaker", pool, NONE_EVICTED);
   if (pool[0]) {
     tiebreak.chosen = idOf(pool[0]);
     tiebreak.reason = "HighestScoreThenVersion";
@@ -170,13 +175,36 @@ export function rankOrder(scoreA: number, a: Candidate, scoreB: number, b: Candi
 /**
  * Kept lists are cut after this many ids: with 40+ providers of a capability, listing every one in
  * every stage made each audit event kilobytes and was the largest write of a registration.
- * Evictions are always listed in full: they are the "why".
  */
 export const MAX_KEPT_LISTED = 16;
+/**
+ * Eviction lists too, for the same reason (at 5,000 agents a third of the audit events had a
+ * stage with more: the events were 60 % of the bytes a registration wrote). A stage names its
+ * first 16 evictions with their reasons and counts the rest; `meshctl status` rebuilds the full
+ * current picture for any one dependency from the agents list (current-resolution.ts).
+ */
+export const MAX_EVICTED_LISTED = 16;
 
-function stageOf(name: Stage["stage"], kept: readonly Candidate[], evicted: Eviction[]): Stage {
+/** A stage's evictions: the first `limit` listed, every one counted. */
+class Evictions {
+  readonly listed: Eviction[] = [];
+  total = 0;
+  constructor(private readonly limit = MAX_EVICTED_LISTED) {}
+  /** Whether the next eviction is listed (build its details only then); counts it either way. */
+  listing(): boolean {
+    this.total++;
+    return this.total <= this.limit;
+  }
+  add(e: Eviction): void {
+    this.listed.push(e);
+  }
+}
+const NONE_EVICTED = new Evictions();
+
+function stageOf(name: Stage["stage"], kept: readonly Candidate[], evicted: Evictions): Stage {
   const s: Stage = { stage: name, kept: kept.slice(0, MAX_KEPT_LISTED).map(idOf) };
   if (kept.length > MAX_KEPT_LISTED) s.kept_total = kept.length;
-  if (evicted.length) s.evicted = evicted;
+  if (evicted.total) s.evicted = evicted.listed;
+  if (evicted.total > evicted.listed.length) s.evicted_total = evicted.total;
   return s;
 }

@@ -128,6 +128,29 @@ describe("dependency resolution", () => {
     expect(out.ranked).toEqual([]);
   });
 
+  it("lists a busy stage's first 16 kept and evicted candidates and counts them all", () => {
+    const agents = Array.from({ length: 40 }, (_, i) => {
+      const id = `p${String(i).padStart(2, "0")}`;
+      // Even providers have the tag; odd ones are evicted for lacking it, 3 of them also old.
+      const tags = i % 2 === 0 ? ["gpu"] : [];
+      return agentOf(id, [toolOf("f", "cap", { tags, version: i % 2 === 0 && i < 6 ? "0.1.0" : "1.0.0" })]);
+    });
+    const out = resolveDependency(spec("cap", { tags: ["gpu"], version: ">=1.0" }), mesh(...agents));
+    const tags = out.stages.find((s) => s.stage === "tags");
+    expect(tags?.evicted).toHaveLength(16);
+    expect(tags?.evicted_total).toBe(20);
+    expect(tags?.evicted?.[0]).toEqual({ id: "p01:f", reason: "MissingTag", details: { missing: ["gpu"] } });
+    expect(tags?.kept).toHaveLength(16);
+    expect(tags?.kept_total).toBe(20);
+    // A stage within the limits lists everything and carries no totals.
+    const version = out.stages.find((s) => s.stage === "version");
+    expect(version?.evicted?.map((e) => e.id)).toEqual(["p00:f", "p02:f", "p04:f"]);
+    expect(version).not.toHaveProperty("evicted_total");
+    expect(version?.kept).toHaveLength(16);
+    expect(version?.kept_total).toBe(17);
+    expect(out.ranked).toHaveLength(17);
+  });
+
   it("evicts providers whose required dependency cannot be met, transitively", () => {
     const needsGeo = agentOf("weather", [
       toolOf("forecast", "forecast", { dependencies: [spec("geo", { required: true })] }),
