@@ -36,7 +36,13 @@ export async function createOwnership(
 ): Promise<Ownership> {
   const owners = (await store.loadOwners?.()) ?? new Map<string, string>();
   const reserved = new Map<string, string>();
-  const ownerOf = (id: string) => (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
+  // An owner counts while its agent is registered. The map is asked first: without credentials
+  // it is empty, and core.agent() takes the changes computed ahead of a write out of memory
+  // (change-lane.ts), which every registration would then pay for.
+  const ownerOf = (id: string) => {
+    const owner = owners.get(id);
+    return (owner !== undefined && core.agent(id) ? owner : undefined) ?? reserved.get(id);
+  };
   return {
     check(c, id) {
       const owner = ownerOf(id);
@@ -72,7 +78,7 @@ export async function createOwnership(
     },
     async claim(c, id) {
       if (!c || owners.get(id) === c.id) return;
-      const current = (core.agent(id) ? owners.get(id) : undefined) ?? reserved.get(id);
+      const current = ownerOf(id);
       if (current !== undefined && current !== c.id) return;
       const stored = await store.writeOwner?.(id, c.id);
       owners.set(id, typeof stored === "string" ? stored : c.id);
