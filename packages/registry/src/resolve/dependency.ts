@@ -174,9 +174,11 @@ export function rankOrder(scoreA: number, a: Candidate, scoreB: number, b: Candi
 
 /**
  * Kept lists are cut after this many ids: with 40+ providers of a capability, listing every one in
- * every stage made each audit event kilobytes and was the largest write of a registration.
+ * every stage made each audit event kilobytes and was the largest write of a registration (at
+ * 16 ids they were still half of an event's 3.3 KB). The tiebreaker's are ranked, so its first
+ * eight are the chosen provider and the next best, as many as a resolution lists alternatives.
  */
-export const MAX_KEPT_LISTED = 16;
+export const MAX_KEPT_LISTED = 8;
 /**
  * Eviction lists too, for the same reason (at 5,000 agents a third of the audit events had a
  * stage with more: the events were 60 % of the bytes a registration wrote). A stage names its

@@ -128,7 +128,7 @@ describe("dependency resolution", () => {
     expect(out.ranked).toEqual([]);
   });
 
-  it("lists a busy stage's first 16 kept and evicted candidates and counts them all", () => {
+  it("lists a busy stage's first 8 kept and 16 evicted candidates and counts them all", () => {
     const agents = Array.from({ length: 40 }, (_, i) => {
       const id = `p${String(i).padStart(2, "0")}`;
       // Even providers have the tag; odd ones are evicted for lacking it, 3 of them also old.
@@ -140,14 +140,17 @@ describe("dependency resolution", () => {
     expect(tags?.evicted).toHaveLength(16);
     expect(tags?.evicted_total).toBe(20);
     expect(tags?.evicted?.[0]).toEqual({ id: "p01:f", reason: "MissingTag", details: { missing: ["gpu"] } });
-    expect(tags?.kept).toHaveLength(16);
+    expect(tags?.kept).toHaveLength(8);
     expect(tags?.kept_total).toBe(20);
     // A stage within the limits lists everything and carries no totals.
     const version = out.stages.find((s) => s.stage === "version");
     expect(version?.evicted?.map((e) => e.id)).toEqual(["p00:f", "p02:f", "p04:f"]);
     expect(version).not.toHaveProperty("evicted_total");
-    expect(version?.kept).toHaveLength(16);
+    expect(version?.kept).toHaveLength(8);
     expect(version?.kept_total).toBe(17);
+    // The tiebreaker's are the best, in rank order (ties by agent id).
+    const tiebreaker = out.stages.find((s) => s.stage === "tiebreaker");
+    expect(tiebreaker?.kept).toEqual(["p06:f", "p08:f", "p10:f", "p12:f", "p14:f", "p16:f", "p18:f", "p20:f"]);
     expect(out.ranked).toHaveLength(17);
   });
 
