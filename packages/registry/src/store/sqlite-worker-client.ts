@@ -18,13 +18,13 @@ export interface OpsWriter {
  * The compiled worker module: next to this file in dist/store, under store/ beside the bundled
  * binary (dist/main.bundle.mjs), or in dist/ when this file runs from src (the test suites).
  */
-function writerModule(): URL {
-  const candidates = ["./sqlite-writer.js", "./store/sqlite-writer.js", "../../dist/store/sqlite-writer.js"];
+function workerModule(name: string): URL {
+  const candidates = [`./${name}.js`, `./store/${name}.js`, `../../dist/store/${name}.js`];
   for (const c of candidates) {
     const url = new URL(c, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }
-  throw new Error("the SQLite writer module (dist/store/sqlite-writer.js) is missing: build @mcp-mesh/registry");
+  throw new Error(`the SQLite worker module (dist/store/${name}.js) is missing: build @mcp-mesh/registry`);
 }
 
 export function workerWriter(path: string): OpsWriter {
@@ -36,7 +36,11 @@ export function workerWriter(path: string): OpsWriter {
     pending.clear();
   };
   const start = (): Worker => {
-    const w = new Worker(writerModule(), { workerData: { path } });
+    const w = new Worker(workerModule("sqlite-writer"), {
+      workerData: { path },
+      // What it allocates (a transaction's rows) dies young: a small young generation holds it.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     // A starting worker resets V8's flags for the whole process (heap-tuning.ts).
     w.once("online", reapplyHeapFlags);
     w.on("message", (m: WriterReply) => {
