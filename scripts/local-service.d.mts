@@ -6,6 +6,10 @@ export function safeKill(pid: number, signal?: NodeJS.Signals): void;
 export function which(cmd: string): string | undefined;
 export function aptInstall(...packages: string[]): boolean;
 export function freePort(): Promise<number>;
+export function answers(
+  port: number,
+  options?: { host?: string; send?: string; accept?: (reply: string) => boolean },
+): Promise<boolean>;
 export function listens(port: number, host?: string): Promise<boolean>;
 export interface OwnedServer {
   child: ChildProcess;

@@ -64,8 +64,11 @@ export function freePort() {
   });
 }
 
-/** True when something accepts TCP connections on host:port within 500 ms. */
-export function listens(port, host = "127.0.0.1") {
+/**
+ * True when something on host:port answers within 500 ms: accepts the connection, or with
+ * `send`, replies to it with data `accept` approves. A peer that hangs up answers false.
+ */
+export function answers(port, { host = "127.0.0.1", send, accept = () => true } = {}) {
   return new Promise((resolve) => {
     const s = connect({ host, port });
     const done = (ok) => {
@@ -74,8 +77,15 @@ export function listens(port, host = "127.0.0.1") {
     };
     s.setTimeout(500, () => done(false));
     s.once("error", () => done(false));
-    s.once("connect", () => done(true));
+    s.once("close", () => done(false));
+    s.once("connect", () => (send === undefined ? done(true) : s.write(send)));
+    s.once("data", (d) => done(accept(d.toString())));
   });
+}
+
+/** True when something accepts TCP connections on host:port within 500 ms. */
+export function listens(port, host = "127.0.0.1") {
+  return answers(port, { host });
 }
 
 /** The error a server start ends with; `exitedEarly` says another port may help. */

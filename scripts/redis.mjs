@@ -5,23 +5,11 @@
 // CI (1/true) a Redis that cannot be had is an error; elsewhere it resolves to undefined.
 //
 //   node scripts/redis.mjs    ensure redis-server is installed and print a usable REDIS_URL
-import { connect } from "node:net";
-import { aptInstall, IS_CI, startOnFreePort, startServer, which } from "./local-service.mjs";
+import { answers, aptInstall, IS_CI, startOnFreePort, startServer, which } from "./local-service.mjs";
 
 /** True when a Redis answers PING on host:port within 500 ms (a peer that hangs up: false). */
 export function pings(port, host = "127.0.0.1") {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(500, () => done(false));
-    s.once("error", () => done(false));
-    s.once("close", () => done(false));
-    s.once("connect", () => s.write("PING\r\n"));
-    s.once("data", (d) => done(d.toString().startsWith("+PONG")));
-  });
+  return answers(port, { host, send: "PING\r\n", accept: (reply) => reply.startsWith("+PONG") });
 }
 
 /** The redis-server binary, installing the Debian package when it is missing and we may. */
