@@ -5,29 +5,21 @@
 // written to the store, and only then applied and pushed. Routes and the health monitor see
 // outcomes and read-only views, never the state itself.
 
-import {
-  type AgentInfo,
-  type AgentRegistration,
-  type RegistrationResponse,
-  type ResolutionUpdate,
-  rfc3339,
-  type Surface,
-} from "@mcp-mesh/protocol";
+import { type AgentInfo, type AgentRegistration, rfc3339, type Surface } from "@mcp-mesh/protocol";
 import type { Logger } from "pino";
 import { agentInfo } from "./agents-view.js";
 import { AuditLog } from "./audit.js";
 import { type Change, ChangeLane, type MeshChange, type MeshChangeListener } from "./change-lane.js";
-import { candidatesOf, providerFingerprint, registerEvent, schemasOf } from "./change-records.js";
 import { HeartbeatTimes } from "./heartbeat-times.js";
 import { Journal, JournaledMap, JournaledSet, JournaledTopology } from "./journal.js";
 import type { RegistryMetrics } from "./metrics.js";
 import { type AgentRecord, type EventRecord, emptyResolution, type Resolution } from "./model.js";
-import { type MeshState, propagate } from "./propagate.js";
-import { mergeRegistration, parseRegistration, validateRegistration } from "./registration.js";
+import type { MeshState } from "./propagate.js";
+import { parseRegistration } from "./registration.js";
+import { type HeartbeatOutcome, type RegistrationContext, registrationChange } from "./registration-change.js";
 import { ReplicaLink } from "./replicas.js";
 import { type Env, makeEnv, resolveAgent } from "./resolve/agent.js";
 import { differsForReference } from "./resolve/compare.js";
-import { findRequiredCycle } from "./resolve/cycles.js";
 import {
   type HealthEvent,
   markUnhealthyChange,
@@ -35,7 +27,7 @@ import {
   type StatusContext,
   unregisterEvent,
 } from "./status-changes.js";
-import type { EventQuery, RegistryStore, SchemaEntry, WriteBatch } from "./store/store.js";
+import type { EventQuery, RegistryStore, SchemaEntry } from "./store/store.js";
 import { Topology } from "./topology.js";
 import { WatchHub, type WatchListener } from "./watch-hub.js";
 
@@ -48,19 +40,10 @@ export interface CoreOptions {
   maxAlternatives: number;
 }
 
-/**
- * What a full heartbeat did. "refused" is the reference's HTTP 200 `status:"error"` answer; a
- * body the client must fix throws a MeshError instead, and so does a store that cannot write.
- */
-export type HeartbeatOutcome = {
-  outcome: "registered" | "updated" | "refused";
-  body: RegistrationResponse;
-};
-
 /** What a fast heartbeat (HEAD) found: "changed" means the agent should POST again. */
 export type FastHeartbeatOutcome = "current" | "changed" | "gone";
 
-export type { HealthEvent, MeshChange, MeshChangeListener };
+export type { HealthEvent, HeartbeatOutcome, MeshChange, MeshChangeListener };
 
 export class RegistryCore {
   private readonly journal = new Journal();
@@ -83,6 +66,7 @@ export class RegistryCore {
 
   private readonly state: MeshState;
   private readonly statusContext: StatusContext;
+  private readonly registrationContext: RegistrationContext;
 
   constructor(private readonly opts: CoreOptions) {
     this.topo = new JournaledTopology(new Topology(), this.journal);
@@ -99,6 +83,12 @@ export class RegistryCore {
       metrics: opts.metrics,
     };
     this.statusContext = { topo: this.topo, state: this.state, env: () => this.env(), now: () => opts.clock() };
+    this.registrationContext = {
+      ...this.statusContext,
+      knownSchemas: this.knownSchemas,
+      nextSeq: () => ++this.seq,
+      forgetTouches: (id) => this.touches.forget(id),
+    };
     this.replicas = new ReplicaLink({
       store: opts.store,
       topology: () => this.durable(),
@@ -181,77 +171,7 @@ export class RegistryCore {
       this.opts.metrics.registrations.inc({ outcome: "bad_request" });
       throw e;
     }
-    return this.change(() => this.computeRegistration(reg, entityId));
-  }
-
-  private computeRegistration(reg: AgentRegistration, entityId: string): Change<HeartbeatOutcome> {
-    const now = this.opts.clock();
-    const id = reg.agent_id as string;
-    const existing = this.topology.get(id);
-    const fail = (message: string): Change<HeartbeatOutcome> => ({
-      batch: {},
-      result: { outcome: "refused", body: { agent_id: id, status: "error", message, timestamp: rfc3339(now) } },
-      onCommitted: () => this.opts.metrics.registrations.inc({ outcome: "error" }),
-    });
-    const invalid = validateRegistration(reg, !existing);
-    if (invalid) return fail(invalid);
-    const { agent, warnings } = mergeRegistration(reg, existing, now, () => ++this.seq, entityId);
-    if (agent.tools.some((t) => t.dependencies.some((d) => d.required))) {
-      const declarers = [...this.topology.requiredDeclarers].map((a) => this.topology.get(a) as AgentRecord);
-      const cycle = findRequiredCycle(declarers, agent);
-      if (cycle) return fail(`required dependency cycle: ${cycle}`);
-    }
-
-    const wasUnhealthy = existing !== undefined && existing.status !== "healthy";
-    const providerChanged = !existing || wasUnhealthy || providerFingerprint(existing) !== providerFingerprint(agent);
-    this.topo.put(agent);
-    const env = this.env();
-    const started = performance.now();
-    const own = resolveAgent(agent, env, { trace: true, maxAlternatives: this.opts.maxAlternatives });
-    this.opts.metrics.resolutionSeconds.observe({ scope: "heartbeat" }, (performance.now() - started) / 1000);
-
-    const events: EventRecord[] = [];
-    if (agent.agent_type !== "api" && (!existing || wasUnhealthy)) {
-      events.push(registerEvent(agent, now, existing?.status));
-    }
-    events.push(...this.audit.eventsFor(agent, own.outcomes, own.resolution, this.current.get(id), now, true));
-    this.current.set(id, own.resolution);
-    this.sent.set(id, own.resolution);
-    this.pending.delete(id);
-    this.counters.set(id, { total: own.total, resolved: own.resolved });
-
-    const batch: WriteBatch = {
-      agents: [agent],
-      resolutions: [{ agent_id: id, resolution: own.resolution, total: own.total, resolved: own.resolved }],
-      events,
-      schemas: schemasOf(agent, now).filter((sc) => !this.knownSchemas.has(sc.hash)),
-    };
-    for (const sc of batch.schemas ?? []) this.knownSchemas.add(sc.hash);
-    const deliveries: ResolutionUpdate[] = [];
-    if (providerChanged) {
-      const changed = [...candidatesOf(existing), ...candidatesOf(agent)];
-      propagate(this.state, changed, env, now, batch, id, deliveries, !existing);
-    }
-    const response: RegistrationResponse = {
-      agent_id: id,
-      status: "success",
-      message: existing ? "Agent updated via heartbeat" : "Agent registered via heartbeat",
-      timestamp: rfc3339(now),
-      dependencies_resolved: own.resolution.dependencies_resolved,
-      llm_tools: own.resolution.llm_tools,
-    };
-    if (Object.keys(own.resolution.llm_providers).length) response.llm_providers = own.resolution.llm_providers;
-    if (warnings.length) response.warnings = warnings;
-    const outcome = existing ? "updated" : "registered";
-    return {
-      batch,
-      result: { outcome, body: response },
-      deliveries,
-      onCommitted: () => {
-        this.touches.forget(id);
-        this.opts.metrics.registrations.inc({ outcome });
-      },
-    };
+    return this.change(() => registrationChange(this.registrationContext, reg, entityId));
   }
 
   /** HEAD /heartbeat/{id}: only the heartbeat time changes, and that is written in batches. */
